@@ -1,0 +1,27 @@
+# Two entry points: `make run` (the demo survey, answered in a console or in Slack) and
+# `make test` (lint, types and the whole suite). Both create .venv on first use.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+
+.PHONY: run test lint benchmark clean
+
+$(BIN)/empathy: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $@
+
+run: $(BIN)/empathy
+	$(BIN)/empathy start
+
+lint: $(BIN)/empathy
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy insights bot
+
+test: lint
+	$(BIN)/pytest -q
+
+clean:
+	rm -rf $(VENV) .mypy_cache .pytest_cache .ruff_cache

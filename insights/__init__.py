@@ -1,0 +1,31 @@
+"""Empathy Gap's library: store, import, statistics, query language, gap engine, rendering.
+
+No Slack transport lives here; ``bot/`` and the CLI are thin edges over this surface.
+"""
+
+from insights.answer import Reply, ask
+from insights.errors import (
+    CodebookError,
+    EmpathyError,
+    ImportFailed,
+    NotFoundError,
+    QueryError,
+    StoreError,
+    SuppressedError,
+    UserError,
+)
+from insights.store import Store
+
+__all__ = [
+    "CodebookError",
+    "EmpathyError",
+    "ImportFailed",
+    "NotFoundError",
+    "QueryError",
+    "Reply",
+    "Store",
+    "StoreError",
+    "SuppressedError",
+    "UserError",
+    "ask",
+]

@@ -1,0 +1,90 @@
+"""Every error the library raises on purpose.
+
+The edges translate these; nothing else should leak to a user:
+
+* the CLI prints ``str(error)`` and exits with ``error.exit_code``;
+* Slack listeners reply with an ephemeral message built from ``str(error)``
+  (and ``error.suggestion`` where there is one);
+* the HTTP layer answers ``error.http_status``.
+
+Hierarchy::
+
+    EmpathyError                 base class, never raised itself
+    ├── UserError                the person asked for something we cannot answer (4xx)
+    │   ├── QueryError           a query has words we do not understand
+    │   ├── NotFoundError        a survey, wave, theme or segment does not exist
+    │   └── SuppressedError      the group asked for is too small to show (privacy)
+    ├── ImportFailed             a file or codebook cannot be imported; nothing was written
+    │   └── CodebookError        the codebook itself is invalid
+    └── StoreError               the database is unusable (wrong schema version, locked)
+"""
+
+from __future__ import annotations
+
+
+class EmpathyError(Exception):
+    """Base class; carries what the edges need to answer well."""
+
+    exit_code = 1
+    http_status = 500
+
+    def __init__(self, message: str, *, suggestion: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.suggestion = suggestion
+
+    def __str__(self) -> str:
+        if self.suggestion:
+            return f"{self.message} {self.suggestion}"
+        return self.message
+
+
+class UserError(EmpathyError):
+    """Raised when a request cannot be answered as asked; the person can fix it."""
+
+    exit_code = 2
+    http_status = 400
+
+
+class QueryError(UserError):
+    """Raised by the query parser for words it cannot place; ``suggestion`` says what to try."""
+
+
+class NotFoundError(UserError):
+    """Raised when a named survey, wave, theme, segment or value does not exist for this team."""
+
+    http_status = 404
+
+
+class SuppressedError(UserError):
+    """Raised when the whole group asked for is below the minimum group size."""
+
+
+class ImportFailed(EmpathyError):
+    """Raised when an import is refused. The database is left exactly as it was."""
+
+    exit_code = 3
+    http_status = 422
+
+    def __init__(self, message: str, *, problems: list[str] | None = None) -> None:
+        super().__init__(message)
+        self.problems = problems or []
+
+    def __str__(self) -> str:
+        if not self.problems:
+            return self.message
+        listed = "; ".join(self.problems[:20])
+        more = len(self.problems) - 20
+        tail = f"; and {more} more problem(s)" if more > 0 else ""
+        return f"{self.message}: {listed}{tail}. Nothing was imported."
+
+
+class CodebookError(ImportFailed):
+    """Raised when a codebook cannot be read or contradicts itself."""
+
+
+class StoreError(EmpathyError):
+    """Raised when the database cannot be opened or migrated."""
+
+    exit_code = 4
+    http_status = 503

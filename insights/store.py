@@ -1,0 +1,182 @@
+"""The SQLite store: opening, pragmas and versioned schema migrations.
+
+Survey data, and the bot's own state (thread context, subscriptions, …), live in one
+file. Every table that holds survey data hangs off ``surveys.team_id`` so workspaces
+sharing a database never see each other's rows.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import sqlite_utils
+
+from insights.errors import StoreError
+
+Migration = Callable[[sqlite_utils.Database], None]
+_MIGRATIONS: list[tuple[int, str, Migration]] = []
+
+
+def migration(version: int, name: str) -> Callable[[Migration], Migration]:
+    """Register a schema migration; versions apply in order, each exactly once."""
+
+    def register(func: Migration) -> Migration:
+        _MIGRATIONS.append((version, name, func))
+        _MIGRATIONS.sort(key=lambda item: item[0])
+        return func
+
+    return register
+
+
+@migration(1, "survey data")
+def _survey_tables(db: sqlite_utils.Database) -> None:
+    run_script(
+        db,
+        """
+        CREATE TABLE surveys (
+            id INTEGER PRIMARY KEY,
+            team_id TEXT NOT NULL,
+            name TEXT NOT NULL,
+            title TEXT NOT NULL,
+            created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ', 'now')),
+            updated_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ', 'now')),
+            UNIQUE (team_id, name)
+        );
+        CREATE TABLE waves (
+            id INTEGER PRIMARY KEY,
+            survey_id INTEGER NOT NULL REFERENCES surveys(id) ON DELETE CASCADE,
+            label TEXT NOT NULL,
+            ordinal INTEGER NOT NULL,
+            imported_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ', 'now')),
+            UNIQUE (survey_id, label)
+        );
+        CREATE TABLE questions (
+            id INTEGER PRIMARY KEY,
+            survey_id INTEGER NOT NULL REFERENCES surveys(id) ON DELETE CASCADE,
+            key TEXT NOT NULL,
+            text TEXT NOT NULL,
+            theme TEXT NOT NULL,
+            perspective TEXT CHECK (perspective IN ('personal', 'organization')),
+            scale_labels TEXT NOT NULL,
+            positive_label TEXT NOT NULL,
+            binary INTEGER NOT NULL DEFAULT 0,
+            ordinal INTEGER NOT NULL,
+            UNIQUE (survey_id, key)
+        );
+        CREATE TABLE segments (
+            id INTEGER PRIMARY KEY,
+            survey_id INTEGER NOT NULL REFERENCES surveys(id) ON DELETE CASCADE,
+            name TEXT NOT NULL,
+            ordinal INTEGER NOT NULL,
+            UNIQUE (survey_id, name)
+        );
+        CREATE TABLE respondents (
+            id INTEGER PRIMARY KEY,
+            wave_id INTEGER NOT NULL REFERENCES waves(id) ON DELETE CASCADE,
+            external_id TEXT NOT NULL,
+            UNIQUE (wave_id, external_id)
+        );
+        CREATE TABLE respondent_segments (
+            respondent_id INTEGER NOT NULL REFERENCES respondents(id) ON DELETE CASCADE,
+            segment_id INTEGER NOT NULL REFERENCES segments(id) ON DELETE CASCADE,
+            value TEXT NOT NULL,
+            PRIMARY KEY (respondent_id, segment_id)
+        ) WITHOUT ROWID;
+        CREATE TABLE answers (
+            respondent_id INTEGER NOT NULL REFERENCES respondents(id) ON DELETE CASCADE,
+            question_id INTEGER NOT NULL REFERENCES questions(id) ON DELETE CASCADE,
+            value INTEGER NOT NULL,
+            positive INTEGER NOT NULL CHECK (positive IN (0, 1)),
+            PRIMARY KEY (respondent_id, question_id)
+        ) WITHOUT ROWID;
+        CREATE INDEX idx_surveys_team ON surveys(team_id);
+        CREATE INDEX idx_waves_survey ON waves(survey_id, ordinal);
+        CREATE INDEX idx_segments_value ON respondent_segments(segment_id, value, respondent_id);
+        CREATE INDEX idx_answers_question ON answers(question_id, respondent_id, positive);
+        """
+    )
+
+
+def run_script(db: sqlite_utils.Database, script: str) -> None:
+    """Run ;-separated DDL inside the caller's transaction.
+
+    ``sqlite3.executescript`` would commit first, breaking migration atomicity.
+    """
+    for statement in script.split(";"):
+        if statement.strip():
+            db.execute(statement)
+
+
+class Store:
+    """A migrated SQLite database. Use :meth:`open`; the connection is ``store.db``."""
+
+    def __init__(self, db: sqlite_utils.Database) -> None:
+        self.db = db
+
+    @classmethod
+    def open(cls, path: str | Path, *, migrate: bool = True) -> Store:
+        """Open (creating if needed) and migrate the database at ``path``; ':memory:' works."""
+        try:
+            conn = sqlite3.connect(str(path), check_same_thread=False, isolation_level=None)
+        except sqlite3.Error as error:
+            raise StoreError(f"Cannot open the database at {path}: {error}.") from error
+        conn.execute("PRAGMA foreign_keys = ON")
+        conn.execute("PRAGMA busy_timeout = 5000")
+        if str(path) != ":memory:":
+            conn.execute("PRAGMA journal_mode = WAL")
+            conn.execute("PRAGMA synchronous = NORMAL")
+        store = cls(sqlite_utils.Database(conn))
+        if migrate:
+            store.migrate()
+        return store
+
+    @property
+    def schema_version(self) -> int:
+        if not self.db["schema_migrations"].exists():
+            return 0
+        row = self.db.execute("SELECT MAX(version) FROM schema_migrations").fetchone()
+        return int(row[0] or 0)
+
+    def migrate(self) -> list[int]:
+        """Apply pending migrations, each in its own transaction; returns the versions applied."""
+        self.db.execute(
+            "CREATE TABLE IF NOT EXISTS schema_migrations ("
+            " version INTEGER PRIMARY KEY, name TEXT NOT NULL,"
+            " applied_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ', 'now')))"
+        )
+        current = self.schema_version
+        newest = _MIGRATIONS[-1][0] if _MIGRATIONS else 0
+        if current > newest:
+            raise StoreError(
+                f"The database is at schema version {current}, newer than this program "
+                f"knows ({newest}). Upgrade Empathy Gap."
+            )
+        applied = []
+        for version, name, func in _MIGRATIONS:
+            if version <= current:
+                continue
+            with self.transaction():
+                func(self.db)
+                self.db.execute(
+                    "INSERT INTO schema_migrations (version, name) VALUES (?, ?)", [version, name]
+                )
+            applied.append(version)
+        return applied
+
+    @contextmanager
+    def transaction(self) -> Iterator[sqlite_utils.Database]:
+        """One all-or-nothing unit of work: committed on success, rolled back on any error."""
+        conn = self.db.conn
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield self.db
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+        conn.execute("COMMIT")
+
+    def close(self) -> None:
+        self.db.conn.close()
