@@ -100,6 +100,28 @@ def _survey_tables(db: sqlite_utils.Database) -> None:
     )
 
 
+@migration(2, "bot state")
+def _bot_state_tables(db: sqlite_utils.Database) -> None:
+    run_script(
+        db,
+        """
+        CREATE TABLE thread_context (
+            team_id TEXT NOT NULL,
+            channel_id TEXT NOT NULL,
+            thread_ts TEXT NOT NULL,
+            query TEXT NOT NULL,
+            updated_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ', 'now')),
+            PRIMARY KEY (team_id, channel_id, thread_ts)
+        );
+        CREATE TABLE slack_events (
+            event_id TEXT PRIMARY KEY,
+            team_id TEXT,
+            received_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))
+        );
+        """,
+    )
+
+
 def run_script(db: sqlite_utils.Database, script: str) -> None:
     """Run ;-separated DDL inside the caller's transaction.
 
