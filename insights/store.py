@@ -96,7 +96,7 @@ def _survey_tables(db: sqlite_utils.Database) -> None:
         CREATE INDEX idx_waves_survey ON waves(survey_id, ordinal);
         CREATE INDEX idx_segments_value ON respondent_segments(segment_id, value, respondent_id);
         CREATE INDEX idx_answers_question ON answers(question_id, respondent_id, positive);
-        """
+        """,
     )
 
 

@@ -1,0 +1,155 @@
+"""The ``empathy`` command: a thin adapter over the ``insights`` library.
+
+Library errors become a one-paragraph message on stderr and the error's exit code; no
+traceback reaches the person at the terminal.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import click
+
+from bot.settings import Settings
+from insights import EmpathyError, Store, ask
+from insights.codebook import load_codebook
+from insights.demo_loader import load_demo
+from insights.importer import import_csv
+
+
+@contextmanager
+def _translated() -> Iterator[None]:
+    """Turn a library error into its message on stderr and its exit code."""
+    try:
+        yield
+    except EmpathyError as error:
+        click.echo(f"Error: {error}", err=True)
+        raise SystemExit(error.exit_code) from None
+
+
+def _open(settings: Settings) -> Store:
+    with _translated():
+        return Store.open(settings.database_path)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="empathy-gap")
+@click.pass_context
+def cli(ctx: click.Context) -> None:
+    """Empathy Gap: how far organizational belief in customer empathy trails personal belief.
+
+    Settings come from the environment and .env (see .env.example).
+    """
+    ctx.obj = Settings()
+
+
+@cli.command()
+@click.option("--team", help="Workspace id to load it for (default: DEFAULT_TEAM_ID).")
+@click.pass_obj
+def demo(settings: Settings, team: str | None) -> None:
+    """Load the bundled synthetic demo survey into DATABASE_PATH (idempotent)."""
+    store = _open(settings)
+    with _translated():
+        summaries = load_demo(store, team or settings.default_team_id)
+    if not summaries:
+        click.echo("The demo survey is already loaded; nothing changed.")
+    for summary in summaries:
+        click.echo(summary.describe())
+
+
+@cli.command("import")
+@click.argument("file", type=click.Path(path_type=Path))
+@click.option(
+    "--codebook",
+    "codebook_path",
+    required=True,
+    type=click.Path(path_type=Path),
+    help="TOML or YAML codebook mapping the file's columns (see README).",
+)
+@click.option("--survey", help="Survey name (default: the codebook's).")
+@click.option("--wave", help="Wave label (default: the file name without extension).")
+@click.option("--team", help="Workspace id to import for (default: DEFAULT_TEAM_ID).")
+@click.pass_obj
+def import_(
+    settings: Settings,
+    file: Path,
+    codebook_path: Path,
+    survey: str | None,
+    wave: str | None,
+    team: str | None,
+) -> None:
+    """Import a CSV export, one row per respondent; all or nothing."""
+    store = _open(settings)
+    with _translated():
+        codebook = load_codebook(codebook_path)
+        summary = import_csv(
+            store,
+            file,
+            codebook,
+            team_id=team or settings.default_team_id,
+            survey=survey,
+            wave=wave,
+        )
+    click.echo(summary.describe())
+
+
+@cli.command(name="ask")
+@click.argument("query", nargs=-1)
+@click.option("--team", help="Workspace id to ask for (default: DEFAULT_TEAM_ID).")
+@click.pass_obj
+def ask_(settings: Settings, query: tuple[str, ...], team: str | None) -> None:
+    """Print exactly what `/empathy QUERY` would answer, as text."""
+    store = _open(settings)
+    with _translated():
+        reply = ask(
+            store,
+            team or settings.default_team_id,
+            " ".join(query),
+            min_group_size=settings.min_group_size,
+        )
+    click.echo(reply.text, nl=False)
+
+
+@cli.command()
+@click.pass_obj
+def console(settings: Settings) -> None:
+    """Ask questions as you would in Slack, at a prompt (through the Slack listeners)."""
+    from bot.console import run_console
+
+    sys.exit(run_console(settings, sys.stdin, sys.stdout))
+
+
+@cli.command()
+@click.pass_obj
+def socket(settings: Settings) -> None:
+    """Run the Slack app in Socket Mode (needs SLACK_APP_TOKEN and SLACK_BOT_TOKEN)."""
+    from bot.socket import run_socket_mode
+
+    if settings.slack_app_token is None or settings.slack_bot_token is None:
+        raise click.ClickException("Socket Mode needs SLACK_APP_TOKEN and SLACK_BOT_TOKEN.")
+    run_socket_mode(settings)
+
+
+@cli.command()
+@click.pass_context
+def start(ctx: click.Context) -> None:
+    """Load the demo if the database is empty, then answer: Slack if configured, else a console."""
+    settings: Settings = ctx.obj
+    store = _open(settings)
+    with _translated():
+        for summary in load_demo(store, settings.default_team_id):
+            click.echo(summary.describe())
+    store.close()
+    if settings.slack_app_token and settings.slack_bot_token:
+        ctx.invoke(socket)
+    else:
+        if settings.has_slack_credentials:
+            click.echo("Slack tokens found: serve HTTP with the Procfile's web process.")
+        ctx.invoke(console)
+
+
+def main() -> None:
+    cli()

@@ -1,0 +1,173 @@
+"""``ask``: a query's text in, a rendered answer out — the one path every edge uses."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from typing import Any
+
+from insights.catalog import Catalog, list_surveys, load_catalog
+from insights.counts import SqlCounts
+from insights.engine import Engine, Filters
+from insights.errors import NotFoundError
+from insights.findings import Finding, Help, Listing
+from insights.query import Query, Vocabulary, named_survey, parse
+from insights.render import render
+from insights.store import Store
+
+EXAMPLES: tuple[tuple[str, str], ...] = (
+    ("gap", "the gap per theme in the latest wave"),
+    ("gap by role", "the gap for each value of a segment"),
+    ("gap role=in-house seniority=senior leader", "only some respondents"),
+    ("gap necessity by region", "one theme"),
+    ("gap vs 2021-pilot", "what changed since an earlier wave"),
+    ("gap wave 2021-pilot", "an earlier wave"),
+    ("themes · segments · waves · surveys", "what there is to ask about"),
+)
+
+
+@dataclass(frozen=True)
+class Reply:
+    """What an edge sends: plain ``text``, Block Kit ``blocks``, and the canonical ``query``
+    to remember as a thread's context (None when the answer was help or a listing)."""
+
+    text: str
+    blocks: list[dict[str, Any]]
+    query: str | None
+
+
+def help_finding() -> Help:
+    return Help(
+        examples=EXAMPLES,
+        intro="The *empathy gap* is the distance between what CX people personally believe "
+        "about customer empathy and what they say their organization believes. "
+        "Every figure shows its base n and a 95% interval; small groups are hidden.",
+    )
+
+
+def ask(
+    store: Store,
+    team_id: str,
+    text: str,
+    *,
+    min_group_size: int = 5,
+    previous: str | None = None,
+) -> Reply:
+    """Answer ``text`` for ``team_id``; ``previous`` is a thread's last query (follow-ups).
+
+    Raises a ``UserError`` subclass with a message written for the person asking.
+    """
+    query, catalog = interpret(store, team_id, text, previous)
+    finding = answer_query(store, catalog, query, min_group_size=min_group_size)
+    message = render(finding)
+    remembered = query.canonical() if query.command in ("gap", "overview") else None
+    return Reply(message.text, message.blocks, remembered)
+
+
+def interpret(
+    store: Store, team_id: str, text: str, previous: str | None = None
+) -> tuple[Query, Catalog]:
+    """Parse ``text`` against this team's survey, folding in a thread's previous query."""
+    if _is_help(text):
+        return Query("help"), None  # type: ignore[return-value]
+    catalog = load_catalog(store, team_id, named_survey(text) or _survey_of(previous))
+    vocab = Vocabulary.from_catalog(catalog)
+    query = parse(text, vocab)
+    if previous and query.command in ("gap", "overview") and not _starts_fresh(text):
+        query = parse(previous, vocab).followed_by(query)
+    return query, catalog
+
+
+def _is_help(text: str) -> bool:
+    return text.strip().casefold() in {"help", "?", "usage", "commands"}
+
+
+def _starts_fresh(text: str) -> bool:
+    first = text.strip().split(" ", 1)[0].casefold().lstrip("/")
+    return first in {"gap", "gaps", "overview", "empathy"}
+
+
+def _survey_of(previous: str | None) -> str | None:
+    return named_survey(previous) if previous else None
+
+
+def answer_query(
+    store: Store, catalog: Catalog | None, query: Query, *, min_group_size: int
+) -> Finding:
+    if query.command == "help" or catalog is None:
+        return help_finding()
+    if query.command == "surveys":
+        return _surveys(store, catalog)
+    if query.command == "themes":
+        return _themes(catalog)
+    if query.command == "segments":
+        return _segments(catalog)
+    if query.command == "waves":
+        return _waves(catalog)
+    engine = Engine(SqlCounts(store), catalog, min_group_size)
+    wave = catalog.wave(query.wave)
+    filters: Filters = tuple((catalog.segment(s), values) for s, values in query.filters)
+    if query.versus:
+        return engine.change(wave, catalog.wave(query.versus), filters, query.theme)
+    if query.by:
+        return engine.breakdown(wave, catalog.segment(query.by), filters, query.theme)
+    report = engine.gap(wave, filters, query.theme)
+    if query.command == "overview":
+        return replace(report, overview=True)
+    return report
+
+
+def _surveys(store: Store, catalog: Catalog) -> Listing:
+    surveys = list_surveys(store, _team_of(store, catalog))
+    items = tuple(
+        (
+            s.name,
+            f"{s.title} (updated {s.updated_at[:10]})"
+            + (" — answering by default" if s.id == catalog.survey.id else ""),
+        )
+        for s in surveys
+    )
+    return Listing("Surveys", items, footer="Pick one with `gap survey NAME`.")
+
+
+def _team_of(store: Store, catalog: Catalog) -> str:
+    row = store.db.execute("SELECT team_id FROM surveys WHERE id = ?", [catalog.survey.id])
+    found = row.fetchone()
+    if found is None:
+        raise NotFoundError("That survey no longer exists.")
+    return str(found[0])
+
+
+def _themes(catalog: Catalog) -> Listing:
+    items = []
+    for theme in catalog.themes:
+        if theme.paired:
+            items.append((theme.name, "personal vs organization"))
+        else:
+            question = theme.single
+            items.append(
+                (theme.name, f"organization question: “{question.text}”" if question else "")
+            )
+    return Listing("Themes", tuple(items), catalog.survey.name, "Ask with `gap THEME`.")
+
+
+def _segments(catalog: Catalog) -> Listing:
+    items = tuple((s.name, ", ".join(s.values) or "no values yet") for s in catalog.segments)
+    return Listing(
+        "Segments",
+        items,
+        catalog.survey.name,
+        "Break down with `gap by SEGMENT`; filter with `SEGMENT=VALUE`.",
+    )
+
+
+def _waves(catalog: Catalog) -> Listing:
+    latest = catalog.waves[-1].id
+    items = tuple(
+        (
+            w.label,
+            f"{w.respondents} respondents, imported {w.imported_at[:10]}"
+            + (" — latest" if w.id == latest else ""),
+        )
+        for w in catalog.waves
+    )
+    return Listing("Waves", items, catalog.survey.name, "Compare with `gap vs LABEL`.")

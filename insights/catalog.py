@@ -1,0 +1,176 @@
+"""What a team's surveys contain: surveys, waves, questions, themes, segments and values.
+
+Small metadata reads, used by the query language to resolve names and by the engine to
+know which questions form a theme. Everything is scoped by ``team_id``.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+
+from insights.errors import NotFoundError
+from insights.store import Store
+
+
+@dataclass(frozen=True)
+class SurveyRef:
+    id: int
+    name: str
+    title: str
+    updated_at: str
+
+
+@dataclass(frozen=True)
+class WaveRef:
+    id: int
+    label: str
+    ordinal: int
+    respondents: int
+    imported_at: str
+
+
+@dataclass(frozen=True)
+class QuestionRef:
+    id: int
+    key: str
+    text: str
+    theme: str
+    perspective: str | None
+    labels: tuple[str, ...]
+    positive_label: str
+    binary: bool
+
+
+@dataclass(frozen=True)
+class SegmentRef:
+    id: int
+    name: str
+    values: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Theme:
+    name: str
+    personal: QuestionRef | None = None
+    organization: QuestionRef | None = None
+    single: QuestionRef | None = None
+
+    @property
+    def paired(self) -> bool:
+        return self.personal is not None and self.organization is not None
+
+    @property
+    def questions(self) -> list[QuestionRef]:
+        return [q for q in (self.personal, self.organization, self.single) if q is not None]
+
+
+@dataclass(frozen=True)
+class Catalog:
+    """One survey's metadata, as the query language and the engine need it."""
+
+    survey: SurveyRef
+    waves: tuple[WaveRef, ...]
+    themes: tuple[Theme, ...]
+    segments: tuple[SegmentRef, ...]
+    other_surveys: tuple[SurveyRef, ...] = field(default=())
+
+    def wave(self, label: str | None) -> WaveRef:
+        if label is None:
+            return self.waves[-1]
+        for wave in self.waves:
+            if wave.label.casefold() == label.casefold():
+                return wave
+        known = ", ".join(w.label for w in self.waves)
+        raise NotFoundError(
+            f"Survey {self.survey.name!r} has no wave {label!r}.", suggestion=f"Waves: {known}."
+        )
+
+    def previous_wave(self, wave: WaveRef) -> WaveRef | None:
+        earlier = [w for w in self.waves if w.ordinal < wave.ordinal]
+        return earlier[-1] if earlier else None
+
+    def theme(self, name: str) -> Theme:
+        for theme in self.themes:
+            if theme.name == name:
+                return theme
+        raise NotFoundError(f"Survey {self.survey.name!r} has no theme {name!r}.")
+
+    def segment(self, name: str) -> SegmentRef:
+        for segment in self.segments:
+            if segment.name == name:
+                return segment
+        raise NotFoundError(f"Survey {self.survey.name!r} has no segment {name!r}.")
+
+
+def list_surveys(store: Store, team_id: str) -> list[SurveyRef]:
+    """This team's surveys, most recently imported first."""
+    rows = store.db.execute(
+        "SELECT id, name, title, updated_at FROM surveys WHERE team_id = ?"
+        " ORDER BY updated_at DESC, id DESC",
+        [team_id],
+    ).fetchall()
+    return [SurveyRef(*row) for row in rows]
+
+
+def load_catalog(store: Store, team_id: str, survey: str | None = None) -> Catalog:
+    """The named survey (or the most recently imported one) of this team."""
+    surveys = list_surveys(store, team_id)
+    if not surveys:
+        raise NotFoundError(
+            "No survey has been imported for this workspace yet.",
+            suggestion="An admin can load one with `empathy import FILE --codebook CODEBOOK`"
+            " (or `empathy demo` for the demo survey).",
+        )
+    chosen = surveys[0]
+    if survey is not None:
+        matches = [s for s in surveys if s.name.casefold() == survey.casefold()]
+        if not matches:
+            known = ", ".join(s.name for s in surveys)
+            raise NotFoundError(f"There is no survey {survey!r}.", suggestion=f"Surveys: {known}.")
+        chosen = matches[0]
+    others = tuple(s for s in surveys if s.id != chosen.id)
+    waves = _waves(store, chosen.id)
+    if not waves:
+        raise NotFoundError(f"Survey {chosen.name!r} has no waves with responses yet.")
+    return Catalog(chosen, waves, _themes(store, chosen.id), _segments(store, chosen.id), others)
+
+
+def _waves(store: Store, survey_id: int) -> tuple[WaveRef, ...]:
+    rows = store.db.execute(
+        "SELECT w.id, w.label, w.ordinal,"
+        " (SELECT COUNT(*) FROM respondents r WHERE r.wave_id = w.id), w.imported_at"
+        " FROM waves w WHERE w.survey_id = ? ORDER BY w.ordinal",
+        [survey_id],
+    ).fetchall()
+    return tuple(WaveRef(*row) for row in rows)
+
+
+def _themes(store: Store, survey_id: int) -> tuple[Theme, ...]:
+    rows = store.db.execute(
+        "SELECT id, key, text, theme, perspective, scale_labels, positive_label, binary"
+        " FROM questions WHERE survey_id = ? ORDER BY ordinal",
+        [survey_id],
+    ).fetchall()
+    themes: dict[str, dict[str, QuestionRef]] = {}
+    for qid, key, text, theme, perspective, labels, positive, binary in rows:
+        ref = QuestionRef(
+            qid, key, text, theme, perspective, tuple(json.loads(labels)), positive, bool(binary)
+        )
+        themes.setdefault(theme, {})[perspective or "single"] = ref
+    return tuple(Theme(name, **sides) for name, sides in themes.items())
+
+
+def _segments(store: Store, survey_id: int) -> tuple[SegmentRef, ...]:
+    rows = store.db.execute(
+        "SELECT s.id, s.name, v.value FROM segments s"
+        " LEFT JOIN (SELECT DISTINCT segment_id, value FROM respondent_segments) v"
+        " ON v.segment_id = s.id WHERE s.survey_id = ? ORDER BY s.ordinal, v.value",
+        [survey_id],
+    ).fetchall()
+    values: dict[tuple[int, str], list[str]] = {}
+    for sid, name, value in rows:
+        bucket = values.setdefault((sid, name), [])
+        if value is not None:
+            bucket.append(value)
+    return tuple(SegmentRef(sid, name, tuple(vals)) for (sid, name), vals in values.items())

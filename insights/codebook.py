@@ -1,0 +1,158 @@
+"""Codebooks: how the columns of a survey export map onto themes, scales and segments.
+
+A codebook is TOML or YAML with the same shape (see the README, "Codebooks")::
+
+    [survey]            name, title, respondent_id (the id column)
+    [scales.NAME]       labels (codes 1..k in this order), positive (labels that count as agreeing)
+    [[questions]]       column, theme, perspective (personal | organization | omitted), scale, text
+    [[segments]]        column, name (defaults to the column)
+"""
+
+from __future__ import annotations
+
+import tomllib
+from pathlib import Path
+from typing import Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+from insights.errors import CodebookError
+
+Perspective = Literal["personal", "organization"]
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class SurveyInfo(_Strict):
+    name: str = Field(min_length=1, max_length=80)
+    title: str | None = None
+    respondent_id: str = Field(min_length=1)
+
+
+class Scale(_Strict):
+    labels: list[str] = Field(min_length=2)
+    positive: list[str] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _positive_are_labels(self) -> Scale:
+        folded = [label.casefold() for label in self.labels]
+        if len(set(folded)) != len(folded):
+            raise ValueError("scale labels must be distinct")
+        unknown = [p for p in self.positive if p.casefold() not in folded]
+        if unknown:
+            raise ValueError(f"positive answers {unknown} are not among the labels")
+        return self
+
+    @property
+    def binary(self) -> bool:
+        return len(self.labels) == 2
+
+    def code_of(self, label: str) -> int:
+        """1-based code of a label (case-insensitive)."""
+        return [x.casefold() for x in self.labels].index(label.casefold()) + 1
+
+    @property
+    def positive_codes(self) -> list[int]:
+        return [self.code_of(label) for label in self.positive]
+
+
+class Question(_Strict):
+    column: str = Field(min_length=1)
+    theme: str = Field(min_length=1, max_length=80)
+    perspective: Perspective | None = None
+    scale: str
+    text: str | None = None
+
+
+class Segment(_Strict):
+    column: str = Field(min_length=1)
+    name: str | None = None
+
+    @property
+    def key(self) -> str:
+        return (self.name or self.column).strip().lower()
+
+
+class Codebook(_Strict):
+    survey: SurveyInfo
+    scales: dict[str, Scale]
+    questions: list[Question] = Field(min_length=1)
+    segments: list[Segment] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Codebook:
+        problems = []
+        for q in self.questions:
+            if q.scale not in self.scales:
+                problems.append(
+                    f"question {q.column!r} uses scale {q.scale!r}, which is not defined"
+                )
+        seen: dict[tuple[str, str | None], str] = {}
+        for q in self.questions:
+            key = (q.theme.strip().lower(), q.perspective)
+            if key in seen:
+                problems.append(
+                    f"theme {q.theme!r} has two {q.perspective or 'single-perspective'} "
+                    f"questions ({seen[key]!r} and {q.column!r})"
+                )
+            seen[key] = q.column
+        columns = [q.column for q in self.questions] + [s.column for s in self.segments]
+        columns.append(self.survey.respondent_id)
+        dupes = sorted({c for c in columns if columns.count(c) > 1})
+        if dupes:
+            problems.append(f"columns used twice: {', '.join(dupes)}")
+        themes_single = {q.theme.strip().lower() for q in self.questions if q.perspective is None}
+        themes_paired = {q.theme.strip().lower() for q in self.questions if q.perspective}
+        for theme in sorted(themes_single & themes_paired):
+            problems.append(f"theme {theme!r} mixes perspective and single-perspective questions")
+        if problems:
+            raise ValueError("; ".join(problems))
+        return self
+
+    @property
+    def columns(self) -> list[str]:
+        return [
+            self.survey.respondent_id,
+            *(s.column for s in self.segments),
+            *(q.column for q in self.questions),
+        ]
+
+
+def load_codebook(path: str | Path) -> Codebook:
+    """Read and validate a codebook file (``.toml``, ``.yaml`` or ``.yml``)."""
+    path = Path(path)
+    try:
+        raw = path.read_text(encoding="utf-8-sig")
+    except FileNotFoundError:
+        raise CodebookError(f"Codebook {path} does not exist.") from None
+    except (OSError, UnicodeDecodeError) as error:
+        raise CodebookError(f"Codebook {path} cannot be read: {error}.") from None
+    return parse_codebook(raw, yaml_format=path.suffix.lower() in {".yaml", ".yml"}, name=str(path))
+
+
+def parse_codebook(text: str, *, yaml_format: bool = False, name: str = "codebook") -> Codebook:
+    try:
+        data = yaml.safe_load(text) if yaml_format else tomllib.loads(text)
+    except (tomllib.TOMLDecodeError, yaml.YAMLError) as error:
+        raise CodebookError(
+            f"Codebook {name} is not valid {'YAML' if yaml_format else 'TOML'}: {error}."
+        ) from None
+    if not isinstance(data, dict):
+        raise CodebookError(
+            f"Codebook {name} must be a table with [survey], [scales] and [[questions]]."
+        )
+    try:
+        return Codebook.model_validate(data)
+    except ValidationError as error:
+        problems = [_describe(e) for e in error.errors()]
+        raise CodebookError(f"Codebook {name} is invalid", problems=problems) from None
+
+
+def _describe(error: object) -> str:
+    assert isinstance(error, dict)
+    where = ".".join(str(part) for part in error.get("loc", ()))
+    message = str(error.get("msg", "invalid")).removeprefix("Value error, ")
+    return f"{where}: {message}" if where else message

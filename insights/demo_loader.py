@@ -1,0 +1,28 @@
+"""Loading the bundled synthetic demo survey (see ``insights/demo``)."""
+
+from __future__ import annotations
+
+from insights.codebook import load_codebook
+from insights.demo import CODEBOOK_PATH, SURVEY_NAME, WAVES
+from insights.importer import ImportSummary, import_csv
+from insights.store import Store
+
+
+def demo_is_loaded(store: Store, team_id: str) -> bool:
+    row = store.db.execute(
+        "SELECT COUNT(*) FROM waves w JOIN surveys s ON s.id = w.survey_id"
+        " WHERE s.team_id = ? AND s.name = ?",
+        [team_id, SURVEY_NAME],
+    ).fetchone()
+    return int(row[0]) == len(WAVES)
+
+
+def load_demo(store: Store, team_id: str) -> list[ImportSummary]:
+    """Import every demo wave, oldest first; loading again changes nothing."""
+    if demo_is_loaded(store, team_id):
+        return []
+    codebook = load_codebook(CODEBOOK_PATH)
+    return [
+        import_csv(store, path, codebook, team_id=team_id, survey=SURVEY_NAME, wave=label)
+        for label, path in WAVES
+    ]

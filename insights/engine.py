@@ -1,0 +1,283 @@
+"""The gap engine: counts in, findings out.
+
+It asks a ``CountSource`` for aggregated counts (never respondent rows), applies the
+privacy rules and the statistics, and returns the findings model.
+
+Privacy: a group with fewer than ``min_group_size`` respondents is suppressed; when a
+breakdown would hide exactly one group, the next-smallest is hidden too, so the hidden
+one cannot be recovered by subtracting the shown groups from the total. A question
+whose base within a shown group is below the minimum is shown as suppressed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import pandas as pd
+
+from insights.catalog import Catalog, QuestionRef, SegmentRef, Theme, WaveRef
+from insights.counts import CountSource, Slice
+from insights.errors import NotFoundError, SuppressedError
+from insights.findings import (
+    BreakdownReport,
+    ChangeReport,
+    Context,
+    GapReport,
+    Group,
+    Measure,
+    ThemeChange,
+    ThemeResult,
+)
+from insights.stats import (
+    Proportion,
+    change_test,
+    mcnemar,
+    paired_difference_variance,
+    two_proportion_test,
+)
+
+Filters = tuple[tuple[SegmentRef, tuple[str, ...]], ...]
+NOT_STATED = "(not stated)"
+
+
+class Engine:
+    """Computes findings for one survey (its ``Catalog``) from a ``CountSource``."""
+
+    def __init__(self, source: CountSource, catalog: Catalog, min_group_size: int = 5) -> None:
+        self.source = source
+        self.catalog = catalog
+        self.min_group_size = min_group_size
+
+    def gap(self, wave: WaveRef, filters: Filters = (), theme: str | None = None) -> GapReport:
+        themes = self._themes(theme)
+        where = self._slice(wave, filters)
+        total = self._total(where, filters)
+        results = self._results(where, themes)[""]
+        asked = tuple(r for r in results if r.asked)
+        notes = list(self._notes(asked))
+        unasked = [r.theme for r in results if not r.asked]
+        if unasked:
+            notes.append(f"Not asked of these respondents: {', '.join(unasked)}.")
+        if not asked:
+            asked = results
+        context = self._context(wave, filters, theme, total)
+        return GapReport(context, asked, notes=tuple(notes))
+
+    def breakdown(
+        self,
+        wave: WaveRef,
+        segment: SegmentRef,
+        filters: Filters = (),
+        theme: str | None = None,
+    ) -> BreakdownReport:
+        themes = self._themes(theme, gaps_only=theme is None)
+        total_where = self._slice(wave, filters)
+        total = self._total(total_where, filters)
+        where = self._slice(wave, filters, by=segment)
+        sizes = self.source.group_sizes(where)
+        hidden = suppressed_groups(sizes, self.min_group_size)
+        by_group = self._results(where, themes)
+        groups = [
+            Group(
+                label=group or NOT_STATED,
+                respondents=int(size),
+                suppressed=group in hidden,
+                themes=() if group in hidden else by_group.get(group, ()),
+            )
+            for group, size in _ordered(sizes)[["group", "respondents"]].itertuples(
+                index=False, name=None
+            )
+        ]
+        overall = self._results(total_where, themes)[""]
+        notes = list(self._notes(overall))
+        if hidden:
+            notes.append(
+                f"{len(hidden)} group(s) hidden: fewer than {self.min_group_size} respondents"
+                " (or hidden so that a small group cannot be worked out from the total)."
+            )
+        context = self._context(wave, filters, theme, total)
+        return BreakdownReport(context, segment.name, overall, tuple(groups), tuple(notes))
+
+    def change(
+        self,
+        wave: WaveRef,
+        previous: WaveRef,
+        filters: Filters = (),
+        theme: str | None = None,
+    ) -> ChangeReport:
+        if previous.id == wave.id:
+            raise NotFoundError(
+                f"Wave {wave.label!r} cannot be compared with itself.",
+                suggestion="Name an earlier wave after `vs`.",
+            )
+        themes = self._themes(theme)
+        now_where, then_where = self._slice(wave, filters), self._slice(previous, filters)
+        total = self._total(now_where, filters)
+        then_total = self._total(then_where, filters)
+        now, then = self._results(now_where, themes)[""], self._results(then_where, themes)[""]
+        changes = tuple(
+            _theme_change(before, after) for before, after in zip(then, now, strict=True)
+        )
+        context = self._context(wave, filters, theme, total)
+        return ChangeReport(context, previous.label, then_total, changes, self._notes(now + then))
+
+    # -- helpers ---------------------------------------------------------------------------
+
+    def _themes(self, name: str | None, gaps_only: bool = False) -> tuple[Theme, ...]:
+        if name is not None:
+            return (self.catalog.theme(name),)
+        themes = self.catalog.themes
+        return tuple(t for t in themes if t.paired) if gaps_only else themes
+
+    @staticmethod
+    def _slice(wave: WaveRef, filters: Filters, by: SegmentRef | None = None) -> Slice:
+        return Slice(
+            wave_id=wave.id,
+            filters={segment.id: values for segment, values in filters},
+            by=by.id if by else None,
+        )
+
+    def _total(self, where: Slice, filters: Filters) -> int:
+        sizes = self.source.group_sizes(where)
+        total = int(sizes["respondents"].sum()) if len(sizes) else 0
+        if total == 0:
+            raise NotFoundError(
+                "No respondents match those filters in this wave.",
+                suggestion="Try fewer filters, or `segments` to see the values.",
+            )
+        if total < self.min_group_size:
+            raise SuppressedError(
+                f"Only a handful of respondents match ({_filter_text(filters)}): fewer than "
+                f"{self.min_group_size}, so the answer is hidden to protect their privacy.",
+                suggestion="Try a broader group.",
+            )
+        return total
+
+    def _results(self, where: Slice, themes: Sequence[Theme]) -> dict[str, tuple[ThemeResult, ...]]:
+        questions = [q for theme in themes for q in theme.questions]
+        counts = self.source.question_counts(where, [q.id for q in questions])
+        pairs = [
+            (t.personal.id, t.organization.id) for t in themes if t.personal and t.organization
+        ]
+        paired = self.source.pair_counts(where, pairs)
+        answered = _by_group(counts, ["question_id"], ["n", "positive"])
+        both = _by_group(paired, ["personal_id"], ["n", "personal_only", "organization_only"])
+        return {
+            group: tuple(
+                self._theme_result(theme, answered.get(group, {}), both.get(group, {}))
+                for theme in themes
+            )
+            for group in set(answered) | {""}
+        }
+
+    def _theme_result(
+        self,
+        theme: Theme,
+        answered: dict[int, tuple[int, ...]],
+        both: dict[int, tuple[int, ...]],
+    ) -> ThemeResult:
+        def measure(question: QuestionRef | None) -> Measure | None:
+            if question is None:
+                return None
+            n, positive = answered.get(question.id, (0, 0))
+            hidden = 0 < n < self.min_group_size
+            return Measure(question, None if hidden else Proportion(positive, n))
+
+        result = ThemeResult(
+            theme.name, measure(theme.personal), measure(theme.organization), measure(theme.single)
+        )
+        if theme.personal is None or result.gap is None or theme.personal.id not in both:
+            return result
+        n, b, c = both[theme.personal.id]
+        return ThemeResult(
+            result.theme,
+            result.personal,
+            result.organization,
+            None,
+            n,
+            mcnemar(b, c),
+            personal_only=b,
+            organization_only=c,
+        )
+
+    def _context(self, wave: WaveRef, filters: Filters, theme: str | None, total: int) -> Context:
+        return Context(
+            survey=self.catalog.survey.name,
+            survey_title=self.catalog.survey.title,
+            wave=wave.label,
+            respondents=total,
+            filters=tuple((segment.name, values) for segment, values in filters),
+            theme=theme,
+            min_group_size=self.min_group_size,
+        )
+
+    @staticmethod
+    def _notes(results: Sequence[ThemeResult]) -> tuple[str, ...]:
+        shares = [
+            m.share
+            for r in results
+            for m in (r.personal, r.organization, r.single)
+            if m is not None and m.share is not None and m.share.n
+        ]
+        if any(s.directional for s in shares):
+            return ("Bases under 30 are marked †: read those figures as directional only.",)
+        return ()
+
+
+def _by_group(
+    frame: pd.DataFrame, keys: list[str], values: list[str]
+) -> dict[str, dict[int, tuple[int, ...]]]:
+    """{group: {key: (value, …)}} as plain ints, from a counts frame."""
+    out: dict[str, dict[int, tuple[int, ...]]] = {}
+    for record in frame[["group", *keys, *values]].itertuples(index=False, name=None):
+        group, key, *rest = record
+        out.setdefault(str(group), {})[int(key)] = tuple(int(v or 0) for v in rest)
+    return out
+
+
+def suppressed_groups(sizes: pd.DataFrame, min_group_size: int) -> set[str]:
+    """Groups to hide: the small ones, plus the next-smallest when only one would be hidden."""
+    small = set(sizes.loc[sizes["respondents"] < min_group_size, "group"].astype(str))
+    if len(small) == 1 and len(sizes) > 1:
+        rest = sizes[~sizes["group"].astype(str).isin(small)].sort_values(["respondents", "group"])
+        small.add(str(rest.iloc[0]["group"]))
+    return small
+
+
+def _ordered(sizes: pd.DataFrame) -> pd.DataFrame:
+    """Largest groups first; "not stated" last."""
+    return sizes.assign(_unstated=sizes["group"] == "").sort_values(
+        ["_unstated", "respondents", "group"], ascending=[True, False, True]
+    )
+
+
+def _filter_text(filters: Filters) -> str:
+    if not filters:
+        return "all respondents"
+    return ", ".join(f"{segment.name} = {' or '.join(values)}" for segment, values in filters)
+
+
+def _theme_change(before: ThemeResult, after: ThemeResult) -> ThemeChange:
+    if after.is_gap:
+        if after.gap is None or before.gap is None:
+            return ThemeChange(after.theme, before, after, None, None)
+        test = change_test(
+            before.gap / 100,
+            _gap_variance(before),
+            after.gap / 100,
+            _gap_variance(after),
+        )
+        return ThemeChange(after.theme, before, after, after.gap - before.gap, test)
+    then = before.single.share if before.single else None
+    now = after.single.share if after.single else None
+    if then is None or now is None or not then.n or not now.n:
+        return ThemeChange(after.theme, before, after, None, None)
+    return ThemeChange(
+        after.theme, before, after, (now.share - then.share) * 100, two_proportion_test(then, now)
+    )
+
+
+def _gap_variance(result: ThemeResult) -> float:
+    return paired_difference_variance(
+        result.paired_n, result.personal_only, result.organization_only
+    )

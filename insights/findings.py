@@ -1,0 +1,132 @@
+"""The findings model: what an answer says, before it is rendered for Slack or a terminal."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from insights.catalog import QuestionRef
+from insights.stats import Proportion, TestResult
+
+
+@dataclass(frozen=True)
+class Measure:
+    """One question's share agreeing; ``share`` is None when its base is too small to show."""
+
+    question: QuestionRef
+    share: Proportion | None
+
+
+@dataclass(frozen=True)
+class ThemeResult:
+    """A theme in one group: both sides and McNemar's test, or a single-perspective share."""
+
+    theme: str
+    personal: Measure | None = None
+    organization: Measure | None = None
+    single: Measure | None = None
+    paired_n: int = 0
+    test: TestResult | None = None
+    personal_only: int = 0
+    organization_only: int = 0
+
+    @property
+    def gap(self) -> float | None:
+        """Personal minus organization, in percentage points."""
+        if not (self.personal and self.organization):
+            return None
+        if self.personal.share is None or self.organization.share is None:
+            return None
+        if not (self.personal.share.n and self.organization.share.n):
+            return None
+        return (self.personal.share.share - self.organization.share.share) * 100
+
+    @property
+    def asked(self) -> bool:
+        """False when nobody in the group was asked any of the theme's questions."""
+        measures = [m for m in (self.personal, self.organization, self.single) if m]
+        return any(m.share is None or m.share.n > 0 for m in measures)
+
+    @property
+    def is_gap(self) -> bool:
+        return self.personal is not None and self.organization is not None
+
+
+@dataclass(frozen=True)
+class Context:
+    """What every answer must name so a screenshot out of context is still honest."""
+
+    survey: str
+    survey_title: str
+    wave: str
+    respondents: int
+    filters: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    theme: str | None = None
+    min_group_size: int = 5
+
+    @property
+    def filter_text(self) -> str:
+        if not self.filters:
+            return "all respondents"
+        return ", ".join(f"{seg} = {' or '.join(vals)}" for seg, vals in self.filters)
+
+
+@dataclass(frozen=True)
+class Group:
+    label: str
+    respondents: int
+    suppressed: bool
+    themes: tuple[ThemeResult, ...] = ()
+
+
+@dataclass(frozen=True)
+class GapReport:
+    context: Context
+    themes: tuple[ThemeResult, ...]
+    overview: bool = False
+    notes: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class BreakdownReport:
+    context: Context
+    segment: str
+    total: tuple[ThemeResult, ...]
+    groups: tuple[Group, ...]
+    notes: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class ThemeChange:
+    theme: str
+    before: ThemeResult
+    after: ThemeResult
+    change: float | None  # points: gap change for a gap theme, share change otherwise
+    test: TestResult | None
+
+
+@dataclass(frozen=True)
+class ChangeReport:
+    context: Context
+    previous_wave: str
+    previous_respondents: int
+    changes: tuple[ThemeChange, ...]
+    notes: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Listing:
+    """themes / segments / surveys / waves: a titled list of lines."""
+
+    title: str
+    items: tuple[tuple[str, str], ...]  # (name, description)
+    survey: str | None = None
+    footer: str | None = None
+
+
+@dataclass(frozen=True)
+class Help:
+    examples: tuple[tuple[str, str], ...] = field(default=())
+    intro: str | None = None
+
+
+Finding = GapReport | BreakdownReport | ChangeReport | Listing | Help

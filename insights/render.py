@@ -1,0 +1,353 @@
+"""Rendering findings as Slack Block Kit and as plain text, from the one findings model.
+
+Both renderers are built from the same lines (``_Lines``), so Slack and the terminal can
+never disagree on a figure. Block Kit limits are enforced here: long breakdowns are
+trimmed with a note rather than rejected by Slack.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from insights.findings import (
+    BreakdownReport,
+    ChangeReport,
+    Context,
+    Finding,
+    GapReport,
+    Group,
+    Help,
+    Listing,
+    Measure,
+    ThemeChange,
+    ThemeResult,
+)
+from insights.stats import Proportion, TestResult, format_p, percent
+
+MAX_BLOCKS = 45  # Slack allows 50; the edge may add buttons
+MAX_SECTION = 2900  # Slack allows 3000 characters in a section's text
+MAX_HEADER = 150
+SMALL_BASE_MARK = "†"
+
+Block = dict[str, Any]
+
+
+@dataclass(frozen=True)
+class Message:
+    """A rendered answer: ``text`` is the plain fallback, ``blocks`` the Block Kit layout."""
+
+    text: str
+    blocks: list[Block]
+
+
+@dataclass(frozen=True)
+class _Style:
+    bold: Callable[[str], str]
+    code: Callable[[str], str]
+
+
+MRKDWN = _Style(bold=lambda s: f"*{s}*", code=lambda s: f"`{s}`")
+PLAIN = _Style(bold=lambda s: s, code=lambda s: s)
+
+
+@dataclass(frozen=True)
+class _Part:
+    """A titled chunk: a header, a context line, or a section of lines."""
+
+    kind: str  # "header" | "context" | "section" (first line is its title) | "list"
+    text: str = ""
+
+
+# -- figures -------------------------------------------------------------------------------
+
+
+def figure(share: Proportion | None, style: _Style = PLAIN) -> str:
+    """'91% (179 of 197, 95% CI 86–94%)', marked † under a base of 30."""
+    if share is None:
+        return "suppressed (too few answers)"
+    if share.n == 0:
+        return "not asked"
+    low, high = share.interval
+    mark = SMALL_BASE_MARK if share.directional else ""
+    return (
+        f"{style.bold(f'{percent(share.share)}%')}{mark} ({share.positive} of {share.n}, "
+        f"95% CI {percent(low)}–{percent(high)}%)"
+    )
+
+
+def verdict(test: TestResult | None) -> str:
+    if test is None:
+        return "no test possible"
+    if test.significant:
+        return f"significant: unlikely to be chance ({test.method}, {format_p(test.p_value)})"
+    return f"not significant: could be chance ({test.method}, {format_p(test.p_value)})"
+
+
+def _points(value: float) -> str:
+    return f"{round(value):+d} pts".replace("+0 pts", "0 pts")
+
+
+def _gap_lines(result: ThemeResult, style: _Style) -> list[str]:
+    assert result.personal and result.organization
+    lines = [
+        f"Personal: {figure(result.personal.share, style)}",
+        f"Organization: {figure(result.organization.share, style)}",
+    ]
+    if result.gap is None:
+        lines.append("Gap: not available for this group")
+        return lines
+    gap = style.bold(f"{round(result.gap)} points")
+    lines.append(f"Gap: {gap} — {verdict(result.test)}; {result.paired_n} answered both")
+    return lines
+
+
+def _single_lines(measure: Measure, style: _Style) -> list[str]:
+    share = measure.share
+    label = measure.question.positive_label
+    line = f"{label}: {figure(share, style)}"
+    if share is not None and share.n and measure.question.binary:
+        negative = next(x for x in measure.question.labels if x != label)
+        line += f" · {negative}: {percent(1 - share.share)}%"
+    return [line]
+
+
+def _theme_title(result: ThemeResult) -> str:
+    title = result.theme[:1].upper() + result.theme[1:]
+    return title if result.is_gap else f"{title} (organization question)"
+
+
+def _theme_lines(result: ThemeResult, style: _Style) -> list[str]:
+    if result.is_gap:
+        return _gap_lines(result, style)
+    assert result.single is not None
+    return _single_lines(result.single, style)
+
+
+def _question_line(result: ThemeResult) -> str:
+    question = result.single.question if result.single else None
+    return f"“{question.text}”" if question and question.text != question.key else ""
+
+
+def _context_line(context: Context) -> str:
+    return (
+        f"{context.survey_title} · survey {context.survey} · wave {context.wave} · "
+        f"{context.filter_text} · n = {context.respondents}"
+    )
+
+
+# -- parts per finding ---------------------------------------------------------------------
+
+
+def _gap_parts(report: GapReport, style: _Style) -> list[_Part]:
+    parts = [
+        _Part(
+            "header", "Empathy gap" + (f": {report.context.theme}" if report.context.theme else "")
+        ),
+        _Part("context", _context_line(report.context)),
+    ]
+    for result in report.themes:
+        lines = [style.bold(_theme_title(result))]
+        quote = _question_line(result)
+        lines += [quote] if quote else []
+        lines += _theme_lines(result, style)
+        parts.append(_Part("section", "\n".join(lines)))
+    parts += [_Part("context", note) for note in report.notes]
+    if report.overview:
+        parts.append(
+            _Part(
+                "context",
+                f"Ask for more: {style.code('gap by role')}, {style.code('gap role=in-house')},"
+                f" {style.code('themes')}, {style.code('help')}",
+            )
+        )
+    return parts
+
+
+def _group_line(group: Group, result: ThemeResult | None, style: _Style) -> str:
+    name = style.bold(group.label)
+    if group.suppressed or result is None:
+        return f"{name}: suppressed (fewer than the minimum group size, for privacy)"
+    if result.is_gap:
+        assert result.personal and result.organization
+        p, o = result.personal.share, result.organization.share
+        if not result.asked:
+            return f"{name} (n = {group.respondents}): not asked"
+        if result.gap is None or p is None or o is None:
+            return f"{name} (n = {group.respondents}): too few answers to show"
+        mark = SMALL_BASE_MARK if p.directional or o.directional else ""
+        sig = "significant" if result.test and result.test.significant else "not significant"
+        return (
+            f"{name} (n = {group.respondents}): {percent(p.share)}% vs {percent(o.share)}%{mark}"
+            f" → gap {round(result.gap)} pts, {sig}"
+        )
+    assert result.single is not None
+    share = result.single.share
+    return f"{name} (n = {group.respondents}): {figure(share, style)}"
+
+
+def _breakdown_parts(report: BreakdownReport, style: _Style) -> list[_Part]:
+    parts = [
+        _Part("header", f"Empathy gap by {report.segment}"),
+        _Part("context", _context_line(report.context)),
+    ]
+    for index, overall in enumerate(report.total):
+        lines = [style.bold(_theme_title(overall))]
+        if overall.is_gap and overall.gap is not None:
+            lines.append(f"All: gap {round(overall.gap)} pts — {verdict(overall.test)}")
+        lines += [
+            _group_line(group, group.themes[index] if group.themes else None, style)
+            for group in report.groups
+        ]
+        parts.append(_Part("section", "\n".join(lines)))
+    parts += [_Part("context", note) for note in report.notes]
+    return parts
+
+
+def _change_line(change: ThemeChange, previous: str, style: _Style) -> list[str]:
+    lines = [style.bold(_theme_title(change.after))]
+    if change.after.is_gap:
+        before, after = change.before.gap, change.after.gap
+        lines.append(f"Gap now: {_maybe_points(after)} · in {previous}: {_maybe_points(before)}")
+    else:
+        before_share = change.before.single.share if change.before.single else None
+        after_share = change.after.single.share if change.after.single else None
+        lines.append(
+            f"Now: {figure(after_share, style)} · in {previous}: {figure(before_share, style)}"
+        )
+    if change.change is None:
+        lines.append("Change: not available")
+    else:
+        lines.append(f"Change: {style.bold(_points(change.change))} — {verdict(change.test)}")
+    return lines
+
+
+def _maybe_points(value: float | None) -> str:
+    return "n/a" if value is None else f"{round(value)} points"
+
+
+def _change_parts(report: ChangeReport, style: _Style) -> list[_Part]:
+    parts = [
+        _Part("header", f"Empathy gap: wave {report.context.wave} vs {report.previous_wave}"),
+        _Part(
+            "context",
+            _context_line(report.context)
+            + f" · {report.previous_wave}: n = {report.previous_respondents}",
+        ),
+    ]
+    for change in report.changes:
+        parts.append(_Part("section", "\n".join(_change_line(change, report.previous_wave, style))))
+    parts.append(_Part("context", "Waves are compared as independent samples (two-sided z-test)."))
+    parts += [_Part("context", note) for note in report.notes]
+    return parts
+
+
+def _listing_parts(listing: Listing, style: _Style) -> list[_Part]:
+    parts = [_Part("header", listing.title)]
+    if listing.survey:
+        parts.append(_Part("context", f"Survey {listing.survey}"))
+    lines = [
+        f"• {style.bold(name)}" + (f" — {text}" if text else "") for name, text in listing.items
+    ]
+    parts.append(_Part("list", "\n".join(lines) or "Nothing yet."))
+    if listing.footer:
+        parts.append(_Part("context", listing.footer))
+    return parts
+
+
+def _help_parts(help_: Help, style: _Style) -> list[_Part]:
+    parts = [_Part("header", "Empathy Gap: what you can ask")]
+    if help_.intro:
+        parts.append(_Part("list", help_.intro))
+    lines = [f"{style.code(example)} — {meaning}" for example, meaning in help_.examples]
+    parts.append(_Part("list", "\n".join(lines)))
+    return parts
+
+
+def _parts(finding: Finding, style: _Style) -> list[_Part]:
+    if isinstance(finding, GapReport):
+        return _gap_parts(finding, style)
+    if isinstance(finding, BreakdownReport):
+        return _breakdown_parts(finding, style)
+    if isinstance(finding, ChangeReport):
+        return _change_parts(finding, style)
+    if isinstance(finding, Listing):
+        return _listing_parts(finding, style)
+    return _help_parts(finding, style)
+
+
+# -- output --------------------------------------------------------------------------------
+
+
+def to_text(finding: Finding) -> str:
+    """Plain text for a terminal (and the console)."""
+    out: list[str] = []
+    for part in _parts(finding, PLAIN):
+        if part.kind == "header":
+            out += [part.text, "=" * min(len(part.text), 60)]
+        elif part.kind == "section":
+            head, *rest = part.text.split("\n")
+            out += ["", head, *(f"  {line}" for line in rest)]
+        elif part.kind == "list":
+            out += ["", part.text]
+        else:
+            out.append(part.text)
+    return "\n".join(out).strip() + "\n"
+
+
+def _trim(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _section_text(text: str) -> str:
+    if len(text) <= MAX_SECTION:
+        return text
+    kept: list[str] = []
+    for line in text.split("\n"):
+        if len("\n".join([*kept, line])) > MAX_SECTION - 80:
+            break
+        kept.append(line)
+    hidden = text.count("\n") + 1 - len(kept)
+    return "\n".join([*kept, f"_…and {hidden} more line(s); add a filter to narrow this down._"])
+
+
+def _block(part: _Part) -> Block:
+    if part.kind == "header":
+        return {
+            "type": "header",
+            "text": {"type": "plain_text", "text": _trim(part.text, MAX_HEADER)},
+        }
+    if part.kind == "context":
+        return {"type": "context", "elements": [{"type": "mrkdwn", "text": _trim(part.text, 2900)}]}
+    return {"type": "section", "text": {"type": "mrkdwn", "text": _section_text(part.text)}}
+
+
+def to_blocks(finding: Finding) -> list[Block]:
+    """Block Kit blocks within Slack's limits (at most MAX_BLOCKS, trimmed with a note)."""
+    blocks = [_block(part) for part in _parts(finding, MRKDWN)]
+    if len(blocks) > MAX_BLOCKS:
+        hidden = len(blocks) - MAX_BLOCKS + 1
+        blocks = blocks[: MAX_BLOCKS - 1]
+        blocks.append(
+            {
+                "type": "context",
+                "elements": [
+                    {
+                        "type": "mrkdwn",
+                        "text": f"…{hidden} more part(s) not shown; narrow the query.",
+                    }
+                ],
+            }
+        )
+    return blocks
+
+
+def summary_text(finding: Finding) -> str:
+    """One-line notification text (Slack's ``text`` fallback), derived from the same model."""
+    first = to_text(finding).split("\n", 1)[0]
+    return _trim(first, 300)
+
+
+def render(finding: Finding) -> Message:
+    return Message(text=to_text(finding), blocks=to_blocks(finding))
