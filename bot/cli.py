@@ -130,7 +130,7 @@ def socket(settings: Settings) -> None:
 
     if settings.slack_app_token is None or settings.slack_bot_token is None:
         raise click.ClickException("Socket Mode needs SLACK_APP_TOKEN and SLACK_BOT_TOKEN.")
-    run_socket_mode(settings)
+    sys.exit(run_socket_mode(settings))
 
 
 @cli.command()

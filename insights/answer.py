@@ -65,10 +65,13 @@ def ask(
 
 def interpret(
     store: Store, team_id: str, text: str, previous: str | None = None
-) -> tuple[Query, Catalog]:
-    """Parse ``text`` against this team's survey, folding in a thread's previous query."""
+) -> tuple[Query, Catalog | None]:
+    """Parse ``text`` against this team's survey, folding in a thread's previous query.
+
+    Help needs no survey, so it is answered (catalog None) even before any import.
+    """
     if _is_help(text):
-        return Query("help"), None  # type: ignore[return-value]
+        return Query("help"), None
     catalog = load_catalog(store, team_id, named_survey(text) or _survey_of(previous))
     vocab = Vocabulary.from_catalog(catalog)
     query = parse(text, vocab)

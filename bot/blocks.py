@@ -1,0 +1,113 @@
+"""Pure Block Kit helpers for the Slack edge: decorations around the library's answers.
+
+Every function here takes plain values and returns plain data (``dict``/``list``), so tests
+check them as data and slack_sdk's Block Kit models can validate them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+Block = dict[str, Any]
+
+SHARE_ACTION_ID = "share_in_channel"
+SHARE_BLOCK_ID = "empathy_share"
+# Button values may not be empty, but the overview's query is: prefix every shared query.
+SHARE_VALUE_PREFIX = "q:"
+# Slack refuses a button whose value is longer than this.
+MAX_BUTTON_VALUE = 2000
+# Slack refuses a message with more blocks than this.
+MAX_BLOCKS = 50
+MAX_SECTION_TEXT = 3000
+
+
+@dataclass(frozen=True)
+class Message:
+    """What the listeners send: ``text`` is the notification/fallback, ``blocks`` the layout."""
+
+    text: str
+    blocks: list[Block] = field(default_factory=list)
+
+
+def escape_mrkdwn(text: str) -> str:
+    """Escape the three characters Slack treats as control sequences in mrkdwn."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def _section(text: str) -> Block:
+    return {"type": "section", "text": {"type": "mrkdwn", "text": text[:MAX_SECTION_TEXT]}}
+
+
+def _context(text: str) -> Block:
+    return {"type": "context", "elements": [{"type": "mrkdwn", "text": text[:MAX_SECTION_TEXT]}]}
+
+
+def share_button(query: str) -> Block | None:
+    """An actions block with a "Share in channel" button carrying the canonical ``query``.
+
+    The query, not the answer, travels in the button so the shared answer is recomputed
+    from the database: it survives restarts and needs no state in memory. ``None`` when
+    the query cannot fit in a button value.
+    """
+    value = SHARE_VALUE_PREFIX + query
+    if len(value) > MAX_BUTTON_VALUE:
+        return None
+    return {
+        "type": "actions",
+        "block_id": SHARE_BLOCK_ID,
+        "elements": [
+            {
+                "type": "button",
+                "action_id": SHARE_ACTION_ID,
+                "text": {"type": "plain_text", "text": "Share in channel", "emoji": True},
+                "value": value,
+            }
+        ],
+    }
+
+
+def query_from_share_value(value: str) -> str | None:
+    """The query a share button carries, or ``None`` for a value we did not make."""
+    if not value.startswith(SHARE_VALUE_PREFIX):
+        return None
+    return value[len(SHARE_VALUE_PREFIX) :]
+
+
+def with_share_button(blocks: list[Block], query: str | None) -> list[Block]:
+    """``blocks`` followed by a share button for ``query`` when there is one and room for it."""
+    button = share_button(query) if query is not None else None
+    if button is None or len(blocks) >= MAX_BLOCKS:
+        return list(blocks)
+    return [*blocks, button]
+
+
+def shared_by(blocks: list[Block], user_id: str | None, query: str) -> list[Block]:
+    """The blocks of an answer re-posted in a channel, with who shared it and what was asked."""
+    who = f"<@{user_id}>" if user_id else "Someone"
+    asked = f"`/empathy {escape_mrkdwn(query)}`" if query.strip() else "`/empathy`"
+    note = _context(f"Shared by {who} · {asked}")
+    kept = [block for block in blocks if block.get("type") != "actions"]
+    return [*kept[: MAX_BLOCKS - 1], note]
+
+
+def user_error_message(message: str, suggestion: str | None = None) -> Message:
+    """A friendly answer to a question we cannot answer as asked (a ``UserError``)."""
+    text = f"{message} {suggestion}" if suggestion else message
+    blocks = [_section(f":thinking_face: {escape_mrkdwn(message)}")]
+    if suggestion:
+        blocks.append(_context(escape_mrkdwn(suggestion)))
+    return Message(text=text, blocks=blocks)
+
+
+def internal_error_message(reference: str) -> Message:
+    """A short apology for a failure on our side; ``reference`` matches the logged traceback."""
+    text = (
+        f"Sorry, something went wrong on our side. If it keeps happening, "
+        f"give your admin this reference: {reference}"
+    )
+    blocks = [
+        _section(":warning: Sorry, something went wrong on our side."),
+        _context(f"If it keeps happening, give your admin this reference: `{reference}`"),
+    ]
+    return Message(text=text, blocks=blocks)

@@ -1,0 +1,241 @@
+"""The digest scheduler: at each tick, send every digest that is due and not yet sent.
+
+A tick looks at each active subscription's periods since the last settled one:
+
+* periods whose slot is in the future are left alone;
+* the period due now (slot passed, within ``grace``) is claimed in the database, then
+  posted; only the worker whose claim won posts, so two workers never send it twice;
+* older periods are recorded as missed: after downtime there is at most one late digest,
+  never a backlog.
+
+Slack failures: ``429`` waits ``Retry-After`` and retries; ``5xx`` and connection errors
+retry with backoff, then the period is recorded as failed and a later tick may try again
+while the grace window lasts; a channel we can no longer post to pauses the subscription.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from urllib.error import URLError
+
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
+
+from bot.settings import Settings
+from insights import Store, UserError
+from insights import subscriptions as subs
+from insights.digest import Snapshot, build_digest, render_digest
+from insights.schedule import DEFAULT_GRACE, Timing, classify
+from insights.subscriptions import RunRecord, Subscription, iso
+
+logger = logging.getLogger(__name__)
+
+Sleep = Callable[[float], object]
+PAUSE_ERRORS = frozenset({"channel_not_found", "is_archived", "not_in_channel"})
+MAX_RATE_LIMIT_WAITS = 3
+MAX_RETRY_AFTER = 60.0  # seconds; a longer wait is better left to the next tick
+BACKOFF = (1.0, 2.0, 4.0)  # seconds before each retry of a 5xx / connection error
+# After years of downtime, look back no further than this (all older periods are missed).
+MAX_LOOKBACK = timedelta(weeks=104)
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """How posting went: ``ts`` when sent; else why, and whether to pause or retry later."""
+
+    ts: str | None = None
+    reason: str | None = None
+    pause: bool = False
+    retry: bool = False
+
+
+def slack_client(settings: Settings) -> WebClient:
+    if settings.slack_bot_token is None:
+        raise ValueError("SLACK_BOT_TOKEN is not set: the scheduler cannot post digests.")
+    return WebClient(
+        base_url=settings.slack_api_url, token=settings.slack_bot_token.get_secret_value()
+    )
+
+
+def tick(
+    settings: Settings,
+    now: datetime,
+    *,
+    client: WebClient | None = None,
+    store: Store | None = None,
+    sleep: Sleep = time.sleep,
+    grace: timedelta = DEFAULT_GRACE,
+) -> list[RunRecord]:
+    """Send what is due at ``now``; returns what was done (also written to the run log)."""
+    client = client or slack_client(settings)
+    own = store is None
+    store = store or Store.open(settings.database_path)
+    try:
+        records: list[RunRecord] = []
+        for subscription in subs.active_subscriptions(store):
+            worker = _Worker(settings, store, client, subscription, now, sleep)
+            records += worker.run(grace)
+        return records
+    finally:
+        if own:
+            store.close()
+
+
+class _Worker:
+    """One subscription within one tick."""
+
+    def __init__(
+        self,
+        settings: Settings,
+        store: Store,
+        client: WebClient,
+        subscription: Subscription,
+        now: datetime,
+        sleep: Sleep,
+    ) -> None:
+        self.settings, self.store, self.client = settings, store, client
+        self.sub, self.now, self.sleep = subscription, now, sleep
+
+    def run(self, grace: timedelta) -> list[RunRecord]:
+        since = subs.parse_iso(self.sub.active_since)
+        settled = subs.settled_until(self.store, self.sub.id)
+        since = max(since, settled or since, self.now - MAX_LOOKBACK)
+        records: list[RunRecord] = []
+        for period, slot in self.sub.schedule.slots_between(since, self.now):
+            if classify(slot, self.now, grace) is Timing.MISSED:
+                records += self._missed(period, slot)
+            else:
+                records += self._send(period, slot)
+        return records
+
+    def _record(self, period: str, slot: datetime, status: str, reason: str | None,
+                ts: str | None = None) -> RunRecord:  # fmt: skip
+        record = RunRecord(
+            self.sub.id, self.sub.team_id, self.sub.channel_id, period, status, reason,
+            iso(slot), ts, iso(self.now),
+        )  # fmt: skip
+        return subs.log_run(self.store, record)
+
+    def _missed(self, period: str, slot: datetime) -> list[RunRecord]:
+        reason = "not sent within the grace window (the scheduler was not running)"
+        if subs.mark_missed(self.store, self.sub.id, period, slot, self.now, reason):
+            return [self._record(period, slot, "missed", reason)]
+        return []
+
+    def _send(self, period: str, slot: datetime) -> list[RunRecord]:
+        token = uuid.uuid4().hex
+        if not subs.claim(self.store, self.sub.id, period, slot, self.now, token):
+            # Another worker holds or settled this period; it logs what it does.
+            return []
+        try:
+            previous = subs.last_snapshot(self.store, self.sub.id)
+            digest = build_digest(
+                self.store,
+                self.sub.team_id,
+                self.sub.query,
+                min_group_size=self.settings.min_group_size,
+                previous=Snapshot.from_json(previous) if previous else None,
+            )
+        except UserError as error:
+            subs.finish(self.store, self.sub.id, period, token, status="skipped", reason=str(error))
+            return [self._record(period, slot, "skipped", str(error))]
+        except Exception as error:  # a bug must not stop other subscriptions' digests
+            logger.exception("Could not build the digest for subscription %s", self.sub.id)
+            reason = f"could not build the digest: {type(error).__name__}"
+            subs.finish(self.store, self.sub.id, period, token, status="failed", reason=reason,
+                        retry=True)  # fmt: skip
+            return [self._record(period, slot, "failed", reason)]
+        message = render_digest(digest)
+        outcome = post(self.client, self.sub.channel_id, message.text, message.blocks, self.sleep)
+        return [self._settle(period, slot, token, outcome, digest.snapshot.to_json())]
+
+    def _settle(
+        self, period: str, slot: datetime, token: str, outcome: Outcome, snapshot: str
+    ) -> RunRecord:
+        sub_id = self.sub.id
+        if outcome.ts is not None:
+            subs.finish(self.store, sub_id, period, token, status="sent", message_ts=outcome.ts,
+                        snapshot=snapshot)  # fmt: skip
+            return self._record(period, slot, "sent", None, outcome.ts)
+        reason = outcome.reason or "unknown error"
+        if outcome.pause:
+            reason = f"{reason}: subscription paused"
+            subs.pause(self.store, sub_id, outcome.reason or "unknown")
+        elif outcome.retry:
+            reason = f"{reason}: will retry on the next tick"
+        subs.finish(self.store, sub_id, period, token, status="failed", reason=reason,
+                    retry=outcome.retry)  # fmt: skip
+        return self._record(period, slot, "failed", reason)
+
+
+def post(
+    client: WebClient, channel: str, text: str, blocks: list[dict[str, object]], sleep: Sleep
+) -> Outcome:
+    """chat.postMessage with the retry policy in the module docstring."""
+    rate_limited = 0
+    backoff = list(BACKOFF)
+    while True:
+        try:
+            response = client.chat_postMessage(
+                channel=channel, text=text, blocks=blocks, unfurl_links=False, unfurl_media=False
+            )
+            return Outcome(ts=str(response.get("ts")))
+        except SlackApiError as error:
+            status = getattr(error.response, "status_code", 0)
+            code = str(error.response.get("error") or f"HTTP {status}")
+            if status == 429 and rate_limited < MAX_RATE_LIMIT_WAITS:
+                rate_limited += 1
+                sleep(_retry_after(error))
+                continue
+            if status == 429:
+                return Outcome(reason="rate limited by Slack", retry=True)
+            if status >= 500 and backoff:
+                sleep(backoff.pop(0))
+                continue
+            if status >= 500:
+                return Outcome(reason=f"Slack error {code} (HTTP {status})", retry=True)
+            return Outcome(reason=code, pause=code in PAUSE_ERRORS)
+        except (URLError, OSError) as error:
+            if backoff:
+                sleep(backoff.pop(0))
+                continue
+            return Outcome(reason=f"cannot reach Slack: {error}", retry=True)
+
+
+def _retry_after(error: SlackApiError) -> float:
+    headers = getattr(error.response, "headers", {}) or {}
+    value = next((v for k, v in headers.items() if k.lower() == "retry-after"), None)
+    raw = value[0] if isinstance(value, list) else value
+    try:
+        seconds = float(raw) if raw is not None else 1.0
+    except ValueError:
+        seconds = 1.0
+    return min(max(seconds, 0.0), MAX_RETRY_AFTER)
+
+
+def run_forever(
+    settings: Settings,
+    stop: threading.Event,
+    *,
+    client: WebClient | None = None,
+    clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+    on_tick: Callable[[list[RunRecord]], None] | None = None,
+) -> None:
+    """Tick at the start of every minute until ``stop`` is set; a failed tick is logged and
+    the loop carries on (the next tick catches up within the grace window)."""
+    client = client or slack_client(settings)
+    while not stop.is_set():
+        try:
+            records = tick(settings, clock(), client=client, sleep=stop.wait)
+            if on_tick is not None:
+                on_tick(records)
+        except Exception:
+            logger.exception("A digest tick failed; trying again next minute")
+        now = clock()
+        stop.wait(60 - now.second - now.microsecond / 1e6)

@@ -1,0 +1,114 @@
+"""Listeners, grouped by kind; each group exposes ``register(app)``.
+
+What every group shares lives here: :class:`Deps` (settings and a store per thread, attached
+to the app by :func:`attach`) and :func:`answer`, the one place a Slack question becomes an
+``insights.ask`` call and every exception becomes a message fit for people.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import uuid
+import weakref
+from dataclasses import dataclass
+from pathlib import Path
+
+from slack_bolt import App
+
+from bot.blocks import Message, internal_error_message, user_error_message
+from bot.settings import Settings
+from insights import Store, UserError, ask
+
+logger = logging.getLogger("bot.listeners")
+
+
+class StorePerThread:
+    """Opens one :class:`Store` per thread, lazily: a store's connection is not shared."""
+
+    def __init__(self, path: str | Path) -> None:
+        self.path = path
+        self._local = threading.local()
+
+    def __call__(self) -> Store:
+        store: Store | None = getattr(self._local, "store", None)
+        if store is None:
+            store = Store.open(self.path)
+            self._local.store = store
+        return store
+
+
+@dataclass(frozen=True)
+class Deps:
+    """What listeners need besides the request; built once by the app factory."""
+
+    settings: Settings
+    store: StorePerThread
+
+    def team_for(self, slack_team_id: str | None) -> str:
+        """The workspace id used in the store for a request from ``slack_team_id``.
+
+        A single-workspace bot (one SLACK_BOT_TOKEN) serves the data imported under
+        ``settings.default_team_id``; multi-workspace installs will map ids here.
+        """
+        del slack_team_id
+        return self.settings.default_team_id
+
+
+_DEPS: weakref.WeakKeyDictionary[App, Deps] = weakref.WeakKeyDictionary()
+
+
+def attach(app: App, deps: Deps) -> None:
+    """Make ``deps`` available to the listener groups registered on ``app``."""
+    _DEPS[app] = deps
+
+
+def deps_of(app: App) -> Deps:
+    try:
+        return _DEPS[app]
+    except KeyError:
+        raise RuntimeError("Call bot.listeners.attach(app, deps) before register(app).") from None
+
+
+@dataclass(frozen=True)
+class Answer:
+    """A message to send and the canonical query it answered (``None``: nothing to remember).
+
+    ``ok`` is false when the message explains an error instead of answering.
+    """
+
+    message: Message
+    query: str | None
+    ok: bool = True
+
+
+def new_reference() -> str:
+    """A short id that ties an apology shown in Slack to the logged traceback."""
+    return uuid.uuid4().hex[:10]
+
+
+def answer(deps: Deps, team_id: str, text: str, previous: str | None = None) -> Answer:
+    """Ask the library; user errors become friendly messages, anything else a reference id."""
+    try:
+        reply = ask(
+            deps.store(),
+            team_id,
+            text,
+            min_group_size=deps.settings.min_group_size,
+            previous=previous,
+        )
+    except UserError as error:
+        return Answer(user_error_message(error.message, error.suggestion), None, ok=False)
+    except Exception:
+        reference = new_reference()
+        logger.exception("Could not answer a Slack request (reference %s)", reference)
+        return Answer(internal_error_message(reference), None, ok=False)
+    return Answer(Message(text=reply.text, blocks=list(reply.blocks)), reply.query)
+
+
+def register_all(app: App) -> None:
+    """Register every listener group on ``app`` (after :func:`attach`)."""
+    from bot.listeners import actions, commands, events, views
+
+    for group in (commands, events, actions, views):
+        group.register(app)

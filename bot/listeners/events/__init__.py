@@ -1,0 +1,106 @@
+"""``app_mention`` and direct messages: answered in the thread, with the thread's context.
+
+Slack re-sends an event it believes was lost; each ``event_id`` is claimed in the store
+before any work, so a retry is never answered twice, even while the first is in progress.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from slack_bolt import App
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
+
+from bot.listeners import Deps, answer, deps_of
+from bot.threads import claim_event, load_context, save_context, strip_mentions
+
+logger = logging.getLogger(__name__)
+
+
+def first_delivery(deps: Deps, body: dict[str, Any]) -> bool:
+    """``True`` for the first delivery of this event; ``False`` for a retry of a claimed one."""
+    event_id = body.get("event_id")
+    if not isinstance(event_id, str) or not event_id:
+        return True
+    if claim_event(deps.store(), event_id, body.get("team_id")):
+        return True
+    logger.info("Ignoring a repeated delivery of event %s", event_id)
+    return False
+
+
+def reply_in_conversation(
+    deps: Deps,
+    client: WebClient,
+    *,
+    team_id: str,
+    channel: str,
+    thread_ts: str | None,
+    text: str,
+) -> None:
+    """Answer ``text`` in ``channel`` (in ``thread_ts`` when given), following its context."""
+    key = thread_ts or ""
+    previous = load_context(deps.store(), team_id, channel, key)
+    result = answer(deps, team_id, text, previous=previous)
+    if result.query is not None:
+        save_context(deps.store(), team_id, channel, key, result.query)
+    try:
+        client.chat_postMessage(
+            channel=channel,
+            thread_ts=thread_ts,
+            text=result.message.text,
+            blocks=result.message.blocks,
+        )
+    except SlackApiError as error:
+        logger.warning("Slack refused a reply in %s: %s", channel, error.response.get("error"))
+
+
+def answer_mention(deps: Deps, body: dict[str, Any], client: WebClient) -> None:
+    """An @mention is answered in its thread (or in the thread it starts)."""
+    event = body.get("event") or {}
+    channel, ts = event.get("channel"), event.get("ts")
+    if not isinstance(channel, str) or not isinstance(ts, str):
+        return
+    if not first_delivery(deps, body):
+        return
+    reply_in_conversation(
+        deps,
+        client,
+        team_id=deps.team_for(body.get("team_id")),
+        channel=channel,
+        thread_ts=event.get("thread_ts") or ts,
+        text=strip_mentions(str(event.get("text") or "")),
+    )
+
+
+def answer_direct_message(deps: Deps, body: dict[str, Any], client: WebClient) -> None:
+    """A direct message is answered like a mention; the whole DM is one conversation."""
+    event = body.get("event") or {}
+    if event.get("channel_type") != "im" or event.get("subtype") or event.get("bot_id"):
+        return
+    channel = event.get("channel")
+    if not isinstance(channel, str) or not isinstance(event.get("ts"), str):
+        return
+    if not first_delivery(deps, body):
+        return
+    reply_in_conversation(
+        deps,
+        client,
+        team_id=deps.team_for(body.get("team_id")),
+        channel=channel,
+        thread_ts=event.get("thread_ts"),
+        text=strip_mentions(str(event.get("text") or "")),
+    )
+
+
+def register(app: App) -> None:
+    deps = deps_of(app)
+
+    @app.event("app_mention")
+    def on_mention(body: dict[str, Any], client: WebClient) -> None:
+        answer_mention(deps, body, client)
+
+    @app.event("message")
+    def on_message(body: dict[str, Any], client: WebClient) -> None:
+        answer_direct_message(deps, body, client)

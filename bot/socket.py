@@ -1,0 +1,41 @@
+"""Socket Mode: the same Bolt app over a WebSocket, for development behind a firewall.
+
+Needs ``SLACK_APP_TOKEN`` (an ``xapp-`` token with ``connections:write``) and the bot token;
+no public URL and no signing secret (Socket Mode requests are not signed).
+"""
+
+from __future__ import annotations
+
+import sys
+from typing import TextIO
+
+from slack_bolt.adapter.socket_mode import SocketModeHandler
+from slack_sdk.errors import SlackApiError
+
+from bot.app import configure_logging, create_app
+from bot.settings import Settings
+
+
+def run_socket_mode(settings: Settings, stderr: TextIO | None = None) -> int:
+    """Connect to Slack in Socket Mode and serve until interrupted; returns an exit code."""
+    err = stderr or sys.stderr
+    if settings.slack_app_token is None or settings.slack_bot_token is None:
+        print(
+            "Socket Mode needs SLACK_APP_TOKEN (xapp-…) and SLACK_BOT_TOKEN (xoxb-…). "
+            "See 'Install in your Slack workspace' in the README.",
+            file=err,
+        )
+        return 2
+    configure_logging(settings)
+    app = create_app(settings, request_verification_enabled=False)
+    handler = SocketModeHandler(app, settings.slack_app_token.get_secret_value())
+    try:
+        handler.start()  # type: ignore[no-untyped-call]
+    except KeyboardInterrupt:
+        pass
+    except SlackApiError as error:
+        print(f"Slack refused the Socket Mode connection: {error.response.get('error')}", file=err)
+        return 1
+    finally:
+        handler.close()  # type: ignore[no-untyped-call]
+    return 0

@@ -1,0 +1,148 @@
+"""``/empathy subscribe …``, ``/empathy unsubscribe`` and ``/empathy subscriptions``.
+
+Plain functions over (settings, store, client, team, channel, user, text) returning the
+reply to show; the commands listener calls :func:`handle`. Who may change subscriptions is
+decided by :func:`may_administer`, the one permission check for admin actions.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import UTC, datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
+
+from bot.blocks import Message, escape_mrkdwn, user_error_message
+from bot.settings import Settings
+from insights import Store, UserError
+from insights import subscriptions as subs
+from insights.digest import digest_query
+from insights.schedule import USAGE, parse_weekly, valid_zone
+
+logger = logging.getLogger(__name__)
+COMMANDS = ("subscribe", "unsubscribe", "subscriptions")
+
+
+def is_subscription_command(text: str) -> bool:
+    """True when slash-command ``text`` is for this module (its first word is a command)."""
+    words = text.split(maxsplit=1)
+    return bool(words) and words[0].casefold() in COMMANDS
+
+
+def handle(
+    settings: Settings,
+    store: Store,
+    client: WebClient,
+    team_id: str,
+    channel_id: str,
+    user_id: str,
+    text: str,
+    *,
+    now: datetime | None = None,
+) -> Message:
+    """Answer a subscription command; user mistakes become a friendly message."""
+    word, _, rest = text.strip().partition(" ")
+    now = now or datetime.now(UTC)
+    try:
+        if word.casefold() == "subscriptions":
+            return list_subscriptions(store, team_id, channel_id, now)
+        if not may_administer(settings, client, user_id):
+            return _refusal()
+        if word.casefold() == "unsubscribe":
+            return unsubscribe(store, team_id, channel_id)
+        return subscribe(settings, store, client, team_id, channel_id, user_id, rest, now)
+    except UserError as error:
+        return user_error_message(error.message, error.suggestion)
+
+
+def may_administer(settings: Settings, client: WebClient, user_id: str) -> bool:
+    """Whether ``user_id`` may change workspace-wide bot settings such as subscriptions.
+
+    Everyone may when ADMIN_USER_IDS is empty; otherwise the listed users and Slack
+    workspace admins and owners (``users.info``). If Slack cannot tell us, the answer is no.
+    """
+    if not settings.admin_user_ids or user_id in settings.admin_user_ids:
+        return True
+    user = _user_info(client, user_id)
+    return bool(user.get("is_admin") or user.get("is_owner") or user.get("is_primary_owner"))
+
+
+def _user_info(client: WebClient, user_id: str) -> dict[str, Any]:
+    try:
+        response = client.users_info(user=user_id)
+    except SlackApiError as error:
+        logger.warning("users.info failed for %s: %s", user_id, error.response.get("error"))
+        return {}
+    user = response.get("user")
+    return dict(user) if isinstance(user, dict) else {}
+
+
+def _refusal() -> Message:
+    text = (
+        "Only the bot's admins and workspace admins can change digest subscriptions."
+        " Ask one of them to set this up."
+    )
+    return Message(text=text, blocks=[_section(f":lock: {text}")])
+
+
+def subscribe(
+    settings: Settings,
+    store: Store,
+    client: WebClient,
+    team_id: str,
+    channel_id: str,
+    user_id: str,
+    text: str,
+    now: datetime,
+) -> Message:
+    """``weekly DAY HH:MM [TZ] [filters]``: TZ defaults to the subscriber's Slack time
+    zone, then DEFAULT_TIMEZONE."""
+    schedule, filters = parse_weekly(text, lambda: _default_zone(settings, client, user_id))
+    query, _ = digest_query(store, team_id, filters)
+    sub = subs.subscribe(store, team_id, channel_id, schedule, query.canonical(), user_id, now)
+    next_send = _local(sub.schedule.next_slot(now), sub.tz)
+    text = (
+        f"Subscribed this channel to a digest {schedule.describe()}"
+        f" ({query.canonical()}). Next one: {next_send}."
+    )
+    return Message(text=text, blocks=[_section(f":calendar: {escape_mrkdwn(text)}")])
+
+
+def _default_zone(settings: Settings, client: WebClient, user_id: str) -> str:
+    # Only asked when the command names no zone; Slack's may be missing or unknown here.
+    tz = str(_user_info(client, user_id).get("tz") or "")
+    return tz if tz and valid_zone(tz) else settings.default_timezone
+
+
+def unsubscribe(store: Store, team_id: str, channel_id: str) -> Message:
+    if subs.unsubscribe(store, team_id, channel_id):
+        text = "Unsubscribed: this channel will get no more digests."
+    else:
+        text = "This channel has no digest subscription."
+    return Message(text=text, blocks=[_section(text)])
+
+
+def list_subscriptions(store: Store, team_id: str, channel_id: str, now: datetime) -> Message:
+    """This channel's subscription with its next send time in the subscription's zone."""
+    sub = subs.channel_subscription(store, team_id, channel_id)
+    if sub is None:
+        text = f"This channel has no digest subscription. {USAGE}"
+        return Message(text=text, blocks=[_section(escape_mrkdwn(text))])
+    line = f"Digest {sub.schedule.describe()} · `/empathy {sub.query}`"
+    if sub.status == "paused":
+        state = f"Paused ({sub.pause_reason}); subscribe again to resume."
+    else:
+        state = f"Next: {_local(sub.schedule.next_slot(now), sub.tz)}"
+    text = f"{line}\n{state}"
+    return Message(text=text, blocks=[_section(escape_mrkdwn(text))])
+
+
+def _local(instant: datetime, tz: str) -> str:
+    return instant.astimezone(ZoneInfo(tz)).strftime("%a %d %b %Y %H:%M %Z")
+
+
+def _section(text: str) -> dict[str, Any]:
+    return {"type": "section", "text": {"type": "mrkdwn", "text": text[:3000]}}

@@ -1,0 +1,40 @@
+"""The app manifest asks Slack for exactly what the app handles, at the web process's URL."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+MANIFEST = Path(__file__).resolve().parents[2] / "manifest.yml"
+
+
+def manifest() -> dict[str, Any]:
+    loaded = yaml.safe_load(MANIFEST.read_text())
+    assert isinstance(loaded, dict)
+    return loaded
+
+
+def test_the_slash_command_and_urls_point_at_slack_events() -> None:
+    data = manifest()
+    [command] = data["features"]["slash_commands"]
+    assert command["command"] == "/empathy"
+    urls = [
+        command["url"],
+        data["settings"]["event_subscriptions"]["request_url"],
+        data["settings"]["interactivity"]["request_url"],
+    ]
+    assert all(url.endswith("/slack/events") for url in urls)
+    assert data["settings"]["interactivity"]["is_enabled"] is True
+
+
+def test_events_and_scopes_match_the_listeners() -> None:
+    data = manifest()
+    assert set(data["settings"]["event_subscriptions"]["bot_events"]) == {
+        "app_mention",
+        "message.im",
+    }
+    scopes = set(data["oauth_config"]["scopes"]["bot"])
+    assert {"commands", "app_mentions:read", "chat:write", "im:history"} <= scopes
+    assert data["features"]["app_home"]["messages_tab_enabled"] is True
