@@ -13,6 +13,7 @@ from pathlib import Path
 
 import click
 
+from bot.digest_cli import digests
 from bot.settings import Settings
 from insights import EmpathyError, Store, ask
 from insights.codebook import load_codebook
@@ -149,6 +150,9 @@ def start(ctx: click.Context) -> None:
         if settings.has_slack_credentials:
             click.echo("Slack tokens found: serve HTTP with the Procfile's web process.")
         ctx.invoke(console)
+
+
+cli.add_command(digests)
 
 
 def main() -> None:

@@ -41,6 +41,7 @@ PAUSE_ERRORS = frozenset({"channel_not_found", "is_archived", "not_in_channel"})
 MAX_RATE_LIMIT_WAITS = 3
 MAX_RETRY_AFTER = 60.0  # seconds; a longer wait is better left to the next tick
 BACKOFF = (1.0, 2.0, 4.0)  # seconds before each retry of a 5xx / connection error
+LATE_AFTER = timedelta(minutes=15)  # a cron tick a few minutes after the slot is not late
 # After years of downtime, look back no further than this (all older periods are missed).
 MAX_LOOKBACK = timedelta(weeks=104)
 
@@ -114,12 +115,20 @@ class _Worker:
                 records += self._send(period, slot)
         return records
 
-    def _record(self, period: str, slot: datetime, status: str, reason: str | None,
-                ts: str | None = None) -> RunRecord:  # fmt: skip
+    def _record(
+        self, period: str, slot: datetime, status: str, reason: str | None, ts: str | None = None
+    ) -> RunRecord:
         record = RunRecord(
-            self.sub.id, self.sub.team_id, self.sub.channel_id, period, status, reason,
-            iso(slot), ts, iso(self.now),
-        )  # fmt: skip
+            self.sub.id,
+            self.sub.team_id,
+            self.sub.channel_id,
+            period,
+            status,
+            reason,
+            iso(slot),
+            ts,
+            iso(self.now),
+        )
         return subs.log_run(self.store, record)
 
     def _missed(self, period: str, slot: datetime) -> list[RunRecord]:
@@ -148,8 +157,9 @@ class _Worker:
         except Exception as error:  # a bug must not stop other subscriptions' digests
             logger.exception("Could not build the digest for subscription %s", self.sub.id)
             reason = f"could not build the digest: {type(error).__name__}"
-            subs.finish(self.store, self.sub.id, period, token, status="failed", reason=reason,
-                        retry=True)  # fmt: skip
+            subs.finish(
+                self.store, self.sub.id, period, token, status="failed", reason=reason, retry=True
+            )
             return [self._record(period, slot, "failed", reason)]
         message = render_digest(digest)
         outcome = post(self.client, self.sub.channel_id, message.text, message.blocks, self.sleep)
@@ -160,18 +170,35 @@ class _Worker:
     ) -> RunRecord:
         sub_id = self.sub.id
         if outcome.ts is not None:
-            subs.finish(self.store, sub_id, period, token, status="sent", message_ts=outcome.ts,
-                        snapshot=snapshot)  # fmt: skip
-            return self._record(period, slot, "sent", None, outcome.ts)
+            subs.finish(
+                self.store,
+                sub_id,
+                period,
+                token,
+                status="sent",
+                message_ts=outcome.ts,
+                snapshot=snapshot,
+            )
+            return self._record(period, slot, "sent", _lateness(slot, self.now), outcome.ts)
         reason = outcome.reason or "unknown error"
         if outcome.pause:
             reason = f"{reason}: subscription paused"
             subs.pause(self.store, sub_id, outcome.reason or "unknown")
         elif outcome.retry:
             reason = f"{reason}: will retry on the next tick"
-        subs.finish(self.store, sub_id, period, token, status="failed", reason=reason,
-                    retry=outcome.retry)  # fmt: skip
+        subs.finish(
+            self.store, sub_id, period, token, status="failed", reason=reason, retry=outcome.retry
+        )
         return self._record(period, slot, "failed", reason)
+
+
+def _lateness(slot: datetime, now: datetime) -> str | None:
+    """'late by 3h05m' when a digest went out well after its slot (after downtime)."""
+    late = now - slot
+    if late < LATE_AFTER:
+        return None
+    hours, rest = divmod(int(late.total_seconds()) // 60, 60)
+    return f"late by {hours}h{rest:02d}m"
 
 
 def post(

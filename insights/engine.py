@@ -73,6 +73,10 @@ class Engine:
         themes = self._themes(theme, gaps_only=theme is None)
         total_where = self._slice(wave, filters)
         total = self._total(total_where, filters)
+        overall = self._results(total_where, themes)[""]
+        if any(result.asked for result in overall):
+            themes = tuple(t for t, r in zip(themes, overall, strict=True) if r.asked)
+            overall = tuple(r for r in overall if r.asked)
         where = self._slice(wave, filters, by=segment)
         sizes = self.source.group_sizes(where)
         hidden = suppressed_groups(sizes, self.min_group_size)
@@ -88,8 +92,8 @@ class Engine:
                 index=False, name=None
             )
         ]
-        overall = self._results(total_where, themes)[""]
-        notes = list(self._notes(overall))
+        shown = tuple(result for group in groups for result in group.themes)
+        notes = list(self._notes((*overall, *shown)))
         if hidden:
             notes.append(
                 f"{len(hidden)} group(s) hidden: fewer than {self.min_group_size} respondents"

@@ -7,6 +7,7 @@ the same survey and wave label again replaces that wave.
 
 from __future__ import annotations
 
+import csv
 import io
 import json
 from dataclasses import dataclass
@@ -67,10 +68,17 @@ def parse_csv(text: str, name: str) -> pd.DataFrame:
             io.StringIO(text), dtype=str, keep_default_na=False, skip_blank_lines=True
         )
     except (pd.errors.ParserError, pd.errors.EmptyDataError) as error:
-        raise ImportFailed(f"File {name} is not a readable CSV: {error}.") from None
+        reason = " ".join(str(error).split())  # pandas' messages end in a newline
+        raise ImportFailed(f"File {name} is not a readable CSV: {reason}.") from None
     if frame.empty:
         raise ImportFailed(f"File {name} has a header row but no respondents.")
     frame.columns = [str(c).strip() for c in frame.columns]
+    # pandas renames a repeated column ('m', 'm.1'); keep the header as written to catch it.
+    try:
+        rows = csv.reader(io.StringIO(text))
+        frame.attrs["header"] = next((r for r in rows if any(c.strip() for c in r)), [])
+    except csv.Error:
+        pass  # pandas read it; fall back to its column names
     # Spreadsheet row numbers: the header is row 1, so the first respondent is row 2.
     frame.index = pd.RangeIndex(2, len(frame) + 2)
     return frame
@@ -84,7 +92,8 @@ def _rows(index: pd.Index) -> str:
 
 def _check_columns(frame: pd.DataFrame, codebook: Codebook) -> list[str]:
     missing = [c for c in codebook.columns if c not in frame.columns]
-    dupes = sorted({c for c in frame.columns if list(frame.columns).count(c) > 1})
+    header = [str(c).strip() for c in frame.attrs.get("header", frame.columns)]
+    dupes = sorted({c for c in header if c and header.count(c) > 1})
     problems = [f"column {c!r} named in the codebook is missing from the file" for c in missing]
     problems += [f"column {c!r} appears more than once in the header" for c in dupes]
     return problems

@@ -84,7 +84,8 @@ class Query:
             parts.append(_q(self.theme))
         if self.by:
             parts += ["by", _q(self.by)]
-        parts += [f"{_q(seg)}={_q(','.join(vals))}" for seg, vals in self.filters]
+        # Quote each value on its own: '"Senior leader",Staff' parses back as two values.
+        parts += [f"{_q(seg)}={','.join(_q(v) for v in vals)}" for seg, vals in self.filters]
         if self.survey:
             parts += ["survey", _q(self.survey)]
         if self.wave:
@@ -115,7 +116,7 @@ class Query:
 
 
 def _q(text: str) -> str:
-    return text if re.fullmatch(r"[\w\-.,&'/]+", text) else f'"{text}"'
+    return text if re.fullmatch(r"[\w\-.&'/]+", text) else f'"{text}"'
 
 
 _TOKEN = re.compile(r'"[^"]*"|\'[^\']*\'|=|:|,|[^\s=:,"?!;()]+')
@@ -350,10 +351,15 @@ class _Parser:
             return False
         names = self.vocab.everything()
         close = difflib.get_close_matches(norm(word), list(names), n=1, cutoff=0.84)
-        if not close:
+        # Only rewrite the word into a name this clause can place: rewriting into a command
+        # or survey name would misquote the word in the error, and a name that is already
+        # exact would recurse forever ('gap empathy-in-action').
+        if not close or close[0] in COMMANDS or close[0] in self.vocab.surveys:
+            return False
+        if close[0] == norm(word):
             return False
         self.tokens[self.pos] = names[close[0]]
-        return self.name_clause() if names[close[0]] not in COMMANDS else False
+        return self.name_clause()
 
     def fail_expected(self, what: str, known: list[str]) -> None:
         got = self.word() or "nothing"
@@ -375,6 +381,11 @@ class _Parser:
                 )
             self.unknown = close
         word = self.unknown[0]
+        survey = self.vocab.surveys.get(norm(word))
+        if survey is not None:
+            raise QueryError(
+                f"{word!r} is a survey.", suggestion=f"Ask with `gap survey {_q(survey)}`."
+            )
         hint = _did_you_mean(word, names)
         raise QueryError(f"I don't know {word!r}.", suggestion=f"{hint} {HELP_HINT}".strip())
 

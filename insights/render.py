@@ -24,7 +24,7 @@ from insights.findings import (
     ThemeChange,
     ThemeResult,
 )
-from insights.stats import Proportion, TestResult, format_p, percent
+from insights.stats import Proportion, TestResult, format_p, percent, whole
 
 MAX_BLOCKS = 45  # Slack allows 50; the edge may add buttons
 MAX_SECTION = 2900  # Slack allows 3000 characters in a section's text
@@ -85,8 +85,9 @@ def verdict(test: TestResult | None) -> str:
     return f"not significant: could be chance ({test.method}, {format_p(test.p_value)})"
 
 
-def _points(value: float) -> str:
-    return f"{round(value):+d} pts".replace("+0 pts", "0 pts")
+def change_points(value: float) -> str:
+    """A signed change in points: '+6 pts', '-3 pts', '0 pts'."""
+    return f"{whole(value):+d} pts".replace("+0 pts", "0 pts")
 
 
 def _gap_lines(result: ThemeResult, style: _Style) -> list[str]:
@@ -98,7 +99,7 @@ def _gap_lines(result: ThemeResult, style: _Style) -> list[str]:
     if result.gap is None:
         lines.append("Gap: not available for this group")
         return lines
-    gap = style.bold(f"{round(result.gap)} points")
+    gap = style.bold(f"{whole(result.gap)} points")
     lines.append(f"Gap: {gap} — {verdict(result.test)}; {result.paired_n} answered both")
     return lines
 
@@ -180,7 +181,7 @@ def _group_line(group: Group, result: ThemeResult | None, style: _Style) -> str:
         sig = "significant" if result.test and result.test.significant else "not significant"
         return (
             f"{name} (n = {group.respondents}): {percent(p.share)}% vs {percent(o.share)}%{mark}"
-            f" → gap {round(result.gap)} pts, {sig}"
+            f" → gap {whole(result.gap)} pts, {sig}"
         )
     assert result.single is not None
     share = result.single.share
@@ -195,7 +196,7 @@ def _breakdown_parts(report: BreakdownReport, style: _Style) -> list[_Part]:
     for index, overall in enumerate(report.total):
         lines = [style.bold(_theme_title(overall))]
         if overall.is_gap and overall.gap is not None:
-            lines.append(f"All: gap {round(overall.gap)} pts — {verdict(overall.test)}")
+            lines.append(f"All: gap {whole(overall.gap)} pts — {verdict(overall.test)}")
         lines += [
             _group_line(group, group.themes[index] if group.themes else None, style)
             for group in report.groups
@@ -219,12 +220,12 @@ def _change_line(change: ThemeChange, previous: str, style: _Style) -> list[str]
     if change.change is None:
         lines.append("Change: not available")
     else:
-        lines.append(f"Change: {style.bold(_points(change.change))} — {verdict(change.test)}")
+        lines.append(f"Change: {style.bold(change_points(change.change))} — {verdict(change.test)}")
     return lines
 
 
 def _maybe_points(value: float | None) -> str:
-    return "n/a" if value is None else f"{round(value)} points"
+    return "n/a" if value is None else f"{whole(value)} points"
 
 
 def _change_parts(report: ChangeReport, style: _Style) -> list[_Part]:

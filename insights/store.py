@@ -122,6 +122,69 @@ def _bot_state_tables(db: sqlite_utils.Database) -> None:
     )
 
 
+@migration(3, "digests")
+def _digest_tables(db: sqlite_utils.Database) -> None:
+    # subscriptions: one per channel; re-subscribing updates the row, so its history stays.
+    # digest_runs: one row per subscription and period (local ISO week). The UNIQUE pair is
+    # the claim that keeps concurrent workers from sending twice; a sent row's snapshot is
+    # what that digest showed, for "what changed since the last digest".
+    # digest_log: append-only, one line per thing a tick did (sent, skipped, missed, failed).
+    run_script(
+        db,
+        """
+        CREATE TABLE subscriptions (
+            id INTEGER PRIMARY KEY,
+            team_id TEXT NOT NULL,
+            channel_id TEXT NOT NULL,
+            cadence TEXT NOT NULL DEFAULT 'weekly' CHECK (cadence IN ('weekly')),
+            weekday INTEGER NOT NULL CHECK (weekday BETWEEN 0 AND 6),
+            local_time TEXT NOT NULL,
+            tz TEXT NOT NULL,
+            query TEXT NOT NULL,
+            created_by TEXT NOT NULL,
+            status TEXT NOT NULL DEFAULT 'active'
+                CHECK (status IN ('active', 'paused', 'cancelled')),
+            pause_reason TEXT,
+            active_since TEXT NOT NULL,
+            created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ', 'now')),
+            updated_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ', 'now')),
+            UNIQUE (team_id, channel_id)
+        );
+        CREATE TABLE digest_runs (
+            id INTEGER PRIMARY KEY,
+            subscription_id INTEGER NOT NULL REFERENCES subscriptions(id) ON DELETE CASCADE,
+            period TEXT NOT NULL,
+            slot_utc TEXT NOT NULL,
+            status TEXT NOT NULL
+                CHECK (status IN ('claimed', 'sent', 'missed', 'failed', 'skipped')),
+            retry INTEGER NOT NULL DEFAULT 0 CHECK (retry IN (0, 1)),
+            attempts INTEGER NOT NULL DEFAULT 1,
+            reason TEXT,
+            claim_token TEXT,
+            attempted_at TEXT NOT NULL,
+            message_ts TEXT,
+            snapshot TEXT,
+            UNIQUE (subscription_id, period)
+        );
+        CREATE TABLE digest_log (
+            id INTEGER PRIMARY KEY,
+            subscription_id INTEGER REFERENCES subscriptions(id) ON DELETE SET NULL,
+            team_id TEXT NOT NULL,
+            channel_id TEXT NOT NULL,
+            period TEXT,
+            status TEXT NOT NULL CHECK (status IN ('sent', 'skipped', 'missed', 'failed')),
+            reason TEXT,
+            slot_utc TEXT,
+            message_ts TEXT,
+            logged_at TEXT NOT NULL
+        );
+        CREATE INDEX idx_subscriptions_status ON subscriptions(status);
+        CREATE INDEX idx_digest_runs_sent ON digest_runs(subscription_id, status, slot_utc);
+        CREATE INDEX idx_digest_log_time ON digest_log(logged_at)
+        """,
+    )
+
+
 def run_script(db: sqlite_utils.Database, script: str) -> None:
     """Run ;-separated DDL inside the caller's transaction.
 

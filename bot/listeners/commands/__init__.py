@@ -6,7 +6,9 @@ import logging
 from typing import Any
 
 from slack_bolt import Ack, App, Respond
+from slack_sdk import WebClient
 
+from bot import subscribe
 from bot.blocks import with_share_button
 from bot.listeners import Deps, answer, deps_of
 
@@ -17,6 +19,22 @@ logger = logging.getLogger(__name__)
 def acknowledge(ack: Ack) -> None:
     """Empty ack within Slack's 3 seconds; the answer follows through the response_url."""
     ack()
+
+
+def manage_subscription(
+    deps: Deps, command: dict[str, Any], respond: Respond, client: WebClient
+) -> None:
+    """`subscribe …`, `unsubscribe`, `subscriptions`: this channel's weekly digest."""
+    message = subscribe.handle(
+        deps.settings,
+        deps.store(),
+        client,
+        deps.team_for(command.get("team_id")),
+        str(command.get("channel_id") or ""),
+        str(command.get("user_id") or ""),
+        str(command.get("text") or "").strip(),
+    )
+    respond(text=message.text, blocks=message.blocks, response_type="ephemeral")
 
 
 def answer_command(deps: Deps, command: dict[str, Any], respond: Respond) -> None:
@@ -36,7 +54,10 @@ def answer_command(deps: Deps, command: dict[str, Any], respond: Respond) -> Non
 def register(app: App) -> None:
     deps = deps_of(app)
 
-    def answer_lazily(command: dict[str, Any], respond: Respond) -> None:
-        answer_command(deps, command, respond)
+    def answer_lazily(command: dict[str, Any], respond: Respond, client: WebClient) -> None:
+        if subscribe.is_subscription_command(str(command.get("text") or "")):
+            manage_subscription(deps, command, respond, client)
+        else:
+            answer_command(deps, command, respond)
 
     app.command(COMMAND)(ack=acknowledge, lazy=[answer_lazily])

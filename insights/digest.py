@@ -1,0 +1,303 @@
+"""A subscription's weekly digest: the findings to send, and their Block Kit and text forms.
+
+The figures come from the same ``Engine`` every answer uses; this module only chooses
+which findings a digest shows and compares them with what the previous digest showed
+(its *snapshot*, stored with the run that sent it).
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from insights.answer import interpret
+from insights.catalog import Catalog, WaveRef
+from insights.counts import SqlCounts
+from insights.engine import Engine, Filters
+from insights.errors import QueryError
+from insights.findings import Context, ThemeResult
+from insights.query import Query
+from insights.render import Message, change_points, verdict
+from insights.stats import TestResult, change_test, paired_difference_variance, percent, whole
+from insights.store import Store
+
+DRILL_DOWN_ACTION_ID = "digest_drill_down"
+DRILL_DOWN_BLOCK_ID = "empathy_digest"
+MAX_BUTTON_VALUE = 2000  # Slack refuses longer button values
+Block = dict[str, Any]
+
+
+@dataclass(frozen=True)
+class GapPoint:
+    """One theme's gap as a digest showed it, with what its variance needs."""
+
+    gap: float
+    paired_n: int
+    personal_only: int
+    organization_only: int
+
+    @property
+    def variance(self) -> float:
+        return paired_difference_variance(self.paired_n, self.personal_only, self.organization_only)
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """What a digest showed: enough to say what changed by the next one."""
+
+    wave: str
+    respondents: int
+    gaps: dict[str, GapPoint]
+
+    def to_json(self) -> str:
+        gaps = {
+            name: [p.gap, p.paired_n, p.personal_only, p.organization_only]
+            for name, p in self.gaps.items()
+        }
+        return json.dumps({"wave": self.wave, "respondents": self.respondents, "gaps": gaps})
+
+    @classmethod
+    def from_json(cls, text: str) -> Snapshot:
+        data = json.loads(text)
+        gaps = {
+            name: GapPoint(float(g), int(n), int(b), int(c))
+            for name, (g, n, b, c) in data["gaps"].items()
+        }
+        return cls(str(data["wave"]), int(data["respondents"]), gaps)
+
+
+@dataclass(frozen=True)
+class Movement:
+    """How one theme's gap moved since the last digest, in points, with a z-test."""
+
+    theme: str
+    before: float
+    after: float
+    test: TestResult
+
+    @property
+    def change(self) -> float:
+        return self.after - self.before
+
+
+@dataclass(frozen=True)
+class Widest:
+    """The shown group (never a suppressed one) with the widest gap across all segments."""
+
+    segment: str
+    group: str
+    respondents: int
+    result: ThemeResult
+
+
+@dataclass(frozen=True)
+class Digest:
+    context: Context
+    query: str
+    headline: tuple[ThemeResult, ...]
+    previous: Snapshot | None
+    movements: tuple[Movement, ...]
+    widest: Widest | None
+    snapshot: Snapshot
+
+    @property
+    def new_responses(self) -> int | None:
+        """Responses since the last digest: the growth of the same wave, or a new wave's base."""
+        if self.previous is None:
+            return None
+        if self.previous.wave == self.context.wave:
+            return max(self.context.respondents - self.previous.respondents, 0)
+        return self.context.respondents
+
+
+def digest_query(store: Store, team_id: str, filters: str) -> tuple[Query, Catalog]:
+    """Validate a subscription's filters and return the canonical query it will follow.
+
+    A digest always follows the latest wave, so ``by``, ``vs`` and ``wave`` are refused.
+    """
+    query, catalog = interpret(store, team_id, f"gap {filters}".strip())
+    if catalog is None or query.command not in ("gap", "overview"):
+        raise QueryError("A digest takes filters only.", suggestion="e.g. `role=in-house`.")
+    if query.by or query.versus or query.wave:
+        raise QueryError(
+            "A digest always shows the latest wave; it takes filters, not `by`, `vs` or `wave`.",
+            suggestion="e.g. `subscribe weekly monday 09:00 role=in-house`.",
+        )
+    return query, catalog
+
+
+def build_digest(
+    store: Store,
+    team_id: str,
+    query_text: str,
+    *,
+    min_group_size: int,
+    previous: Snapshot | None = None,
+) -> Digest:
+    """The digest for ``query_text`` now. Raises a ``UserError`` when it cannot be shown
+    (no survey, or the filtered group is too small)."""
+    query, catalog = digest_query(store, team_id, query_text.removeprefix("gap"))
+    engine = Engine(SqlCounts(store), catalog, min_group_size)
+    wave = catalog.wave(None)
+    filters: Filters = tuple((catalog.segment(s), values) for s, values in query.filters)
+    report = engine.gap(wave, filters, query.theme)
+    headline = tuple(r for r in report.themes if r.is_gap and r.gap is not None)
+    snapshot = Snapshot(wave.label, report.context.respondents, _points(headline))
+    return Digest(
+        context=report.context,
+        query=query.canonical(),
+        headline=headline,
+        previous=previous,
+        movements=_movements(previous, snapshot) if previous else (),
+        widest=_widest(engine, wave, filters, query.theme),
+        snapshot=snapshot,
+    )
+
+
+def _points(results: tuple[ThemeResult, ...]) -> dict[str, GapPoint]:
+    return {
+        r.theme: GapPoint(r.gap, r.paired_n, r.personal_only, r.organization_only)
+        for r in results
+        if r.gap is not None
+    }
+
+
+def _movements(previous: Snapshot, now: Snapshot) -> tuple[Movement, ...]:
+    # The same test the engine uses between waves (independent samples, two-sided z).
+    moved = []
+    for theme, after in now.gaps.items():
+        before = previous.gaps.get(theme)
+        if before is None:
+            continue
+        test = change_test(before.gap / 100, before.variance, after.gap / 100, after.variance)
+        moved.append(Movement(theme, before.gap, after.gap, test))
+    return tuple(moved)
+
+
+def _widest(engine: Engine, wave: WaveRef, filters: Filters, theme: str | None) -> Widest | None:
+    best: Widest | None = None
+    for segment in engine.catalog.segments:
+        report = engine.breakdown(wave, segment, filters, theme)
+        for group in report.groups:
+            if group.suppressed:
+                continue
+            for result in group.themes:
+                if result.gap is None:
+                    continue
+                if best is None or result.gap > (best.result.gap or 0.0):
+                    best = Widest(segment.name, group.label, group.respondents, result)
+    return best
+
+
+# -- rendering -----------------------------------------------------------------------------
+
+
+def _headline_line(result: ThemeResult, bold: bool) -> str:
+    assert result.personal and result.organization and result.gap is not None
+    p, o = result.personal.share, result.organization.share
+    name = result.theme[:1].upper() + result.theme[1:]
+    gap = f"{whole(result.gap)} pts"
+    shares = f"{percent(p.share)}% personal vs {percent(o.share)}% organization" if p and o else ""
+    head = f"*{name}*: gap *{gap}*" if bold else f"{name}: gap {gap}"
+    return f"{head} ({shares}, n = {result.paired_n}) — {verdict(result.test)}"
+
+
+def _movement_line(move: Movement, bold: bool) -> str:
+    name = move.theme[:1].upper() + move.theme[1:]
+    points = change_points(move.change)
+    sig = "significant" if move.test.significant else "not significant"
+    label = f"*{name}*" if bold else name
+    return f"• {label}: {whole(move.before)} → {whole(move.after)} pts ({points}, {sig})"
+
+
+def _changes_lines(digest: Digest, bold: bool) -> list[str]:
+    if digest.previous is None:
+        return ["First digest for this channel: changes will show from the next one."]
+    new = digest.new_responses
+    lines = []
+    if digest.previous.wave != digest.context.wave:
+        lines.append(
+            f"New wave {digest.context.wave} (last digest showed {digest.previous.wave}):"
+            f" {new} responses."
+        )
+    else:
+        lines.append(f"New responses since the last digest: {new}.")
+    lines += [_movement_line(m, bold) for m in digest.movements]
+    if not digest.movements:
+        lines.append("No gap to compare with the last digest.")
+    return lines
+
+
+def _widest_line(widest: Widest | None, bold: bool) -> str:
+    if widest is None:
+        return "No segment group is large enough to show."
+    gap = whole(widest.result.gap or 0.0)
+    group = f"*{widest.segment} = {widest.group}*" if bold else f"{widest.segment} = {widest.group}"
+    return f"{group}: {widest.result.theme} gap {gap} pts (n = {widest.respondents})"
+
+
+def _context_line(context: Context) -> str:
+    return (
+        f"{context.survey_title} · survey {context.survey} · wave {context.wave}"
+        f" · n = {context.respondents}"
+    )
+
+
+def _sections(digest: Digest, bold: bool) -> list[tuple[str, str]]:
+    """(title, body) pairs shared by the blocks and the text, so they never disagree."""
+    headline = [_headline_line(r, bold) for r in digest.headline] or ["No gap to show."]
+    return [
+        ("Headline gaps", "\n".join(headline)),
+        ("Since the last digest", "\n".join(_changes_lines(digest, bold))),
+        ("Widest gap by segment", _widest_line(digest.widest, bold)),
+    ]
+
+
+def to_text(digest: Digest, title: str = "Weekly empathy digest") -> str:
+    out = [title, _context_line(digest.context), f"Filters: {digest.context.filter_text}"]
+    for name, body in _sections(digest, bold=False):
+        out += ["", name, *(f"  {line}" for line in body.split("\n"))]
+    out += ["", f"Drill down: /empathy {digest.query}"]
+    return "\n".join(out) + "\n"
+
+
+def to_blocks(digest: Digest, title: str = "Weekly empathy digest") -> list[Block]:
+    blocks: list[Block] = [
+        {"type": "header", "text": {"type": "plain_text", "text": title[:150]}},
+        _context(_context_line(digest.context)),
+    ]
+    for name, body in _sections(digest, bold=True):
+        blocks.append(_section(f"*{name}*\n{body}"))
+    blocks.append(_context(f"Filters: {digest.context.filter_text}"))
+    if len(digest.query) <= MAX_BUTTON_VALUE:
+        blocks.append(_drill_down(digest.query))
+    return blocks
+
+
+def render_digest(digest: Digest, title: str = "Weekly empathy digest") -> Message:
+    return Message(text=to_text(digest, title), blocks=to_blocks(digest, title))
+
+
+def _section(text: str) -> Block:
+    return {"type": "section", "text": {"type": "mrkdwn", "text": text[:2900]}}
+
+
+def _context(text: str) -> Block:
+    return {"type": "context", "elements": [{"type": "mrkdwn", "text": text[:2900]}]}
+
+
+def _drill_down(query: str) -> Block:
+    # The button carries the canonical query, not figures: the answer is recomputed on click.
+    return {
+        "type": "actions",
+        "block_id": DRILL_DOWN_BLOCK_ID,
+        "elements": [
+            {
+                "type": "button",
+                "action_id": DRILL_DOWN_ACTION_ID,
+                "text": {"type": "plain_text", "text": "Drill down"},
+                "value": query,
+            }
+        ],
+    }

@@ -1,0 +1,63 @@
+"""Shared fixtures: stores (empty and demo-loaded) and a tiny hand-made survey writer."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+
+import pytest
+from support import TEAM, TINY_CODEBOOK, TINY_COLUMNS, Importer, Writer, rows_csv
+
+from insights import Store
+from insights.codebook import Codebook, parse_codebook
+from insights.demo_loader import load_demo
+from insights.importer import ImportSummary, import_csv
+
+
+@pytest.fixture
+def store() -> Iterator[Store]:
+    """An empty, migrated in-memory store."""
+    opened = Store.open(":memory:")
+    yield opened
+    opened.close()
+
+
+@pytest.fixture(scope="session")
+def demo_store() -> Iterator[Store]:
+    """The bundled demo survey loaded for TEAM (read-only: tests must not write to it)."""
+    opened = Store.open(":memory:")
+    load_demo(opened, TEAM)
+    yield opened
+    opened.close()
+
+
+@pytest.fixture
+def tiny_codebook() -> Codebook:
+    return parse_codebook(TINY_CODEBOOK, name="tiny.toml")
+
+
+@pytest.fixture
+def write_csv(tmp_path: Path) -> Writer:
+    """write_csv(rows, name="wave.csv", header=TINY_COLUMNS) -> path of a UTF-8 CSV."""
+
+    def write(
+        rows: Sequence[Sequence[object]],
+        name: str = "wave.csv",
+        header: Sequence[str] = TINY_COLUMNS,
+    ) -> Path:
+        path = tmp_path / name
+        path.write_text(rows_csv(rows, header), encoding="utf-8")
+        return path
+
+    return write
+
+
+@pytest.fixture
+def import_rows(store: Store, tiny_codebook: Codebook, write_csv: Writer) -> Importer:
+    """import_rows(rows, wave="w1") imports hand-made rows of the tiny survey into ``store``."""
+
+    def run(rows: Sequence[Sequence[object]], wave: str = "w1") -> ImportSummary:
+        path = write_csv(rows, name=f"{wave}.csv")
+        return import_csv(store, path, tiny_codebook, team_id=TEAM, wave=wave)
+
+    return run

@@ -1,0 +1,146 @@
+"""What a digest says: context, headline gaps, changes since the last one, widest segment."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from slack_sdk.models.blocks import Block
+
+from bot.digests import tick
+from bot.settings import Settings
+from insights import Store, ask
+from insights.answer import answer_query, interpret
+from insights.digest import (
+    DRILL_DOWN_ACTION_ID,
+    Snapshot,
+    build_digest,
+    digest_query,
+    render_digest,
+)
+from insights.findings import BreakdownReport, ChangeReport
+from insights.subscriptions import parse_iso
+
+if TYPE_CHECKING:
+    from conftest import DigestsCli, FakeSlack
+
+TEAM = "local"
+
+
+def test_headline_figures_match_ask(store: Store) -> None:
+    digest = build_digest(store, TEAM, "gap role=In-house", min_group_size=5)
+    answer = ask(store, TEAM, "gap role=in-house").text
+    assert digest.context.survey == "empathy-in-action" and digest.context.wave == "2022"
+    assert f"n = {digest.context.respondents}" in answer
+    assert [r.theme for r in digest.headline] == ["necessity", "business value"]
+    for result in digest.headline:
+        assert result.gap is not None
+        assert f"Gap: {round(result.gap)} points" in answer
+
+
+def test_changes_since_last_digest_match_the_engines_wave_comparison(store: Store) -> None:
+    # Pretend the previous digest showed the pilot wave; now the 2022 wave is in.
+    query, catalog = interpret(store, TEAM, "gap vs 2021-pilot")
+    change = answer_query(store, catalog, query, min_group_size=5)
+    assert isinstance(change, ChangeReport)
+    pilot = _snapshot_of_wave(store, "2021-pilot")
+    digest = build_digest(store, TEAM, "gap", min_group_size=5, previous=pilot)
+    assert digest.new_responses == digest.context.respondents == 197
+    moved = {m.theme: m for m in digest.movements}
+    for theme_change in change.changes:
+        if theme_change.change is None or not theme_change.after.is_gap:
+            continue
+        movement = moved[theme_change.theme]
+        assert abs(movement.change - theme_change.change) < 1e-9
+        assert theme_change.test is not None
+        assert abs(movement.test.p_value - theme_change.test.p_value) < 1e-12
+    text = render_digest(digest).text
+    assert "New wave 2022 (last digest showed 2021-pilot): 197 responses." in text
+    for movement in digest.movements:
+        sig = "significant" if movement.test.significant else "not significant"
+        assert f"({round(movement.change):+d} pts, {sig})".replace("+0 pts", "0 pts") in text
+
+
+def _snapshot_of_wave(store: Store, wave: str) -> Snapshot:
+    query, catalog = interpret(store, TEAM, f"gap wave {wave}")
+    report = answer_query(store, catalog, query, min_group_size=5)
+    from insights.digest import GapPoint
+
+    gaps = {
+        r.theme: GapPoint(r.gap, r.paired_n, r.personal_only, r.organization_only)
+        for r in report.themes  # type: ignore[union-attr]
+        if r.gap is not None
+    }
+    return Snapshot(wave, report.context.respondents, gaps)  # type: ignore[union-attr]
+
+
+def test_widest_gap_ignores_suppressed_groups(store: Store) -> None:
+    digest = build_digest(store, TEAM, "gap", min_group_size=5)
+    assert digest.widest is not None
+    best = 0.0
+    _, catalog = digest_query(store, TEAM, "")
+    for segment in catalog.segments:
+        query, _ = interpret(store, TEAM, f"gap by {segment.name}")
+        report = answer_query(store, catalog, query, min_group_size=5)
+        assert isinstance(report, BreakdownReport)
+        for group in report.groups:
+            if not group.suppressed:
+                best = max([best, *(r.gap for r in group.themes if r.gap is not None)])
+    assert digest.widest.result.gap == best
+    assert f"{digest.widest.segment} = {digest.widest.group}" in render_digest(digest).text
+
+    # With a huge minimum group size every group is suppressed: no widest group is named.
+    strict = build_digest(store, TEAM, "gap", min_group_size=150)
+    assert strict.widest is None or strict.widest.respondents >= 150
+
+
+def test_blocks_are_valid_with_a_drill_down_button(store: Store) -> None:
+    digest = build_digest(
+        store,
+        TEAM,
+        "gap seniority=staff",
+        min_group_size=5,
+        previous=_snapshot_of_wave(store, "2021-pilot"),
+    )
+    message = render_digest(digest)
+    assert 0 < len(message.blocks) <= 50
+    for block in message.blocks:
+        Block.parse(block).validate_json()  # type: ignore[union-attr]
+    [actions] = [b for b in message.blocks if b["type"] == "actions"]
+    button = actions["elements"][0]
+    assert button["action_id"] == DRILL_DOWN_ACTION_ID
+    assert button["value"] == "gap seniority=Staff"
+    joined = " ".join(str(b) for b in message.blocks)
+    for needed in (
+        "empathy-in-action",
+        "wave 2022",
+        "Filters: seniority = Staff",
+        "Headline gaps",
+        "Since the last digest",
+        "Widest gap by segment",
+    ):
+        assert needed in joined and needed.replace("*", "") in message.text
+
+
+def test_posted_digest_carries_text_fallback_and_blocks(
+    settings: Settings, fake_slack: FakeSlack, subscribe_channel: Any
+) -> None:
+    subscribe_channel(query="gap role=In-house")
+    tick(settings, parse_iso("2026-03-30T07:00:00Z"))
+    tick(settings, parse_iso("2026-04-06T07:00:00Z"))
+    first, second = fake_slack.posts()
+    assert "Filters: role = In-house" in first.payload["text"]
+    assert first.payload["blocks"]
+    assert "New responses since the last digest: 0." in second.payload["text"]
+
+
+def test_preview_prints_what_would_be_sent(
+    cli: DigestsCli, fake_slack: FakeSlack, subscribe_channel: Any
+) -> None:
+    subscribe_channel(query="gap region=Europe")
+    result = cli("preview", "CCXTEAM")
+    assert result.exit_code == 0, result.output
+    assert "Weekly empathy digest" in result.output
+    assert "Filters: region = Europe" in result.output
+    assert fake_slack.posts() == []
+    missing = cli("preview", "CNOPE")
+    assert missing.exit_code == 2 and "no digest subscription" in missing.output

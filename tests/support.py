@@ -1,0 +1,86 @@
+"""Helpers shared by the tests (imported as ``support``; tests/ is on sys.path)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from insights import Store
+from insights.importer import ImportSummary
+
+TEAM = "T-TEST"
+
+# A small survey: one paired theme on a 3-point scale, one yes/no organization question,
+# and two segments. Hand-made datasets for import and suppression tests use it.
+TINY_CODEBOOK = """
+[survey]
+name = "tiny"
+title = "Tiny survey"
+respondent_id = "id"
+
+[scales.agree3]
+labels = ["Disagree", "Neutral", "Agree"]
+positive = ["Agree"]
+
+[scales.yesno]
+labels = ["No", "Yes"]
+positive = ["Yes"]
+
+[[questions]]
+column = "p"
+theme = "care"
+perspective = "personal"
+scale = "agree3"
+text = "I care"
+
+[[questions]]
+column = "o"
+theme = "care"
+perspective = "organization"
+scale = "agree3"
+text = "My organization cares"
+
+[[questions]]
+column = "m"
+theme = "measures"
+scale = "yesno"
+text = "We measure it"
+
+[[segments]]
+column = "team"
+
+[[segments]]
+column = "site"
+"""
+TINY_COLUMNS = ("id", "team", "site", "p", "o", "m")
+
+
+def rows_csv(rows: Sequence[Sequence[object]], header: Sequence[str] = TINY_COLUMNS) -> str:
+    """CSV text from a header and rows (no quoting needed for the hand-made data)."""
+    lines = [",".join(header), *(",".join(str(cell) for cell in row) for row in rows)]
+    return "\n".join(lines) + "\n"
+
+
+def table_counts(store: Store) -> dict[str, int]:
+    """Row count of every table: a database's content, for before/after comparisons."""
+    names = [
+        row[0]
+        for row in store.db.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name"
+        ).fetchall()
+    ]
+    return {
+        name: int(store.db.execute(f'SELECT COUNT(*) FROM "{name}"').fetchone()[0])
+        for name in names
+    }
+
+
+def dump(store: Store) -> list[str]:
+    """Every statement that would recreate the database, timestamps included."""
+    return list(store.db.conn.iterdump())
+
+
+Writer = Callable[..., Path]
+"""write_csv(rows, name="wave.csv", header=TINY_COLUMNS) -> path of a UTF-8 CSV."""
+Importer = Callable[..., ImportSummary]
+"""import_rows(rows, wave="w1") -> summary of importing rows of the tiny survey."""
