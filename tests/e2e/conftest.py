@@ -277,6 +277,10 @@ class SlackClient:
         return self.event(event, event_id=event_id, retry=retry)
 
     def click_share(self, value: str, key: str) -> Response:
+        return self.click("share_in_channel", "empathy_share", value, key)
+
+    def click(self, action_id: str, block_id: str, value: str, key: str) -> Response:
+        """A signed ``block_actions`` payload for a button click, as Slack sends it."""
         payload = {
             "type": "block_actions",
             "team": {"id": TEAM_ID, "domain": "e2e"},
@@ -290,8 +294,8 @@ class SlackClient:
             "actions": [
                 {
                     "type": "button",
-                    "action_id": "share_in_channel",
-                    "block_id": "empathy_share",
+                    "action_id": action_id,
+                    "block_id": block_id,
                     "value": value,
                     "action_ts": "1700000000.000100",
                 }
