@@ -12,7 +12,7 @@ Instants are stored as ISO 8601 UTC text (``2026-03-30T07:00:00Z``).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime, time
 
 from insights.errors import NotFoundError
@@ -282,17 +282,7 @@ def log_run(store: Store, record: RunRecord) -> RunRecord:
                 stamp,
             ],
         )
-    return RunRecord(
-        record.subscription_id,
-        record.team_id,
-        record.channel_id,
-        record.period,
-        record.status,
-        record.reason,
-        record.slot_utc,
-        record.message_ts,
-        stamp,
-    )
+    return replace(record, logged_at=stamp)
 
 
 def read_log(store: Store, limit: int = 50, team_id: str | None = None) -> list[RunRecord]:

@@ -56,8 +56,9 @@ def reply_in_conversation(
         logger.warning("Slack refused a reply in %s: %s", channel, error.response.get("error"))
 
 
-def answer_mention(deps: Deps, body: dict[str, Any], client: WebClient) -> None:
-    """An @mention is answered in its thread (or in the thread it starts)."""
+def answer_event(deps: Deps, body: dict[str, Any], client: WebClient, *, in_thread: bool) -> None:
+    """Answer a mention or DM once. A mention always replies in a thread (the one it starts,
+    if need be); a direct message replies in a thread only when it was written in one."""
     event = body.get("event") or {}
     channel, ts = event.get("channel"), event.get("ts")
     if not isinstance(channel, str) or not isinstance(ts, str):
@@ -69,9 +70,14 @@ def answer_mention(deps: Deps, body: dict[str, Any], client: WebClient) -> None:
         client,
         team_id=deps.team_for(body.get("team_id")),
         channel=channel,
-        thread_ts=event.get("thread_ts") or ts,
+        thread_ts=event.get("thread_ts") or (ts if in_thread else None),
         text=strip_mentions(str(event.get("text") or "")),
     )
+
+
+def answer_mention(deps: Deps, body: dict[str, Any], client: WebClient) -> None:
+    """An @mention is answered in its thread (or in the thread it starts)."""
+    answer_event(deps, body, client, in_thread=True)
 
 
 def answer_direct_message(deps: Deps, body: dict[str, Any], client: WebClient) -> None:
@@ -79,19 +85,7 @@ def answer_direct_message(deps: Deps, body: dict[str, Any], client: WebClient) -
     event = body.get("event") or {}
     if event.get("channel_type") != "im" or event.get("subtype") or event.get("bot_id"):
         return
-    channel = event.get("channel")
-    if not isinstance(channel, str) or not isinstance(event.get("ts"), str):
-        return
-    if not first_delivery(deps, body):
-        return
-    reply_in_conversation(
-        deps,
-        client,
-        team_id=deps.team_for(body.get("team_id")),
-        channel=channel,
-        thread_ts=event.get("thread_ts"),
-        text=strip_mentions(str(event.get("text") or "")),
-    )
+    answer_event(deps, body, client, in_thread=False)
 
 
 def register(app: App) -> None:
