@@ -36,5 +36,5 @@ def test_events_and_scopes_match_the_listeners() -> None:
         "message.im",
     }
     scopes = set(data["oauth_config"]["scopes"]["bot"])
-    assert {"commands", "app_mentions:read", "chat:write", "im:history"} <= scopes
+    assert {"commands", "app_mentions:read", "chat:write", "im:history", "users:read"} <= scopes
     assert data["features"]["app_home"]["messages_tab_enabled"] is True
