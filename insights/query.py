@@ -375,8 +375,10 @@ class _Parser:
             if not close and self.recognised:
                 return
             if not close:
+                said = " ".join(self.tokens)
+                said = said if len(said) <= 60 else said[:59] + "…"
                 raise QueryError(
-                    "I couldn't find a theme, segment or wave in that.",
+                    f"I couldn't find a theme, segment or wave in “{said}”.",
                     suggestion="Try `gap`, `gap by role` or `help`.",
                 )
             self.unknown = close
