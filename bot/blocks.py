@@ -6,8 +6,9 @@ check them as data and slack_sdk's Block Kit models can validate them.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import Any
+
+from insights.render import Message
 
 Block = dict[str, Any]
 
@@ -20,14 +21,6 @@ MAX_BUTTON_VALUE = 2000
 # Slack refuses a message with more blocks than this.
 MAX_BLOCKS = 50
 MAX_SECTION_TEXT = 3000
-
-
-@dataclass(frozen=True)
-class Message:
-    """What the listeners send: ``text`` is the notification/fallback, ``blocks`` the layout."""
-
-    text: str
-    blocks: list[Block] = field(default_factory=list)
 
 
 def escape_mrkdwn(text: str) -> str:

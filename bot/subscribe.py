@@ -15,11 +15,12 @@ from zoneinfo import ZoneInfo
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
-from bot.blocks import Message, escape_mrkdwn, user_error_message
+from bot.blocks import escape_mrkdwn, user_error_message
 from bot.settings import Settings
 from insights import Store, UserError
 from insights import subscriptions as subs
 from insights.digest import digest_query
+from insights.render import Message
 from insights.schedule import USAGE, parse_weekly, valid_zone
 
 logger = logging.getLogger(__name__)

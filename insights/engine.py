@@ -27,6 +27,7 @@ from insights.findings import (
     Measure,
     ThemeChange,
     ThemeResult,
+    describe_filters,
 )
 from insights.stats import (
     Proportion,
@@ -151,7 +152,7 @@ class Engine:
             )
         if total < self.min_group_size:
             raise SuppressedError(
-                f"Only a handful of respondents match ({_filter_text(filters)}): fewer than "
+                f"Only a handful of respondents match ({_described(filters)}): fewer than "
                 f"{self.min_group_size}, so the answer is hidden to protect their privacy.",
                 suggestion="Try a broader group.",
             )
@@ -239,6 +240,10 @@ def _by_group(
     return out
 
 
+def _described(filters: Filters) -> str:
+    return describe_filters((segment.name, values) for segment, values in filters)
+
+
 def suppressed_groups(sizes: pd.DataFrame, min_group_size: int) -> set[str]:
     """Groups to hide: the small ones, plus the next-smallest when only one would be hidden."""
     small = set(sizes.loc[sizes["respondents"] < min_group_size, "group"].astype(str))
@@ -253,12 +258,6 @@ def _ordered(sizes: pd.DataFrame) -> pd.DataFrame:
     return sizes.assign(_unstated=sizes["group"] == "").sort_values(
         ["_unstated", "respondents", "group"], ascending=[True, False, True]
     )
-
-
-def _filter_text(filters: Filters) -> str:
-    if not filters:
-        return "all respondents"
-    return ", ".join(f"{segment.name} = {' or '.join(values)}" for segment, values in filters)
 
 
 def _theme_change(before: ThemeResult, after: ThemeResult) -> ThemeChange:

@@ -2,10 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from insights.catalog import QuestionRef
 from insights.stats import Proportion, TestResult
+
+
+def describe_filters(filters: Iterable[tuple[str, tuple[str, ...]]]) -> str:
+    """'role = In-house, region = Europe or Asia-Pacific', or 'all respondents'."""
+    described = ", ".join(f"{seg} = {' or '.join(vals)}" for seg, vals in filters)
+    return described or "all respondents"
 
 
 @dataclass(frozen=True)
@@ -65,9 +72,7 @@ class Context:
 
     @property
     def filter_text(self) -> str:
-        if not self.filters:
-            return "all respondents"
-        return ", ".join(f"{seg} = {' or '.join(vals)}" for seg, vals in self.filters)
+        return describe_filters(self.filters)
 
 
 @dataclass(frozen=True)

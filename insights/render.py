@@ -344,11 +344,5 @@ def to_blocks(finding: Finding) -> list[Block]:
     return blocks
 
 
-def summary_text(finding: Finding) -> str:
-    """One-line notification text (Slack's ``text`` fallback), derived from the same model."""
-    first = to_text(finding).split("\n", 1)[0]
-    return _trim(first, 300)
-
-
 def render(finding: Finding) -> Message:
     return Message(text=to_text(finding), blocks=to_blocks(finding))

@@ -16,9 +16,10 @@ from pathlib import Path
 
 from slack_bolt import App
 
-from bot.blocks import Message, internal_error_message, user_error_message
+from bot.blocks import internal_error_message, user_error_message
 from bot.settings import Settings
 from insights import Store, UserError, ask
+from insights.render import Message
 
 logger = logging.getLogger("bot.listeners")
 
