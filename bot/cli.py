@@ -14,11 +14,14 @@ from pathlib import Path
 import click
 
 from bot.digest_cli import digests
+from bot.progress import progress_bar
 from bot.settings import Settings
 from insights import EmpathyError, Store, ask
 from insights.codebook import load_codebook
 from insights.demo_loader import load_demo
-from insights.importer import import_csv
+from insights.exports import FORMATS, Format, open_export
+from insights.importer import import_file
+from insights.suggest import suggest_codebook
 
 
 @contextmanager
@@ -61,6 +64,9 @@ def demo(settings: Settings, team: str | None) -> None:
         click.echo(summary.describe())
 
 
+_FORMAT = click.Choice(FORMATS)
+
+
 @cli.command("import")
 @click.argument("file", type=click.Path(path_type=Path))
 @click.option(
@@ -68,10 +74,13 @@ def demo(settings: Settings, team: str | None) -> None:
     "codebook_path",
     required=True,
     type=click.Path(path_type=Path),
-    help="TOML or YAML codebook mapping the file's columns (see README).",
+    help="TOML or YAML codebook mapping the file's columns (`empathy codebook suggest`).",
 )
 @click.option("--survey", help="Survey name (default: the codebook's).")
 @click.option("--wave", help="Wave label (default: the file name without extension).")
+@click.option("--format", "format_", type=_FORMAT, help="Export layout (default: detected).")
+@click.option("--include-previews", is_flag=True, help="Keep Qualtrics survey previews/tests.")
+@click.option("--include-unfinished", is_flag=True, help="Keep responses marked unfinished.")
 @click.option("--team", help="Workspace id to import for (default: DEFAULT_TEAM_ID).")
 @click.pass_obj
 def import_(
@@ -80,21 +89,59 @@ def import_(
     codebook_path: Path,
     survey: str | None,
     wave: str | None,
+    format_: Format | None,
+    include_previews: bool,
+    include_unfinished: bool,
     team: str | None,
 ) -> None:
-    """Import a CSV export, one row per respondent; all or nothing."""
+    """Import a survey export (Qualtrics, SurveyMonkey, Google Forms, CSV/TSV/XLSX); all or
+    nothing."""
     store = _open(settings)
-    with _translated():
+    with _translated(), progress_bar(f"Importing {file.name}") as progress:
         codebook = load_codebook(codebook_path)
-        summary = import_csv(
+        summary = import_file(
             store,
             file,
             codebook,
             team_id=team or settings.default_team_id,
             survey=survey,
             wave=wave,
+            format=format_,
+            include_previews=include_previews,
+            include_unfinished=include_unfinished,
+            progress=progress,
         )
     click.echo(summary.describe())
+
+
+@cli.group()
+def codebook() -> None:
+    """Codebooks: how an export's columns map onto themes, scales and segments."""
+
+
+@codebook.command("suggest")
+@click.argument("file", type=click.Path(path_type=Path))
+@click.option("--survey", help="Survey name to put in the codebook (default: from the file).")
+@click.option("--format", "format_", type=_FORMAT, help="Export layout (default: detected).")
+@click.option(
+    "--output",
+    "-o",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Write the codebook here instead of printing it.",
+)
+def suggest(file: Path, survey: str | None, format_: Format | None, output: Path | None) -> None:
+    """Print a codebook inferred from an export, to review and pass to `empathy import`."""
+    with _translated(), progress_bar(f"Reading {file.name}") as progress:
+        export = open_export(file, format=format_)
+        suggestion = suggest_codebook(export, survey=survey, progress=progress)
+    toml = suggestion.to_toml()
+    if output is None:
+        click.echo(toml, nl=False)
+    else:
+        output.write_text(toml, encoding="utf-8")
+        click.echo(f"Wrote {output}; review it, then: empathy import {file} --codebook {output}")
+    for note in suggestion.notes:
+        click.echo(f"Review: {note}", err=True)
 
 
 @cli.command(name="ask")

@@ -25,6 +25,8 @@ class Settings(BaseSettings):
     default_timezone: str = "UTC"
     default_team_id: str = "local"
     log_level: str = "INFO"
+    # Largest survey export an admin may upload to the bot in Slack, in megabytes.
+    max_upload_mb: int = Field(default=50, ge=1, le=1024)
 
     @field_validator("admin_user_ids", mode="before")
     @classmethod
@@ -38,6 +40,10 @@ class Settings(BaseSettings):
     def _trailing_slash(cls, value: str) -> str:
         # slack_sdk joins method names onto the base URL, which must end with a slash.
         return value if value.endswith("/") else value + "/"
+
+    @property
+    def max_upload_bytes(self) -> int:
+        return self.max_upload_mb * 1024 * 1024
 
     @property
     def has_slack_credentials(self) -> bool:

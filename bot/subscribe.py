@@ -2,7 +2,7 @@
 
 Plain functions over (settings, store, client, team, channel, user, text) returning the
 reply to show; the commands listener calls :func:`handle`. Who may change subscriptions is
-decided by :func:`may_administer`, the one permission check for admin actions.
+decided in :mod:`bot.permissions`, the one place for admin checks.
 """
 
 from __future__ import annotations
@@ -13,9 +13,9 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from slack_sdk import WebClient
-from slack_sdk.errors import SlackApiError
 
 from bot.blocks import escape_mrkdwn, user_error_message
+from bot.permissions import may_manage_subscriptions, user_info
 from bot.settings import Settings
 from insights import Store, UserError
 from insights import subscriptions as subs
@@ -50,35 +50,13 @@ def handle(
     try:
         if word.casefold() == "subscriptions":
             return list_subscriptions(store, team_id, channel_id, now)
-        if not may_administer(settings, client, user_id):
+        if not may_manage_subscriptions(settings, client, user_id):
             return _refusal()
         if word.casefold() == "unsubscribe":
             return unsubscribe(store, team_id, channel_id)
         return subscribe(settings, store, client, team_id, channel_id, user_id, rest, now)
     except UserError as error:
         return user_error_message(error.message, error.suggestion)
-
-
-def may_administer(settings: Settings, client: WebClient, user_id: str) -> bool:
-    """Whether ``user_id`` may change workspace-wide bot settings such as subscriptions.
-
-    Everyone may when ADMIN_USER_IDS is empty; otherwise the listed users and Slack
-    workspace admins and owners (``users.info``). If Slack cannot tell us, the answer is no.
-    """
-    if not settings.admin_user_ids or user_id in settings.admin_user_ids:
-        return True
-    user = _user_info(client, user_id)
-    return bool(user.get("is_admin") or user.get("is_owner") or user.get("is_primary_owner"))
-
-
-def _user_info(client: WebClient, user_id: str) -> dict[str, Any]:
-    try:
-        response = client.users_info(user=user_id)
-    except SlackApiError as error:
-        logger.warning("users.info failed for %s: %s", user_id, error.response.get("error"))
-        return {}
-    user = response.get("user")
-    return dict(user) if isinstance(user, dict) else {}
 
 
 def _refusal() -> Message:
@@ -114,7 +92,7 @@ def subscribe(
 
 def _default_zone(settings: Settings, client: WebClient, user_id: str) -> str:
     # Only asked when the command names no zone; Slack's may be missing or unknown here.
-    tz = str(_user_info(client, user_id).get("tz") or "")
+    tz = str(user_info(client, user_id).get("tz") or "")
     return tz if tz and valid_zone(tz) else settings.default_timezone
 
 

@@ -2,8 +2,10 @@
 
 A codebook is TOML or YAML with the same shape (see the README, "Codebooks")::
 
-    [survey]            name, title, respondent_id (the id column)
-    [scales.NAME]       labels (codes 1..k in this order), positive (labels that count as agreeing)
+    [survey]            name, title, respondent_id (the id column; default: the platform's
+                        response id, else the row number)
+    [scales.NAME]       labels (in order), positive (labels that count as agreeing), codes
+                        (the numbers a numeric export writes for each label; default 1..k)
     [[questions]]       column, theme, perspective (personal | organization | omitted), scale, text
     [[segments]]        column, name (defaults to the column)
 """
@@ -29,18 +31,23 @@ class _Strict(BaseModel):
 class SurveyInfo(_Strict):
     name: str = Field(min_length=1, max_length=80)
     title: str | None = None
-    respondent_id: str = Field(min_length=1)
+    respondent_id: str | None = Field(default=None, min_length=1)
 
 
 class Scale(_Strict):
     labels: list[str] = Field(min_length=2)
     positive: list[str] = Field(min_length=1)
+    codes: list[int] | None = None
 
     @model_validator(mode="after")
     def _positive_are_labels(self) -> Scale:
         folded = [label.casefold() for label in self.labels]
         if len(set(folded)) != len(folded):
             raise ValueError("scale labels must be distinct")
+        if self.codes is not None and len(self.codes) != len(self.labels):
+            raise ValueError(f"codes lists {len(self.codes)} numbers for {len(self.labels)} labels")
+        if self.codes is not None and len(set(self.codes)) != len(self.codes):
+            raise ValueError("codes must be distinct")
         unknown = [p for p in self.positive if p.casefold() not in folded]
         if unknown:
             raise ValueError(f"positive answers {unknown} are not among the labels")
@@ -57,6 +64,11 @@ class Scale(_Strict):
     @property
     def positive_codes(self) -> list[int]:
         return [self.code_of(label) for label in self.positive]
+
+    @property
+    def export_codes(self) -> list[int]:
+        """The number a numeric export writes for each label, in label order."""
+        return self.codes if self.codes is not None else list(range(1, len(self.labels) + 1))
 
 
 class Question(_Strict):
@@ -100,7 +112,8 @@ class Codebook(_Strict):
                 )
             seen[key] = q.column
         columns = [q.column for q in self.questions] + [s.column for s in self.segments]
-        columns.append(self.survey.respondent_id)
+        if self.survey.respondent_id:
+            columns.append(self.survey.respondent_id)
         dupes = sorted({c for c in columns if columns.count(c) > 1})
         if dupes:
             problems.append(f"columns used twice: {', '.join(dupes)}")
@@ -115,7 +128,7 @@ class Codebook(_Strict):
     @property
     def columns(self) -> list[str]:
         return [
-            self.survey.respondent_id,
+            *([self.survey.respondent_id] if self.survey.respondent_id else []),
             *(s.column for s in self.segments),
             *(q.column for q in self.questions),
         ]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from insights.codebook import load_codebook
 from insights.demo import CODEBOOK_PATH, SURVEY_NAME, WAVES
-from insights.importer import ImportSummary, import_csv
+from insights.importer import ImportSummary, import_file
 from insights.store import Store
 
 
@@ -23,6 +23,6 @@ def load_demo(store: Store, team_id: str) -> list[ImportSummary]:
         return []
     codebook = load_codebook(CODEBOOK_PATH)
     return [
-        import_csv(store, path, codebook, team_id=team_id, survey=SURVEY_NAME, wave=label)
+        import_file(store, path, codebook, team_id=team_id, survey=SURVEY_NAME, wave=label)
         for label, path in WAVES
     ]

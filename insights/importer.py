@@ -1,25 +1,30 @@
-"""Importing a plain CSV export (one row per respondent) through a codebook.
+"""Importing a survey export through a codebook: streamed, checked, then written at once.
 
-An import is validated completely before anything is written, and then written in one
-transaction: a file with any problem leaves the database exactly as it was. Importing
-the same survey and wave label again replaces that wave.
+The export is read in chunks (bounded memory, whatever its size). Each chunk is checked and
+coded, and staged in a temporary table; problems are collected, not raised, so one run
+names them all. Only when the whole file is clean is it written, in one transaction, by SQL
+over the staged rows: a file with any problem leaves the database exactly as it was.
+Importing the same survey and wave label again replaces that wave.
 """
 
 from __future__ import annotations
 
-import csv
-import io
 import json
-from dataclasses import dataclass
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
 
-from insights.codebook import Codebook, Question
+from insights.codebook import Codebook
 from insights.errors import ImportFailed
+from insights.exports import Export, Format, Progress, open_export
+from insights.import_checks import Problems, coded_chunk, missing_columns, rows_text
 from insights.store import Store
 
-MAX_ROWS_NAMED = 5  # per problem kind, so a broken column doesn't produce 10,000 lines
+CHUNK_ROWS = 50_000
 
 
 @dataclass(frozen=True)
@@ -30,167 +35,28 @@ class ImportSummary:
     answers: int
     themes: list[str]
     replaced: bool
+    excluded: dict[str, int] = field(default_factory=dict)
+    source: str = ""
 
     def describe(self) -> str:
         verb = "Replaced" if self.replaced else "Imported"
-        return (
+        text = (
             f"{verb} wave {self.wave!r} of survey {self.survey!r}: {self.respondents} respondents, "
             f"{self.answers} answers, themes: {', '.join(self.themes)}."
         )
+        if self.excluded:
+            text += f" Left out {describe_excluded(self.excluded)}."
+        return text
 
 
-def read_csv_text(path: str | Path) -> str:
-    """Read a file as text, naming the line of the first undecodable byte if it is not UTF-8."""
-    path = Path(path)
-    try:
-        data = path.read_bytes()
-    except FileNotFoundError:
-        raise ImportFailed(f"File {path} does not exist.") from None
-    except IsADirectoryError:
-        raise ImportFailed(f"{path} is a folder, not a file.") from None
-    except OSError as error:
-        raise ImportFailed(f"File {path} cannot be read: {error.strerror}.") from None
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        line = data.count(b"\n", 0, error.start) + 1
-        raise ImportFailed(
-            f"File {path} is not UTF-8 text: the byte 0x{data[error.start]:02x} on row {line} "
-            "cannot be decoded. Save the export as 'CSV UTF-8' and try again."
-        ) from None
+def describe_excluded(excluded: dict[str, int]) -> str:
+    """'3 rows (2 survey preview, 1 unfinished)'."""
+    total = sum(excluded.values())
+    reasons = ", ".join(f"{count} {reason}" for reason, count in sorted(excluded.items()))
+    return f"{total} row{'s' if total != 1 else ''} ({reasons})"
 
 
-def parse_csv(text: str, name: str) -> pd.DataFrame:
-    if not text.strip():
-        raise ImportFailed(f"File {name} is empty: there is no header row and no respondents.")
-    try:
-        frame = pd.read_csv(
-            io.StringIO(text), dtype=str, keep_default_na=False, skip_blank_lines=True
-        )
-    except (pd.errors.ParserError, pd.errors.EmptyDataError) as error:
-        reason = " ".join(str(error).split())  # pandas' messages end in a newline
-        raise ImportFailed(f"File {name} is not a readable CSV: {reason}.") from None
-    if frame.empty:
-        raise ImportFailed(f"File {name} has a header row but no respondents.")
-    frame.columns = [str(c).strip() for c in frame.columns]
-    # pandas renames a repeated column ('m', 'm.1'); keep the header as written to catch it.
-    try:
-        rows = csv.reader(io.StringIO(text))
-        frame.attrs["header"] = next((r for r in rows if any(c.strip() for c in r)), [])
-    except csv.Error:
-        pass  # pandas read it; fall back to its column names
-    # Spreadsheet row numbers: the header is row 1, so the first respondent is row 2.
-    frame.index = pd.RangeIndex(2, len(frame) + 2)
-    return frame
-
-
-def _rows(index: pd.Index) -> str:
-    rows = [str(r) for r in index[:MAX_ROWS_NAMED]]
-    more = len(index) - len(rows)
-    return ", ".join(rows) + (f" (and {more} more)" if more else "")
-
-
-def _check_columns(frame: pd.DataFrame, codebook: Codebook) -> list[str]:
-    missing = [c for c in codebook.columns if c not in frame.columns]
-    header = [str(c).strip() for c in frame.attrs.get("header", frame.columns)]
-    dupes = sorted({c for c in header if c and header.count(c) > 1})
-    problems = [f"column {c!r} named in the codebook is missing from the file" for c in missing]
-    problems += [f"column {c!r} appears more than once in the header" for c in dupes]
-    return problems
-
-
-def _check_ids(ids: pd.Series, column: str) -> list[str]:
-    problems = []
-    blank = ids[ids == ""]
-    if len(blank):
-        problems.append(f"row {_rows(blank.index)}, column {column!r}: respondent id is empty")
-    dupes = ids[(ids != "") & ids.duplicated(keep=False)]
-    for value, rows in dupes.groupby(dupes).groups.items():
-        problems.append(
-            f"rows {_rows(pd.Index(rows))}, column {column!r}: respondent id {value!r} is repeated"
-        )
-    return problems
-
-
-def _code_answers(
-    frame: pd.DataFrame, question: Question, codebook: Codebook
-) -> tuple[pd.Series, list[str]]:
-    """Map a question column's labels or numeric codes to scale codes (NA where blank)."""
-    scale = codebook.scales[question.scale]
-    lookup = {label.casefold(): i for i, label in enumerate(scale.labels, start=1)}
-    lookup |= {str(i): i for i in range(1, len(scale.labels) + 1)}
-    raw = frame[question.column].str.strip()
-    codes = raw.str.casefold().map(lookup)
-    bad = raw[(raw != "") & codes.isna()]
-    problems = []
-    for value, rows in bad.groupby(bad).groups.items():
-        choices = ", ".join(scale.labels)
-        problems.append(
-            f"row {_rows(pd.Index(rows))}, column {question.column!r}: {value!r} is not an "
-            f"answer on scale {question.scale!r} (expected one of: {choices}; "
-            f"or a code 1–{len(scale.labels)})"
-        )
-    return codes.astype("Int64"), problems
-
-
-@dataclass(frozen=True)
-class _Prepared:
-    ids: pd.Series
-    segments: dict[str, pd.Series]
-    answers: pd.DataFrame  # columns: external_id, key, value, positive
-
-
-def prepare(frame: pd.DataFrame, codebook: Codebook, name: str) -> _Prepared:
-    """Validate everything at once; raises ImportFailed listing every problem found."""
-    problems = _check_columns(frame, codebook)
-    if problems:
-        raise ImportFailed(f"File {name} does not match the codebook", problems=problems)
-    ids = frame[codebook.survey.respondent_id].str.strip()
-    problems += _check_ids(ids, codebook.survey.respondent_id)
-    parts = []
-    for question in codebook.questions:
-        codes, found = _code_answers(frame, question, codebook)
-        problems += found
-        positive = codes.isin(codebook.scales[question.scale].positive_codes).astype(int)
-        part = pd.DataFrame(
-            {"external_id": ids, "key": question.column, "value": codes, "positive": positive}
-        )
-        parts.append(part[codes.notna()])
-    if problems:
-        raise ImportFailed(f"File {name} cannot be imported", problems=problems)
-    segments = {s.key: frame[s.column].str.strip() for s in codebook.segments}
-    return _Prepared(ids=ids, segments=segments, answers=pd.concat(parts, ignore_index=True))
-
-
-def import_frame(
-    store: Store,
-    frame: pd.DataFrame,
-    codebook: Codebook,
-    *,
-    team_id: str,
-    survey: str | None = None,
-    wave: str,
-    name: str = "file",
-) -> ImportSummary:
-    """Validate ``frame`` against ``codebook`` and write it as one wave, all or nothing."""
-    prepared = prepare(frame, codebook, name)
-    survey_name = (survey or codebook.survey.name).strip()
-    wave = wave.strip()
-    if not survey_name or not wave:
-        raise ImportFailed("A survey name and a wave label are both needed to import.")
-    with store.transaction():
-        survey_id = _upsert_survey(store, team_id, survey_name, codebook)
-        question_ids = _upsert_questions(store, survey_id, codebook)
-        segment_ids = _upsert_segments(store, survey_id, codebook)
-        wave_id, replaced = _replace_wave(store, survey_id, wave)
-        respondent_ids = _insert_respondents(store, wave_id, prepared.ids)
-        _insert_segments(store, respondent_ids, segment_ids, prepared.segments, prepared.ids)
-        answers = _insert_answers(store, respondent_ids, question_ids, prepared.answers)
-    themes = list(dict.fromkeys(q.theme.strip().lower() for q in codebook.questions))
-    return ImportSummary(survey_name, wave, len(prepared.ids), answers, themes, replaced)
-
-
-def import_csv(
+def import_file(
     store: Store,
     path: str | Path,
     codebook: Codebook,
@@ -198,19 +64,182 @@ def import_csv(
     team_id: str,
     survey: str | None = None,
     wave: str | None = None,
+    format: Format | None = None,
+    include_previews: bool = False,
+    include_unfinished: bool = False,
+    progress: Progress | None = None,
 ) -> ImportSummary:
-    """Import a plain CSV; the wave label defaults to the file's name without extension."""
-    path = Path(path)
-    frame = parse_csv(read_csv_text(path), path.name)
-    return import_frame(
+    """Import an export file of any supported layout; the wave defaults to the file's stem."""
+    export = open_export(
+        path,
+        format=format,
+        include_previews=include_previews,
+        include_unfinished=include_unfinished,
+    )
+    return import_export(
         store,
-        frame,
+        export,
         codebook,
         team_id=team_id,
         survey=survey,
-        wave=wave or path.stem,
-        name=path.name,
+        wave=wave or Path(path).stem,
+        progress=progress,
     )
+
+
+def import_export(
+    store: Store,
+    export: Export,
+    codebook: Codebook,
+    *,
+    team_id: str,
+    survey: str | None = None,
+    wave: str,
+    progress: Progress | None = None,
+    chunk_rows: int = CHUNK_ROWS,
+) -> ImportSummary:
+    """Check every respondent of ``export`` against ``codebook``; write one wave, all or nothing."""
+    survey_name, wave = (survey or codebook.survey.name).strip(), wave.strip()
+    if not survey_name or not wave:
+        raise ImportFailed("A survey name and a wave label are both needed to import.")
+    id_column = codebook.survey.respondent_id or export.layout.respondent_id
+    missing = missing_columns(export.layout, codebook, id_column)
+    if missing:
+        raise ImportFailed(f"File {export.name} does not match the codebook", problems=missing)
+    with _staging(store, codebook) as stage:
+        kept = _stage_all(store, stage, export, codebook, id_column, progress, chunk_rows)
+        if kept == 0:
+            raise ImportFailed(_nothing_to_import(export))
+        with store.transaction():
+            survey_id = _upsert_survey(store, team_id, survey_name, codebook)
+            question_ids = _upsert_questions(store, survey_id, codebook)
+            segment_ids = _upsert_segments(store, survey_id, codebook)
+            wave_id, replaced = _replace_wave(store, survey_id, wave)
+            answers = _write_wave(store, stage, wave_id, codebook, question_ids, segment_ids)
+    themes = list(dict.fromkeys(q.theme.strip().lower() for q in codebook.questions))
+    return ImportSummary(
+        survey_name, wave, kept, answers, themes, replaced, dict(export.excluded), export.name
+    )
+
+
+def _nothing_to_import(export: Export) -> str:
+    if export.excluded:
+        return (
+            f"File {export.name} has no respondents left to import: it left out "
+            f"{describe_excluded(dict(export.excluded))}. Include them with "
+            "--include-previews / --include-unfinished if they are real answers."
+        )
+    return f"File {export.name} has a header row but no respondents."
+
+
+@contextmanager
+def _staging(store: Store, codebook: Codebook) -> Iterator[str]:
+    """A temporary table for the coded rows; dropped whatever happens."""
+    name = f"import_stage_{uuid.uuid4().hex[:12]}"
+    segments = "".join(f", s{i} TEXT" for i in range(len(codebook.segments)))
+    questions = "".join(f", q{i} INTEGER" for i in range(len(codebook.questions)))
+    store.db.execute(
+        f"CREATE TEMP TABLE {name} (row INTEGER NOT NULL, external_id TEXT NOT NULL"
+        f"{segments}{questions})"
+    )
+    try:
+        yield name
+    finally:
+        store.db.execute(f"DROP TABLE IF EXISTS temp.{name}")
+
+
+def _stage_all(
+    store: Store,
+    stage: str,
+    export: Export,
+    codebook: Codebook,
+    id_column: str | None,
+    progress: Progress | None,
+    chunk_rows: int,
+) -> int:
+    """Code and stage every chunk; raises ImportFailed naming every problem found."""
+    problems = Problems()
+    kept = 0
+    with _deferred(store):
+        for chunk in export.chunks(chunk_rows, progress):
+            coded = coded_chunk(chunk, codebook, id_column, problems)
+            kept += len(coded)
+            _stage(store, stage, coded)
+        if id_column:
+            _repeated_ids(store, stage, id_column, problems)
+    if problems:
+        raise ImportFailed(f"File {export.name} cannot be imported", problems=problems.listed())
+    return kept
+
+
+@contextmanager
+def _deferred(store: Store) -> Iterator[None]:
+    """One commit for all staged rows rather than one per chunk. Deferred, unlike
+    ``store.transaction()``: staging writes only the temp database, so other writers to the
+    main database need not wait for a long file to be read."""
+    store.db.conn.execute("BEGIN")
+    try:
+        yield
+    finally:
+        store.db.conn.execute("COMMIT")
+
+
+def _stage(store: Store, stage: str, coded: pd.DataFrame) -> None:
+    rows = coded.astype(object).where(coded.notna(), None)
+    marks = ", ".join("?" * len(coded.columns))
+    store.db.conn.executemany(
+        f"INSERT INTO temp.{stage} VALUES ({marks})", rows.itertuples(index=False, name=None)
+    )
+
+
+def _repeated_ids(store: Store, stage: str, id_column: str, problems: Problems) -> None:
+    repeated = store.db.execute(
+        f"SELECT external_id, json_group_array(row) FROM temp.{stage}"
+        " GROUP BY external_id HAVING COUNT(*) > 1 ORDER BY MIN(row)"
+    ).fetchall()
+    for external_id, rows in repeated:
+        problems.add(
+            f"rows {rows_text(sorted(json.loads(rows)))}, column {id_column!r}: "
+            f"respondent id {external_id!r} is repeated"
+        )
+
+
+def _write_wave(
+    store: Store,
+    stage: str,
+    wave_id: int,
+    codebook: Codebook,
+    question_ids: dict[str, int],
+    segment_ids: dict[str, int],
+) -> int:
+    """Respondents, segment values and answers from the staged rows, all in SQL.
+
+    Respondent ids are allotted as a block above the highest in use (the transaction holds
+    the write lock), so staged row k becomes respondent base + k without a lookup.
+    """
+    base = store.db.execute("SELECT COALESCE(MAX(id), 0) FROM respondents").fetchone()[0]
+    store.db.execute(
+        f"INSERT INTO respondents (id, wave_id, external_id)"
+        f" SELECT ? + rowid, ?, external_id FROM temp.{stage} ORDER BY rowid",
+        [base, wave_id],
+    )
+    for i, segment in enumerate(codebook.segments):
+        store.db.execute(
+            f"INSERT INTO respondent_segments (respondent_id, segment_id, value)"
+            f" SELECT ? + rowid, ?, s{i} FROM temp.{stage} WHERE s{i} IS NOT NULL",
+            [base, segment_ids[segment.key]],
+        )
+    answers = 0
+    for i, question in enumerate(codebook.questions):
+        positive = ", ".join(map(str, codebook.scales[question.scale].positive_codes))
+        cursor = store.db.execute(
+            f"INSERT INTO answers (respondent_id, question_id, value, positive)"
+            f" SELECT ? + rowid, ?, q{i}, q{i} IN ({positive}) FROM temp.{stage}"
+            f" WHERE q{i} IS NOT NULL",
+            [base, question_ids[question.column]],
+        )
+        answers += cursor.rowcount
+    return answers
 
 
 def _upsert_survey(store: Store, team_id: str, name: str, codebook: Codebook) -> int:
@@ -281,54 +310,3 @@ def _replace_wave(store: Store, survey_id: int, label: str) -> tuple[int, bool]:
         [survey_id, label, ordinal],
     )
     return int(cursor.lastrowid or 0), existing is not None
-
-
-def _insert_respondents(store: Store, wave_id: int, ids: pd.Series) -> pd.Series:
-    store.db.conn.executemany(
-        "INSERT INTO respondents (wave_id, external_id) VALUES (?, ?)",
-        ((wave_id, external) for external in ids),
-    )
-    rows = store.db.execute(
-        "SELECT external_id, id FROM respondents WHERE wave_id = ?", [wave_id]
-    ).fetchall()
-    return pd.Series(dict(rows), name="respondent_id")
-
-
-def _insert_segments(
-    store: Store,
-    respondent_ids: pd.Series,
-    segment_ids: dict[str, int],
-    segments: dict[str, pd.Series],
-    ids: pd.Series,
-) -> None:
-    respondent_of_row = ids.map(respondent_ids)
-    for key, values in segments.items():
-        present = values != ""
-        rows = zip(
-            respondent_of_row[present].tolist(),
-            [segment_ids[key]] * int(present.sum()),
-            values[present].tolist(),
-            strict=True,
-        )
-        store.db.conn.executemany(
-            "INSERT INTO respondent_segments (respondent_id, segment_id, value) VALUES (?, ?, ?)",
-            rows,
-        )
-
-
-def _insert_answers(
-    store: Store, respondent_ids: pd.Series, question_ids: dict[str, int], answers: pd.DataFrame
-) -> int:
-    frame = pd.DataFrame(
-        {
-            "respondent_id": answers["external_id"].map(respondent_ids).astype(int),
-            "question_id": answers["key"].map(question_ids).astype(int),
-            "value": answers["value"].astype(int),
-            "positive": answers["positive"].astype(int),
-        }
-    )
-    store.db.conn.executemany(
-        "INSERT INTO answers (respondent_id, question_id, value, positive) VALUES (?, ?, ?, ?)",
-        frame.itertuples(index=False, name=None),
-    )
-    return len(frame)

@@ -185,6 +185,39 @@ def _digest_tables(db: sqlite_utils.Database) -> None:
     )
 
 
+@migration(4, "pending imports")
+def _pending_import_tables(db: sqlite_utils.Database) -> None:
+    # A file an admin uploaded in Slack, waiting for "Import" or "Cancel". The file itself
+    # is kept (not a path) so a button clicked after a restart, or on another worker,
+    # still finds it; rows expire so abandoned uploads do not pile up. ``claimed_at`` marks
+    # an import in progress, so a double click cannot import the same file twice at once.
+    run_script(
+        db,
+        """
+        CREATE TABLE pending_imports (
+            id TEXT PRIMARY KEY,
+            team_id TEXT NOT NULL,
+            user_id TEXT NOT NULL,
+            channel_id TEXT NOT NULL,
+            thread_ts TEXT NOT NULL,
+            file_name TEXT NOT NULL,
+            content BLOB NOT NULL,
+            codebook TEXT NOT NULL,
+            codebook_format TEXT NOT NULL DEFAULT 'toml'
+                CHECK (codebook_format IN ('toml', 'yaml')),
+            survey TEXT NOT NULL,
+            wave TEXT NOT NULL,
+            claimed_at TEXT,
+            created_at TEXT NOT NULL,
+            expires_at TEXT NOT NULL
+        );
+        CREATE INDEX idx_pending_imports_thread
+            ON pending_imports(team_id, channel_id, thread_ts, created_at);
+        CREATE INDEX idx_pending_imports_expiry ON pending_imports(expires_at)
+        """,
+    )
+
+
 def run_script(db: sqlite_utils.Database, script: str) -> None:
     """Run ;-separated DDL inside the caller's transaction.
 

@@ -11,7 +11,7 @@ from support import TEAM, TINY_CODEBOOK, TINY_COLUMNS, Importer, Writer, rows_cs
 from insights import Store
 from insights.codebook import Codebook, parse_codebook
 from insights.demo_loader import load_demo
-from insights.importer import ImportSummary, import_csv
+from insights.importer import ImportSummary, import_file
 
 
 @pytest.fixture
@@ -58,6 +58,6 @@ def import_rows(store: Store, tiny_codebook: Codebook, write_csv: Writer) -> Imp
 
     def run(rows: Sequence[Sequence[object]], wave: str = "w1") -> ImportSummary:
         path = write_csv(rows, name=f"{wave}.csv")
-        return import_csv(store, path, tiny_codebook, team_id=TEAM, wave=wave)
+        return import_file(store, path, tiny_codebook, team_id=TEAM, wave=wave)
 
     return run

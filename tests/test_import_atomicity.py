@@ -11,6 +11,7 @@ import insights.importer
 from insights import ImportFailed, Store, ask
 from insights.catalog import WaveRef, load_catalog
 from insights.codebook import Codebook
+from insights.exports import Export
 
 WAVE_1 = [
     ["r1", "A", "s1", "Agree", "Disagree", "Yes"],
@@ -113,11 +114,14 @@ def test_a_failure_while_writing_rolls_everything_back(
     import_rows(WAVE_1, wave="w1")
     before = dump(store)
 
+    original = insights.importer._write_wave
+
     def fail(*args: object) -> int:
+        original(*args)  # type: ignore[arg-type]
         raise RuntimeError("disk full")
 
-    # Survey, questions, segments, wave and respondents are written by now; answers fail.
-    monkeypatch.setattr(insights.importer, "_insert_answers", fail)
+    # Survey, questions, segments, wave, respondents and answers are written by now.
+    monkeypatch.setattr(insights.importer, "_write_wave", fail)
     with pytest.raises(RuntimeError, match="disk full"):
         import_rows(WAVE_2, wave="w2")
     assert dump(store) == before
@@ -131,13 +135,13 @@ def test_a_failed_first_import_leaves_an_empty_database(
     store: Store, import_rows: Importer, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     empty = table_counts(store)
-    original = insights.importer._insert_segments
+    original = insights.importer._replace_wave
 
-    def fail_after_segments(*args: object) -> None:
+    def fail_after_the_wave(*args: object) -> tuple[int, bool]:
         original(*args)  # type: ignore[arg-type]
         raise RuntimeError("crash")
 
-    monkeypatch.setattr(insights.importer, "_insert_segments", fail_after_segments)
+    monkeypatch.setattr(insights.importer, "_replace_wave", fail_after_the_wave)
     with pytest.raises(RuntimeError):
         import_rows(WAVE_1)
     assert table_counts(store) == empty
@@ -157,7 +161,8 @@ def test_survey_names_are_per_team(
     import_rows(WAVE_1)
     frame = pd.DataFrame(WAVE_2, columns=["id", "team", "site", "p", "o", "m"], dtype=str)
     frame.index = pd.RangeIndex(2, 4)
-    insights.importer.import_frame(store, frame, tiny_codebook, team_id="OTHER", wave="w1")
+    export = Export.from_frame(frame, name="w1")
+    insights.importer.import_export(store, export, tiny_codebook, team_id="OTHER", wave="w1")
     rows = store.db.execute(
         "SELECT s.team_id, COUNT(*) FROM respondents r JOIN waves w ON w.id = r.wave_id"
         " JOIN surveys s ON s.id = w.survey_id GROUP BY 1 ORDER BY 1"

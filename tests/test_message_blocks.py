@@ -11,7 +11,7 @@ from support import TEAM, Importer, Writer
 
 from insights import Store, ask
 from insights.codebook import parse_codebook
-from insights.importer import import_csv
+from insights.importer import import_file
 
 SLACK_MAX_BLOCKS = 50
 SLACK_MAX_HEADER = 150
@@ -150,7 +150,7 @@ def test_many_themes_are_cut_to_the_block_limit(store: Store, write_csv: Writer)
     )
     header = ["id", *(f"q{i}" for i in range(count))]
     path = write_csv([[f"r{r}", *(["Yes"] * count)] for r in range(6)], header=header)
-    import_csv(store, path, codebook, team_id=TEAM, wave="w1")
+    import_file(store, path, codebook, team_id=TEAM, wave="w1")
     reply = ask(store, TEAM, "gap")
     assert_valid(reply.blocks)
     assert len(reply.blocks) <= 45  # room for the edge to add buttons
@@ -170,7 +170,7 @@ def test_long_names_are_trimmed_to_slack_limits(store: Store, write_csv: Writer)
         f'[[segments]]\ncolumn = "seg"\nname = "{long_segment}"\n'
     )
     rows = [[f"r{i}", "x" if i % 2 else "y", "Yes", "No"] for i in range(12)]
-    import_csv(
+    import_file(
         store, write_csv(rows, header=["id", "seg", "p", "o"]), codebook, team_id=TEAM, wave="w"
     )
     for text in ("gap", f"gap by {long_segment}", "themes", "segments"):

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from bot.permissions import may_manage_subscriptions
 from bot.settings import Settings
-from bot.subscribe import handle, is_subscription_command, may_administer
+from bot.subscribe import handle, is_subscription_command
 from insights import Store
 from insights import subscriptions as subs
 from insights.subscriptions import parse_iso
@@ -89,17 +90,19 @@ def test_non_admin_is_refused_and_nothing_is_stored(
     assert "Digest weekly on Monday" in run(settings, store, client, "subscriptions", "UBOB")
 
 
-def test_who_may_administer(settings: Settings, client: Any, fake_slack: FakeSlack) -> None:
-    assert may_administer(settings, client, "UANYONE")  # no ADMIN_USER_IDS: everyone
+def test_who_may_manage_subscriptions(
+    settings: Settings, client: Any, fake_slack: FakeSlack
+) -> None:
+    assert may_manage_subscriptions(settings, client, "UANYONE")  # no ADMIN_USER_IDS: everyone
     assert users_info_calls(fake_slack) == 0
     settings = settings.model_copy(update={"admin_user_ids": ["UADMIN"]})
     fake_slack.users.update(
         UOWNER={"is_owner": True}, UWSADMIN={"is_admin": True}, UBOB={"is_admin": False}
     )
-    assert may_administer(settings, client, "UADMIN")
-    assert may_administer(settings, client, "UOWNER")
-    assert may_administer(settings, client, "UWSADMIN")
-    assert not may_administer(settings, client, "UBOB")
+    assert may_manage_subscriptions(settings, client, "UADMIN")
+    assert may_manage_subscriptions(settings, client, "UOWNER")
+    assert may_manage_subscriptions(settings, client, "UWSADMIN")
+    assert not may_manage_subscriptions(settings, client, "UBOB")
 
 
 def test_listing_shows_next_send_in_the_channels_zone(

@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
-from urllib.parse import parse_qsl, urlencode
+from urllib.parse import parse_qsl, quote, urlencode
 
 import pytest
 
@@ -48,6 +48,18 @@ class Call:
     path: str
     payload: dict[str, Any]
     headers: dict[str, str] = field(default_factory=dict)
+    method: str = "POST"
+
+
+@dataclass(frozen=True)
+class ServedFile:
+    """A file the fake's file host serves at ``GET /files/…`` to the bot token only."""
+
+    content: bytes
+    status: int = 200
+    content_type: str = "text/csv"
+    declare_length: bool = True  # False: no Content-Length, the body ends when the socket does
+    location: str | None = None  # a redirect's target (with a 3xx status)
 
 
 class FakeSlack:
@@ -55,8 +67,12 @@ class FakeSlack:
 
     def __init__(self) -> None:
         self.calls: list[Call] = []
+        self.files: dict[str, ServedFile] = {}
+        # users.info profiles by user id (e.g. {"is_admin": True}); others are plain members.
+        self.users: dict[str, dict[str, Any]] = {}
         self._changed = threading.Condition()
         self._ts = itertools.count(1)
+        self._file_ids = itertools.count(1)
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
         self.server.daemon_threads = True
         self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
@@ -91,6 +107,31 @@ class FakeSlack:
         assert arrived, f"expected {count} matching call(s), got {len(found)}: {found}"
         return found
 
+    def serve_file(
+        self,
+        name: str,
+        content: bytes,
+        *,
+        status: int = 200,
+        content_type: str = "text/csv",
+        declare_length: bool = True,
+        location: str | None = None,
+    ) -> str:
+        """Serve ``content`` as Slack's file host would; returns its url_private_download."""
+        path = f"/files/F{next(self._file_ids)}x{os.getpid()}/{quote(name)}"
+        served = ServedFile(content, status, content_type, declare_length, location)
+        with self._changed:
+            self.files[path] = served
+        return self.url + path
+
+    def downloads(self, url_or_path: str = "") -> list[Call]:
+        """The GET requests the app made to the file host (optionally for one file)."""
+        path = url_or_path.removeprefix(self.url)
+        return self.matching(lambda c: c.method == "GET" and c.path.startswith(path))
+
+    def api(self, method: str) -> list[Call]:
+        return self.matching(lambda c: c.path == f"/api/{method}")
+
     def responded(self, key: str) -> dict[str, Any]:
         """The payload posted to the response_url ``key`` (waiting for it)."""
         return self.wait_for(lambda c: c.path == f"/respond/{key}")[0].payload
@@ -111,6 +152,30 @@ class FakeSlack:
         class Handler(BaseHTTPRequestHandler):
             def log_message(self, format: str, *args: Any) -> None:
                 pass
+
+            def do_GET(self) -> None:
+                path = self.path.split("?", 1)[0]
+                fake.record(Call(path, {}, dict(self.headers.items()), method="GET"))
+                served = fake.files.get(path)
+                if self.headers.get("Authorization") != f"Bearer {BOT_TOKEN}":
+                    self._send(403, b"forbidden", "text/plain")
+                elif served is None:
+                    self._send(404, b"not found", "text/plain")
+                else:
+                    self._serve(served)
+
+            def _serve(self, served: ServedFile) -> None:
+                self.send_response(served.status)
+                self.send_header("Content-Type", served.content_type)
+                if served.location:
+                    self.send_header("Location", served.location)
+                if served.declare_length:
+                    self.send_header("Content-Length", str(len(served.content)))
+                else:
+                    # HTTP/1.0 without Content-Length: the body is whatever comes until close.
+                    self.close_connection = True
+                self.end_headers()
+                self.wfile.write(served.content)
 
             def do_POST(self) -> None:
                 length = int(self.headers.get("Content-Length") or 0)
@@ -139,7 +204,15 @@ class FakeSlack:
                         channel=payload.get("channel"), ts=f"1700000000.{next(fake._ts):06d}"
                     )
                 elif method == "users.info":
-                    reply["user"] = {"id": payload.get("user"), "tz": "Europe/Berlin"}
+                    user = str(payload.get("user"))
+                    profile = fake.users.get(user, {})
+                    reply["user"] = {"id": user, "tz": "Europe/Berlin", **profile}
+                elif method in ("views.open", "views.update"):
+                    view = payload.get("view")
+                    view = json.loads(view) if isinstance(view, str) else view
+                    reply["view"] = {"id": f"V{next(fake._ts):06d}", **(view or {})}
+                elif method == "conversations.open":
+                    reply["channel"] = {"id": f"D{payload.get('users')}"}
                 else:
                     reply = {"ok": False, "error": "unknown_method"}
                 self._send(200, json.dumps(reply).encode(), "application/json")
@@ -209,7 +282,9 @@ class SlackClient:
             connection.close()
         return Response(reply.status, text, time.monotonic() - started)
 
-    def command_form(self, text: str, key: str, user: str = "UALICE") -> bytes:
+    def command_form(
+        self, text: str, key: str, user: str = "UALICE", trigger_id: str = "1.2.3"
+    ) -> bytes:
         return urlencode(
             {
                 "token": "legacy-verification-token",
@@ -223,14 +298,22 @@ class SlackClient:
                 "text": text,
                 "api_app_id": "AE2E",
                 "response_url": self.fake.response_url(key),
-                "trigger_id": "1.2.3",
+                "trigger_id": trigger_id,
             }
         ).encode()
 
-    def command(self, text: str, key: str | None = None, **kwargs: Any) -> tuple[Response, str]:
+    def command(
+        self,
+        text: str,
+        key: str | None = None,
+        *,
+        user: str = "UALICE",
+        trigger_id: str = "1.2.3",
+        **kwargs: Any,
+    ) -> tuple[Response, str]:
         """POST ``/empathy text``; returns the ack and the response_url key to wait on."""
         key = key or self.unique("cmd")
-        form = self.command_form(text, key)
+        form = self.command_form(text, key, user, trigger_id)
         return self.post(form, "application/x-www-form-urlencoded", **kwargs), key
 
     def event(
@@ -279,17 +362,27 @@ class SlackClient:
     def click_share(self, value: str, key: str) -> Response:
         return self.click("share_in_channel", "empathy_share", value, key)
 
-    def click(self, action_id: str, block_id: str, value: str, key: str) -> Response:
+    def click(
+        self,
+        action_id: str,
+        block_id: str,
+        value: str,
+        key: str,
+        *,
+        user: str = "UALICE",
+        channel: str = "CGENERAL",
+        trigger_id: str = "1.2.3",
+    ) -> Response:
         """A signed ``block_actions`` payload for a button click, as Slack sends it."""
         payload = {
             "type": "block_actions",
             "team": {"id": TEAM_ID, "domain": "e2e"},
-            "user": {"id": "UALICE", "team_id": TEAM_ID},
+            "user": {"id": user, "team_id": TEAM_ID},
             "api_app_id": "AE2E",
             "token": "legacy-verification-token",
-            "trigger_id": "1.2.3",
-            "container": {"type": "message", "is_ephemeral": True},
-            "channel": {"id": "CGENERAL", "name": "general"},
+            "trigger_id": trigger_id,
+            "container": {"type": "message", "is_ephemeral": channel == "CGENERAL"},
+            "channel": {"id": channel, "name": "general" if channel == "CGENERAL" else channel},
             "response_url": self.fake.response_url(key),
             "actions": [
                 {
@@ -303,6 +396,78 @@ class SlackClient:
         }
         body = urlencode({"payload": json.dumps(payload)}).encode()
         return self.post(body, "application/x-www-form-urlencoded")
+
+    def share_file(
+        self,
+        files: list[dict[str, Any]],
+        *,
+        channel: str,
+        ts: str,
+        user: str = "UADMIN",
+        thread_ts: str | None = None,
+        event_id: str | None = None,
+    ) -> Response:
+        """A ``message`` event of subtype ``file_share`` in a DM with the bot."""
+        event: dict[str, Any] = {
+            "type": "message",
+            "subtype": "file_share",
+            "channel_type": "im",
+            "channel": channel,
+            "user": user,
+            "text": "",
+            "files": files,
+            "upload": True,
+            "display_as_bot": False,
+            "ts": ts,
+            "event_ts": ts,
+        }
+        if thread_ts:
+            event["thread_ts"] = thread_ts
+        return self.event(event, event_id=event_id)
+
+    def submit_view(
+        self,
+        callback_id: str,
+        values: dict[str, dict[str, dict[str, Any]]],
+        *,
+        user: str = "UADMIN",
+        private_metadata: str = "",
+    ) -> Response:
+        """A signed ``view_submission``; ``values`` is ``view.state.values`` as Slack sends it."""
+        payload = {
+            "type": "view_submission",
+            "team": {"id": TEAM_ID, "domain": "e2e"},
+            "user": {"id": user, "team_id": TEAM_ID},
+            "api_app_id": "AE2E",
+            "token": "legacy-verification-token",
+            "trigger_id": "4.5.6",
+            "view": {
+                "id": "VSUBMITTED",
+                "type": "modal",
+                "callback_id": callback_id,
+                "private_metadata": private_metadata,
+                "state": {"values": values},
+                "team_id": TEAM_ID,
+            },
+        }
+        body = urlencode({"payload": json.dumps(payload)}).encode()
+        return self.post(body, "application/x-www-form-urlencoded")
+
+
+def slack_file(name: str, url: str, size: int, filetype: str = "csv") -> dict[str, Any]:
+    """A file object as a ``file_share`` event or a ``file_input`` carries it."""
+    file_id = url.rsplit("/", 2)[-2] if "/files/" in url else "FEXTERNAL"
+    return {
+        "id": file_id,
+        "name": name,
+        "title": name,
+        "mimetype": "text/csv" if filetype == "csv" else "application/octet-stream",
+        "filetype": filetype,
+        "size": size,
+        "mode": "hosted",
+        "url_private": url,
+        "url_private_download": url,
+    }
 
 
 def free_port() -> int:
@@ -325,6 +490,7 @@ class WebProcess:
     database: Path
     log: Path
     process: subprocess.Popen[bytes]
+    env: dict[str, str] = field(default_factory=dict)  # the extra settings it started with
 
     def log_text(self) -> str:
         return self.log.read_text(errors="replace")
@@ -338,8 +504,13 @@ def demo_database(directory: Path) -> Path:
     return path
 
 
-def start_web(directory: Path, fake: FakeSlack, database: Path) -> WebProcess:
-    """Start the Procfile's web process (a real gunicorn) and wait for /healthz."""
+def start_web(
+    directory: Path, fake: FakeSlack, database: Path, extra_env: dict[str, str] | None = None
+) -> WebProcess:
+    """Start the Procfile's web process (a real gunicorn) and wait for /healthz.
+
+    ``extra_env`` adds settings (e.g. ADMIN_USER_IDS) on top of the test defaults.
+    """
     port = free_port()
     env = {
         key: value
@@ -357,8 +528,9 @@ def start_web(directory: Path, fake: FakeSlack, database: Path) -> WebProcess:
         LOG_LEVEL="DEBUG",
         WEB_CONCURRENCY="2",
     )
+    env.update(extra_env or {})
     log = directory / "web.log"
-    with log.open("wb") as sink:
+    with log.open("ab") as sink:  # appended: a restarted process keeps the earlier log
         process = subprocess.Popen(
             ["bash", "-c", procfile_command("web")],
             cwd=directory,
@@ -367,7 +539,7 @@ def start_web(directory: Path, fake: FakeSlack, database: Path) -> WebProcess:
             stderr=subprocess.STDOUT,
             start_new_session=True,
         )
-    web = WebProcess(f"http://127.0.0.1:{port}", database, log, process)
+    web = WebProcess(f"http://127.0.0.1:{port}", database, log, process, dict(extra_env or {}))
     deadline = time.monotonic() + WAIT_SECONDS
     while time.monotonic() < deadline:
         if process.poll() is not None:
@@ -412,6 +584,46 @@ def slack(web: WebProcess, fake_slack: FakeSlack) -> SlackClient:
     return SlackClient(web.url, fake_slack)
 
 
+def restart_web(web: WebProcess, fake: FakeSlack) -> WebProcess:
+    """Stop ``web`` and start a new process on the same database with the same settings."""
+    stop_web(web)
+    return start_web(web.log.parent, fake, web.database, web.env)
+
+
+ADMIN = "UADMIN"
+# Imports are tested with a 1 MB upload limit, so "too large" needs only a small file.
+IMPORT_ENV = {"ADMIN_USER_IDS": ADMIN, "MAX_UPLOAD_MB": "1"}
+
+
+@dataclass
+class ImportWeb:
+    """A web process on an empty database where ADMIN may import, and its Slack client."""
+
+    web: WebProcess
+    slack: SlackClient
+
+    def restart(self, fake: FakeSlack) -> None:
+        self.web = restart_web(self.web, fake)
+        self.slack = SlackClient(self.web.url, fake)
+
+    def store(self) -> Store:
+        return Store.open(self.web.database)
+
+
+@pytest.fixture(scope="module")
+def import_web(
+    tmp_path_factory: pytest.TempPathFactory, fake_slack: FakeSlack
+) -> Iterator[ImportWeb]:
+    """One per test module: imports change the data every answer is computed from."""
+    directory = tmp_path_factory.mktemp("import-web")
+    database = directory / "empathy.db"
+    Store.open(database).close()
+    web = start_web(directory, fake_slack, database, IMPORT_ENV)
+    started = ImportWeb(web, SlackClient(web.url, fake_slack))
+    yield started
+    stop_web(started.web)
+
+
 WebFactory = Callable[[Callable[[Path], None]], tuple[WebProcess, SlackClient]]
 
 
@@ -433,3 +645,125 @@ def start_another_web(
     yield start
     for process in started:
         stop_web(process)
+
+
+@dataclass(frozen=True)
+class Upload:
+    """A file shared in a DM: the conversation it starts and where the file was served."""
+
+    channel: str
+    ts: str
+    url: str
+
+
+_TS = itertools.count(1)
+
+
+def unique_ts() -> str:
+    return f"{1700100000 + next(_TS)}.{os.getpid() % 1_000_000:06d}"
+
+
+@dataclass
+class Uploads:
+    """Drives an :class:`ImportWeb` the way Slack and an admin would, and reads the replies."""
+
+    fake: FakeSlack
+    site: ImportWeb
+
+    @property
+    def slack(self) -> SlackClient:
+        return self.site.slack
+
+    def share(
+        self,
+        name: str,
+        content: bytes,
+        *,
+        user: str = ADMIN,
+        channel: str | None = None,
+        thread_ts: str | None = None,
+        ts: str | None = None,
+        size: int | None = None,
+        url: str | None = None,
+        event_id: str | None = None,
+        declare_length: bool = True,
+        filetype: str = "csv",
+    ) -> Upload:
+        """Serve ``content`` on the fake file host and share it with the bot in a DM."""
+        served = url or self.fake.serve_file(name, content, declare_length=declare_length)
+        channel = channel or self.slack.unique("D")
+        ts = ts or unique_ts()
+        file = slack_file(name, served, len(content) if size is None else size, filetype)
+        ack = self.slack.share_file(
+            [file], channel=channel, ts=ts, user=user, thread_ts=thread_ts, event_id=event_id
+        )
+        assert ack.status == 200, ack.body
+        return Upload(channel, thread_ts or ts, served)
+
+    def replies(self, upload: Upload, count: int = 1) -> list[Call]:
+        """The bot's messages in the upload's thread (waiting for ``count`` of them)."""
+        return self.fake.posted_in(upload.channel, upload.ts, count)
+
+    def reply(self, upload: Upload) -> dict[str, Any]:
+        return self.replies(upload)[0].payload
+
+    def click_import(self, upload: Upload, pending_id: str, *, user: str = ADMIN) -> dict[str, Any]:
+        """Click Import; returns the modal the bot opened with the click's trigger_id."""
+        trigger = self.slack.unique("trig")
+        key = self.slack.unique("imp")
+        ack = self.slack.click(
+            "import_confirm",
+            "empathy_import",
+            pending_id,
+            key,
+            user=user,
+            channel=upload.channel,
+            trigger_id=trigger,
+        )
+        assert ack.status == 200, ack.body
+        [opened] = self.fake.wait_for(
+            lambda c: c.path == "/api/views.open" and c.payload.get("trigger_id") == trigger
+        )
+        view = opened.payload["view"]
+        return json.loads(view) if isinstance(view, str) else dict(view)
+
+    def submit_import(
+        self, pending_id: str, survey: str, wave: str, *, user: str = ADMIN
+    ) -> Response:
+        values = {
+            "import_survey": {"value": {"type": "plain_text_input", "value": survey}},
+            "import_wave": {"value": {"type": "plain_text_input", "value": wave}},
+        }
+        return self.slack.submit_view(
+            "import_confirm_modal", values, user=user, private_metadata=pending_id
+        )
+
+    @staticmethod
+    def pending_id(payload: dict[str, Any]) -> str:
+        """The pending import id the Import button of a mapping message carries."""
+        for block in payload.get("blocks") or []:
+            for element in block.get("elements") or []:
+                if element.get("action_id") == "import_confirm":
+                    return str(element["value"])
+        raise AssertionError(f"no Import button in {payload}")
+
+    def count(self, sql: str, *params: object) -> int:
+        store = self.site.store()
+        try:
+            return int(store.db.execute(sql, list(params)).fetchone()[0])
+        finally:
+            store.close()
+
+    def count_becomes(self, expected: int, sql: str, *params: object) -> bool:
+        """Whether ``count(sql)`` reaches ``expected`` soon: for writes made after a post."""
+        deadline = time.monotonic() + WAIT_SECONDS
+        while self.count(sql, *params) != expected:
+            if time.monotonic() > deadline:
+                return False
+            time.sleep(0.05)
+        return True
+
+
+@pytest.fixture
+def uploads(import_web: ImportWeb, fake_slack: FakeSlack) -> Uploads:
+    return Uploads(fake_slack, import_web)

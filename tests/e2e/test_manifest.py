@@ -37,4 +37,12 @@ def test_events_and_scopes_match_the_listeners() -> None:
     }
     scopes = set(data["oauth_config"]["scopes"]["bot"])
     assert {"commands", "app_mentions:read", "chat:write", "im:history", "users:read"} <= scopes
+
+
+def test_survey_uploads_have_the_scopes_they_need() -> None:
+    """Files shared in a DM arrive as message.im events; downloading them needs files:read,
+    and posting an upload's mapping in a DM (``conversations.open``) needs im:write."""
+    data = manifest()
+    assert "message.im" in data["settings"]["event_subscriptions"]["bot_events"]
+    assert {"files:read", "im:write", "im:history"} <= set(data["oauth_config"]["scopes"]["bot"])
     assert data["features"]["app_home"]["messages_tab_enabled"] is True

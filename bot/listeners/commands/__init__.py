@@ -1,4 +1,7 @@
-"""``/empathy QUERY``: acknowledged at once, answered after the ack through the response_url."""
+"""``/empathy QUERY``: acknowledged at once, answered after the ack through the response_url.
+
+``/empathy import`` opens the upload modal instead (admins only); see :mod:`bot.uploads`.
+"""
 
 from __future__ import annotations
 
@@ -7,10 +10,13 @@ from typing import Any
 
 from slack_bolt import Ack, App, Respond
 from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
 
-from bot import subscribe
+from bot import subscribe, uploads
 from bot.blocks import with_share_button
+from bot.import_blocks import upload_modal
 from bot.listeners import Deps, answer, deps_of
+from bot.permissions import may_import
 
 COMMAND = "/empathy"
 logger = logging.getLogger(__name__)
@@ -37,6 +43,29 @@ def manage_subscription(
     respond(text=message.text, blocks=message.blocks, response_type="ephemeral")
 
 
+def is_import_command(text: str) -> bool:
+    words = text.split(maxsplit=1)
+    return bool(words) and words[0].casefold() == "import"
+
+
+def open_import_modal(
+    deps: Deps, command: dict[str, Any], respond: Respond, client: WebClient
+) -> None:
+    """`import`: the upload modal for admins (its trigger_id lasts 3 s); others are refused."""
+    if not may_import(deps.settings, client, str(command.get("user_id") or "")):
+        message = uploads.refusal()
+        respond(text=message.text, blocks=message.blocks, response_type="ephemeral")
+        return
+    try:
+        client.views_open(trigger_id=str(command.get("trigger_id") or ""), view=upload_modal())
+    except SlackApiError as error:
+        logger.warning("views.open failed: %s", error.response.get("error"))
+        respond(
+            text="Slack would not open the import form; run /empathy import again.",
+            response_type="ephemeral",
+        )
+
+
 def answer_command(deps: Deps, command: dict[str, Any], respond: Respond) -> None:
     """Answer ephemerally, with a "Share in channel" button on every real answer."""
     text = str(command.get("text") or "").strip()
@@ -55,7 +84,10 @@ def register(app: App) -> None:
     deps = deps_of(app)
 
     def answer_lazily(command: dict[str, Any], respond: Respond, client: WebClient) -> None:
-        if subscribe.is_subscription_command(str(command.get("text") or "")):
+        text = str(command.get("text") or "")
+        if is_import_command(text):
+            open_import_modal(deps, command, respond, client)
+        elif subscribe.is_subscription_command(text):
             manage_subscription(deps, command, respond, client)
         else:
             answer_command(deps, command, respond)

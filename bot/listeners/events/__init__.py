@@ -1,4 +1,5 @@
 """``app_mention`` and direct messages: answered in the thread, with the thread's context.
+A file shared in a direct message is an upload for :mod:`bot.uploads` (admins only).
 
 Slack re-sends an event it believes was lost; each ``event_id`` is claimed in the store
 before any work, so a retry is never answered twice, even while the first is in progress.
@@ -13,6 +14,7 @@ from slack_bolt import App
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
+from bot import uploads
 from bot.listeners import Deps, answer, deps_of
 from bot.threads import claim_event, load_context, save_context, strip_mentions
 
@@ -88,6 +90,31 @@ def answer_direct_message(deps: Deps, body: dict[str, Any], client: WebClient) -
     answer_event(deps, body, client, in_thread=False)
 
 
+def receive_file(deps: Deps, body: dict[str, Any], client: WebClient) -> None:
+    """A file shared in a DM with the bot, once per event: replies go in the upload's thread."""
+    event = body.get("event") or {}
+    if event.get("channel_type") != "im" or event.get("bot_id"):
+        return
+    channel, ts, user = event.get("channel"), event.get("ts"), event.get("user")
+    if not isinstance(channel, str) or not isinstance(ts, str) or not isinstance(user, str):
+        return
+    if not first_delivery(deps, body):
+        return
+    thread_ts = str(event.get("thread_ts") or ts)
+    where = uploads.Where(deps.team_for(body.get("team_id")), user, channel, thread_ts)
+    files = [uploads.slack_file(f) for f in event.get("files") or [] if isinstance(f, dict)]
+    outcome = uploads.receive_upload(deps.settings, deps.store(), client, where, files)
+    uploads.post(client, channel, thread_ts, outcome.message)
+
+
+def on_direct_message(deps: Deps, body: dict[str, Any], client: WebClient) -> None:
+    """Route a ``message`` event: file shares are uploads, plain messages are questions."""
+    if (body.get("event") or {}).get("subtype") == "file_share":
+        receive_file(deps, body, client)
+    else:
+        answer_direct_message(deps, body, client)
+
+
 def register(app: App) -> None:
     deps = deps_of(app)
 
@@ -97,4 +124,4 @@ def register(app: App) -> None:
 
     @app.event("message")
     def on_message(body: dict[str, Any], client: WebClient) -> None:
-        answer_direct_message(deps, body, client)
+        on_direct_message(deps, body, client)

@@ -1,0 +1,58 @@
+"""Turning a block of raw rows into the frame an Export yields.
+
+CSV and XLSX readers both hand over positional cells indexed by file row number; the
+rules for what a respondent row may hold live here once, so both formats agree.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+
+import pandas as pd
+
+from insights.errors import ImportFailed
+from insights.exports._exclude import Exclusions
+
+
+def _blank(frame: pd.DataFrame) -> pd.Series:
+    """Rows whose every cell is empty or spaces (Excel leaves these after deleting rows)."""
+    blank: pd.Series = frame.apply(lambda column: column.str.strip().eq("")).all(axis=1)
+    return blank
+
+
+def _refuse_extra_cells(raw: pd.DataFrame, width: int, name: str) -> None:
+    """Raise for the first row with a filled cell right of the header's last column.
+
+    Such a cell has no column name to import it under, and usually means a delimiter or
+    quote went astray in that row; blank cells there are harmless and ignored.
+    """
+    if raw.shape[1] <= width:
+        return
+    extra = raw.iloc[:, width:]
+    filled = ~extra.apply(lambda column: column.str.strip().eq("")).to_numpy()
+    rows = filled.any(axis=1)
+    if not rows.any():
+        return
+    first = int(rows.argmax())
+    cells = width + int(filled[first].nonzero()[0].max()) + 1
+    raise too_many_cells(name, int(raw.index[first]), cells, width)
+
+
+def too_many_cells(name: str, row: int, cells: int, width: int) -> ImportFailed:
+    """The refusal for a row longer than its header, naming the row as a spreadsheet does."""
+    return ImportFailed(
+        f"File {name}, row {row}: the row has {cells} cells but the header has only {width} "
+        "columns. Remove the extra cells or give them a header, or check that the row's "
+        "quotes and delimiters are right, and try again."
+    )
+
+
+def shape(
+    raw: pd.DataFrame, ids: list[str], name: str, rule: Exclusions, excluded: Counter[str]
+) -> pd.DataFrame:
+    """Respondents of ``raw`` under their column ids: blank rows dropped, exclusions counted."""
+    raw = raw.fillna("")
+    _refuse_extra_cells(raw, len(ids), name)
+    frame = raw.iloc[:, : len(ids)].copy()
+    frame.columns = pd.Index(ids)
+    return rule.keep(frame[~_blank(frame)], excluded)

@@ -1,0 +1,120 @@
+"""What every survey export becomes once read: columns described, respondents in chunks.
+
+Readers for each platform's layout (Qualtrics, SurveyMonkey, Google Forms, plain) produce
+an :class:`Export`; the importer and the codebook suggester only ever see this model.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field
+from typing import Literal
+
+import pandas as pd
+
+Format = Literal["qualtrics", "qualtrics-legacy", "surveymonkey", "google-forms", "plain"]
+FORMATS: tuple[Format, ...] = (
+    "qualtrics",
+    "qualtrics-legacy",
+    "surveymonkey",
+    "google-forms",
+    "plain",
+)
+
+# (rows done, rows or bytes in all) — whatever unit the reader can count cheaply.
+Progress = Callable[[int, int], None]
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column of an export.
+
+    ``id`` is the name a codebook uses for it: the platform's column id where it has one
+    (Qualtrics ``Q3_2``), otherwise the header text, with a grid row as ``Question [Row]``.
+    """
+
+    id: str
+    text: str = ""
+    metadata: bool = False  # platform bookkeeping (dates, ids, status, …), never a question
+    question: str | None = None  # a grid row's question text
+    row: str | None = None  # a grid row's label
+
+
+@dataclass(frozen=True)
+class Layout:
+    """How the header of an export was understood."""
+
+    format: Format
+    header_rows: int  # file rows before the first respondent
+    columns: tuple[Column, ...]
+    respondent_id: str | None = None  # id of the column holding the platform's response id
+
+    @property
+    def ids(self) -> list[str]:
+        return [c.id for c in self.columns]
+
+    def column(self, column_id: str) -> Column | None:
+        return next((c for c in self.columns if c.id == column_id), None)
+
+
+ChunkReader = Callable[[int, Progress | None], Iterator[pd.DataFrame]]
+
+
+@dataclass
+class Export:
+    """A survey export, read lazily.
+
+    :meth:`chunks` yields the kept respondents as frames of strings (columns are
+    ``Column.id``; the index is the respondent's row number in the file as a spreadsheet
+    shows it) and counts the rows it leaves out, by reason, in ``excluded``.
+    """
+
+    name: str
+    layout: Layout
+    reader: ChunkReader
+    excluded: Counter[str] = field(default_factory=Counter)
+
+    @property
+    def format(self) -> Format:
+        return self.layout.format
+
+    @property
+    def columns(self) -> tuple[Column, ...]:
+        return self.layout.columns
+
+    def chunks(
+        self, rows: int = 50_000, progress: Progress | None = None
+    ) -> Iterator[pd.DataFrame]:
+        """Kept respondents, ``rows`` at a time; restarts (and recounts) on every call."""
+        self.excluded.clear()
+        yield from self.reader(rows, progress)
+
+    def frame(self) -> pd.DataFrame:
+        """Every kept respondent in one frame (small files and tests)."""
+        parts = list(self.chunks())
+        if not parts:
+            return pd.DataFrame(columns=self.layout.ids, dtype=str)
+        return pd.concat(parts)
+
+    @classmethod
+    def from_frame(
+        cls,
+        frame: pd.DataFrame,
+        *,
+        name: str = "frame",
+        columns: Sequence[Column] | None = None,
+        format: Format = "plain",
+        respondent_id: str | None = None,
+    ) -> Export:
+        """An export over an in-memory frame of strings (its index is kept as row numbers)."""
+        described = tuple(columns or (Column(id=str(c), text=str(c)) for c in frame.columns))
+        layout = Layout(format, 1, described, respondent_id)
+
+        def read(rows: int, progress: Progress | None) -> Iterator[pd.DataFrame]:
+            for start in range(0, len(frame), rows):
+                yield frame.iloc[start : start + rows]
+                if progress:
+                    progress(min(start + rows, len(frame)), len(frame))
+
+        return cls(name=name, layout=layout, reader=read)

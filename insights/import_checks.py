@@ -1,0 +1,131 @@
+"""Checking and coding one chunk of respondents against a codebook.
+
+Every problem is collected rather than raised, so one import run can name them all; the
+same problem on many rows is listed once with the first few row numbers.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from insights.codebook import Codebook, Question
+from insights.exports import Layout
+
+MAX_ROWS_NAMED = 5  # per problem, so a broken column doesn't produce 10,000 row numbers
+
+
+def rows_text(rows: Sequence[int], total: int | None = None) -> str:
+    """'2, 3, 4, 5, 6 (and 5 more)': the first rows of a problem and how many others."""
+    shown = ", ".join(str(r) for r in rows[:MAX_ROWS_NAMED])
+    more = (total if total is not None else len(rows)) - min(len(rows), MAX_ROWS_NAMED)
+    return shown + (f" (and {more} more)" if more > 0 else "")
+
+
+@dataclass
+class Problems:
+    """Problems found so far, merged across chunks by what went wrong and where."""
+
+    _rows: dict[tuple[str, str], list[int]] = field(default_factory=dict)
+    _counts: dict[tuple[str, str], int] = field(default_factory=dict)
+    _plain: list[str] = field(default_factory=list)
+
+    def add(self, problem: str) -> None:
+        self._plain.append(problem)
+
+    def at_rows(self, where: str, what: str, rows: Sequence[int]) -> None:
+        """``where`` names the column, ``what`` the problem; rows accumulate across chunks."""
+        key = (where, what)
+        kept = self._rows.setdefault(key, [])
+        kept.extend(rows[: MAX_ROWS_NAMED - len(kept)])
+        self._counts[key] = self._counts.get(key, 0) + len(rows)
+
+    def __bool__(self) -> bool:
+        return bool(self._plain or self._rows)
+
+    def listed(self) -> list[str]:
+        by_first_row = sorted(self._rows, key=lambda key: self._rows[key][0])
+        return [*self._plain, *(self._located(key) for key in by_first_row)]
+
+    def _located(self, key: tuple[str, str]) -> str:
+        count = self._counts[key]
+        rows = rows_text(self._rows[key], count)
+        return f"{'rows' if count > 1 else 'row'} {rows}, {key[0]}: {key[1]}"
+
+
+def missing_columns(layout: Layout, codebook: Codebook, id_column: str | None) -> list[str]:
+    """Codebook columns the export lacks, each with the closest column names it has."""
+    wanted = [*([id_column] if id_column else []), *codebook.columns]
+    have = layout.ids
+    problems = []
+    for column in dict.fromkeys(wanted):
+        if column in have:
+            continue
+        close = difflib.get_close_matches(column, have, n=2, cutoff=0.6)
+        hint = f" (did you mean {' or '.join(repr(c) for c in close)}?)" if close else ""
+        problems.append(f"column {column!r} named in the codebook is missing from the file{hint}")
+    return problems
+
+
+def respondent_ids(frame: pd.DataFrame, id_column: str | None, problems: Problems) -> pd.Series:
+    """The respondents' ids, or their row numbers when the export has no id column."""
+    if id_column is None:
+        return pd.Series(frame.index.astype(str), index=frame.index)
+    ids = frame[id_column].str.strip()
+    blank = ids.index[ids == ""]
+    if len(blank):
+        problems.at_rows(f"column {id_column!r}", "respondent id is empty", list(blank))
+    return ids
+
+
+def code_answers(
+    frame: pd.DataFrame, question: Question, codebook: Codebook, problems: Problems
+) -> pd.Series:
+    """A question's answers as positions 1..k on its scale (NA where blank).
+
+    Labels match case-insensitively; a numeric export's codes match the scale's ``codes``.
+    """
+    scale = codebook.scales[question.scale]
+    positions = range(1, len(scale.labels) + 1)
+    lookup = {label.casefold(): i for label, i in zip(scale.labels, positions, strict=True)}
+    lookup |= {str(code): i for code, i in zip(scale.export_codes, positions, strict=True)}
+    raw = frame[question.column].str.strip()
+    codes = raw.str.casefold().map(lookup)
+    bad = raw[(raw != "") & codes.isna()]
+    expected = (
+        f"expected one of: {', '.join(scale.labels)}; or a code {_codes_text(scale.export_codes)}"
+    )
+    for value, rows in bad.groupby(bad, sort=False).groups.items():
+        problems.at_rows(
+            f"column {question.column!r}",
+            f"{value!r} is not an answer on scale {question.scale!r} ({expected})",
+            list(rows),
+        )
+    return codes.astype("Int64")
+
+
+def _codes_text(codes: Sequence[int]) -> str:
+    contiguous = list(codes) == list(range(codes[0], codes[0] + len(codes)))
+    return f"{codes[0]}–{codes[-1]}" if contiguous else ", ".join(map(str, codes))
+
+
+def coded_chunk(
+    frame: pd.DataFrame, codebook: Codebook, id_column: str | None, problems: Problems
+) -> pd.DataFrame:
+    """One chunk as rows to stage: row, external_id, segment values, answer positions."""
+    coded = pd.DataFrame(
+        {
+            "row": frame.index.astype("int64"),
+            "external_id": respondent_ids(frame, id_column, problems),
+        },
+        index=frame.index,
+    )
+    for i, segment in enumerate(codebook.segments):
+        values = frame[segment.column].str.strip()
+        coded[f"s{i}"] = values.where(values != "")
+    for i, question in enumerate(codebook.questions):
+        coded[f"q{i}"] = code_answers(frame, question, codebook, problems)
+    return coded

@@ -1,0 +1,126 @@
+"""The review notes: plain sentences about what a person should check before importing."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+
+from insights.suggest._columns import REASONS, Asked, Grouping, Kind, Skip
+from insights.suggest._scales import ScaleSpec
+from insights.suggest._scan import Scan
+
+_LISTED = 5  # names spelled out per note before "and N more"
+
+
+def listed(items: Sequence[str]) -> str:
+    more = len(items) - _LISTED
+    return ", ".join(items[:_LISTED]) + (f" and {more} more" if more > 0 else "")
+
+
+def sample_note(scanned: Scan) -> list[str]:
+    if not scanned.truncated:
+        return []
+    return [
+        f"Only the first {scanned.rows} rows were read; answers that first appear further down "
+        "could change a scale or a segment."
+    ]
+
+
+def scale_notes(
+    asked: list[Asked], specs: dict[str, ScaleSpec], scale_of: dict[str, str]
+) -> list[str]:
+    users: dict[str, list[str]] = defaultdict(list)
+    for question in asked:
+        users[scale_of[question.column.id]].append(question.column.id)
+    notes = [_numeric(name, spec, users[name]) for name, spec in specs.items() if spec.numeric]
+    notes += _alternatives(asked, scale_of)
+    notes += _mixed_lengths(specs)
+    notes += [
+        f"{q.column.id} also has answers that are not on scale {scale_of[q.column.id]} "
+        f"({listed(q.not_on_scale)}); the importer refuses answers off the scale, so blank "
+        "them in the file or add them to the scale's labels (not to positive)."
+        for q in asked
+        if q.not_on_scale
+    ]
+    return notes
+
+
+def _numeric(name: str, spec: ScaleSpec, columns: list[str]) -> str:
+    assert spec.codes is not None
+    split = " and split the scale if these questions offer different answers" * (len(columns) > 1)
+    return (
+        f"Scale {name} ({listed(columns)}) was exported as numeric codes "
+        f"{spec.codes[0]}–{spec.codes[-1]}: fill in its labels from the survey's answer "
+        f"definitions, in code order, check that the positive codes ({', '.join(spec.positive)})"
+        f" are the favourable answers{split}."
+    )
+
+
+def _alternatives(asked: list[Asked], scale_of: dict[str, str]) -> list[str]:
+    """Scales whose answers also fit a vocabulary that would count other answers positive."""
+    columns: dict[str, list[str]] = defaultdict(list)
+    others: dict[str, dict[str, None]] = defaultdict(dict)
+    for question in asked:
+        if question.scale.alternatives:
+            name = scale_of[question.column.id]
+            columns[name].append(question.column.id)
+            others[name].update(dict.fromkeys(question.scale.alternatives))
+    return [
+        f"Answers to {listed(ids)} (scale {name}) also fit {', '.join(others[name])}, which "
+        "counts different answers as positive; check the survey's answer options."
+        for name, ids in columns.items()
+    ]
+
+
+def _mixed_lengths(specs: dict[str, ScaleSpec]) -> list[str]:
+    families: dict[str, list[str]] = defaultdict(list)
+    for name, spec in specs.items():
+        if not spec.numeric:
+            families[spec.family].append(name)
+    return [
+        f"{family.capitalize()} questions use more than one scale ({', '.join(names)}); check "
+        "each question's scale, since answers nobody gave cannot be seen and a longer scale "
+        "can look like a shorter one."
+        for family, names in families.items()
+        if len(names) > 1
+    ]
+
+
+def unrecognised_notes(kinds: dict[str, Kind]) -> list[str]:
+    return [
+        f"{column} reads like a perspective question but its answers ({listed(kind.values)}) "
+        "are on no known scale; add a scale for it by hand if it should be a theme."
+        for column, kind in kinds.items()
+        if isinstance(kind, Skip) and kind.reason == "unrecognised-scale"
+    ]
+
+
+def coded_segments(kinds: dict[str, Kind]) -> list[str]:
+    coded = [c for c, kind in kinds.items() if isinstance(kind, Grouping) and kind.coded]
+    if not coded:
+        return []
+    return [
+        f"Segment column(s) {listed(coded)} hold numeric codes, so their groups will show as "
+        "numbers unless the export is made with choice text."
+    ]
+
+
+def id_note(respondent_id: str | None, export_id: str | None) -> list[str]:
+    if respondent_id:
+        return [
+            f"Respondents are identified by column {respondent_id}; the importer refuses a "
+            "file in which an id repeats."
+        ]
+    if export_id:
+        return []
+    return [
+        "No respondent id column was found, so respondents are identified by row number; "
+        "set survey.respondent_id if the export has an id column."
+    ]
+
+
+def skipped_notes(skipped: dict[str, list[str]]) -> list[str]:
+    return [
+        f"Skipped {len(ids)} {reason} column(s) ({REASONS[reason]}): {listed(ids)}."
+        for reason, ids in skipped.items()
+    ]

@@ -1,0 +1,77 @@
+"""One streaming pass over an export, keeping a bounded profile of each column's answers."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from insights.exports._model import Export, Progress
+
+# A column with more distinct answers than this is free text, an id or a measurement;
+# its values stop being collected so memory stays bounded whatever the file size.
+DISTINCT_CAP = 60
+CHUNK_ROWS = 10_000
+
+
+@dataclass
+class Profile:
+    values: dict[str, None] = field(default_factory=dict)  # distinct answers, first seen first
+    overflow: bool = False  # more than DISTINCT_CAP distinct answers (values is a sample)
+    answered: int = 0  # non-blank cells
+    longest: int = 0  # characters in the longest answer
+
+    def add(self, cells: pd.Series) -> None:
+        text = cells.dropna().astype(str).str.strip()
+        text = text[text != ""]
+        if text.empty:
+            return
+        self.answered += len(text)
+        self.longest = max(self.longest, int(text.str.len().max()))
+        if self.overflow:
+            return
+        for value in text.unique():
+            self.values[str(value)] = None
+            if len(self.values) > DISTINCT_CAP:
+                self.overflow = True
+                return
+
+
+@dataclass(frozen=True)
+class Scan:
+    profiles: dict[str, Profile]
+    rows: int  # respondents read
+    truncated: bool  # sample_rows stopped the scan before the end of the export
+
+
+def scan(
+    export: Export,
+    column_ids: Iterable[str],
+    sample_rows: int | None = None,
+    progress: Progress | None = None,
+) -> Scan:
+    """Profile ``column_ids`` over the export's respondents (the first ``sample_rows`` only)."""
+    if sample_rows is not None and sample_rows < 1:
+        raise ValueError("sample_rows must be at least 1")
+    profiles = {column_id: Profile() for column_id in column_ids}
+    size = min(sample_rows, CHUNK_ROWS) if sample_rows else CHUNK_ROWS
+    rows = 0
+    for chunk in export.chunks(size, progress):
+        if sample_rows is not None and rows >= sample_rows:
+            # Only reached when the export has more rows than the sample: say so.
+            return Scan(profiles, rows, truncated=not chunk.empty)
+        if sample_rows is not None:
+            chunk = chunk.iloc[: sample_rows - rows]
+        rows += len(chunk)
+        for column_id, profile in profiles.items():
+            if column_id in chunk.columns:
+                profile.add(_cells(chunk, column_id))
+    return Scan(profiles, rows, truncated=False)
+
+
+def _cells(chunk: pd.DataFrame, column_id: str) -> pd.Series:
+    cells = chunk[column_id]
+    if isinstance(cells, pd.DataFrame):  # a repeated header: the first one is the column
+        return cells.iloc[:, 0]
+    return cells
