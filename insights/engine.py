@@ -27,6 +27,8 @@ from insights.findings import (
     Measure,
     ThemeChange,
     ThemeResult,
+    TrendReport,
+    WaveResult,
     describe_filters,
 )
 from insights.stats import (
@@ -126,6 +128,40 @@ class Engine:
         context = self._context(wave, filters, theme, total)
         return ChangeReport(context, previous.label, then_total, changes, self._notes(now + then))
 
+    def trend(
+        self,
+        filters: Filters = (),
+        theme: str | None = None,
+        until: WaveRef | None = None,
+        since: WaveRef | None = None,
+    ) -> TrendReport:
+        """Every wave of the catalog from ``since`` to ``until`` (default: all), oldest first.
+
+        The latest wave must be answerable as ``gap`` would answer it (same errors); an
+        earlier wave where too few respondents match is kept, marked suppressed, so a
+        trend never silently drops a wave.
+        """
+        last = until or self.catalog.waves[-1]
+        first = since or self.catalog.waves[0]
+        waves = [w for w in self.catalog.waves if first.ordinal <= w.ordinal <= last.ordinal]
+        if not waves:
+            raise NotFoundError(
+                f"Wave {first.label!r} comes after {last.label!r}.",
+                suggestion="Name the earlier wave first.",
+            )
+        themes = self._themes(theme)
+        total = self._total(self._slice(last, filters), filters)
+        results = tuple(self._wave_result(wave, filters, themes) for wave in waves)
+        notes = list(self._notes([r for wave in results for r in wave.themes]))
+        hidden = [wave.label for wave in results if wave.suppressed]
+        if hidden:
+            notes.append(
+                f"Wave(s) {', '.join(hidden)} hidden: fewer than {self.min_group_size}"
+                " respondents match."
+            )
+        context = self._context(last, filters, theme, total)
+        return TrendReport(context, results, tuple(notes))
+
     # -- helpers ---------------------------------------------------------------------------
 
     def _themes(self, name: str | None, gaps_only: bool = False) -> tuple[Theme, ...]:
@@ -133,6 +169,16 @@ class Engine:
             return (self.catalog.theme(name),)
         themes = self.catalog.themes
         return tuple(t for t in themes if t.paired) if gaps_only else themes
+
+    def _wave_result(self, wave: WaveRef, filters: Filters, themes: Sequence[Theme]) -> WaveResult:
+        where = self._slice(wave, filters)
+        sizes = self.source.group_sizes(where)
+        total = int(sizes["respondents"].sum()) if len(sizes) else 0
+        if total == 0:
+            return WaveResult(wave.label, 0)
+        if total < self.min_group_size:
+            return WaveResult(wave.label, 0, suppressed=True)
+        return WaveResult(wave.label, total, self._results(where, themes)[""])
 
     @staticmethod
     def _slice(wave: WaveRef, filters: Filters, by: SegmentRef | None = None) -> Slice:

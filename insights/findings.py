@@ -119,6 +119,25 @@ class ChangeReport:
 
 
 @dataclass(frozen=True)
+class WaveResult:
+    """One wave of a trend. A suppressed wave keeps no counts, so its size cannot leak."""
+
+    label: str
+    respondents: int  # 0 when suppressed or when nobody in the wave matches
+    themes: tuple[ThemeResult, ...] = ()
+    suppressed: bool = False
+
+
+@dataclass(frozen=True)
+class TrendReport:
+    """Every wave up to ``context.wave``, oldest first; ``context`` describes the latest."""
+
+    context: Context
+    waves: tuple[WaveResult, ...]
+    notes: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
 class Listing:
     """themes / segments / surveys / waves: a titled list of lines."""
 
