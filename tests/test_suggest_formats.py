@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import itertools
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 
 import pandas as pd
 import pytest
 
 from insights.codebook import Codebook
 from insights.errors import CodebookError
-from insights.exports._model import Column, Export, Format
+from insights.exports._model import Column, Export, Format, Progress
 from insights.suggest import Suggestion, suggest_codebook
 from insights.suggest._scan import DISTINCT_CAP, scan
 
@@ -332,6 +332,22 @@ def test_sample_rows_limits_the_scan_and_says_so() -> None:
     assert not any(n.startswith("Only the first") for n in whole.notes)
     with pytest.raises(ValueError, match="sample_rows"):
         suggest_codebook(export(columns, answers), sample_rows=0)
+
+
+def test_a_sampled_scan_releases_the_reader() -> None:
+    closed: list[bool] = []
+    frame = pd.DataFrame({"Q1": AGREE5 * 10}, dtype=str)
+    layout = Export.from_frame(frame).layout
+
+    def read(rows: int, progress: Progress | None) -> Iterator[pd.DataFrame]:
+        try:
+            for start in range(0, len(frame), rows):
+                yield frame.iloc[start : start + rows]
+        finally:
+            closed.append(True)
+
+    suggest_codebook(Export(name="big.csv", layout=layout, reader=read), sample_rows=5)
+    assert closed == [True]
 
 
 def test_many_rows_are_read_in_chunks_with_bounded_distinct_values() -> None:

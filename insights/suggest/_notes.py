@@ -51,8 +51,9 @@ def _numeric(name: str, spec: ScaleSpec, columns: list[str]) -> str:
     return (
         f"Scale {name} ({listed(columns)}) was exported as numeric codes "
         f"{spec.codes[0]}–{spec.codes[-1]}: fill in its labels from the survey's answer "
-        f"definitions, in code order, check that the positive codes ({', '.join(spec.positive)})"
-        f" are the favourable answers{split}."
+        "definitions, in code order, check the number of points (a code nobody chose cannot "
+        f"be seen), check that the positive codes ({', '.join(spec.positive)}) are the "
+        f"favourable answers{split}."
     )
 
 

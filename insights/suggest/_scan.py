@@ -57,16 +57,22 @@ def scan(
     profiles = {column_id: Profile() for column_id in column_ids}
     size = min(sample_rows, CHUNK_ROWS) if sample_rows else CHUNK_ROWS
     rows = 0
-    for chunk in export.chunks(size, progress):
-        if sample_rows is not None and rows >= sample_rows:
-            # Only reached when the export has more rows than the sample: say so.
-            return Scan(profiles, rows, truncated=not chunk.empty)
-        if sample_rows is not None:
-            chunk = chunk.iloc[: sample_rows - rows]
-        rows += len(chunk)
-        for column_id, profile in profiles.items():
-            if column_id in chunk.columns:
-                profile.add(_cells(chunk, column_id))
+    chunks = export.chunks(size, progress)
+    try:
+        for chunk in chunks:
+            if sample_rows is not None and rows >= sample_rows:
+                # Only reached when the export has more rows than the sample: say so.
+                return Scan(profiles, rows, truncated=not chunk.empty)
+            if sample_rows is not None:
+                chunk = chunk.iloc[: sample_rows - rows]
+            rows += len(chunk)
+            for column_id, profile in profiles.items():
+                if column_id in chunk.columns:
+                    profile.add(_cells(chunk, column_id))
+    finally:
+        close = getattr(chunks, "close", None)  # release the reader's file when stopping early
+        if close is not None:
+            close()
     return Scan(profiles, rows, truncated=False)
 
 
