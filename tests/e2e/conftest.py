@@ -1,5 +1,5 @@
-"""End-to-end fixtures: a fake Slack Web API on loopback, the real web process started the way
-the Procfile starts it, and a client that signs requests the way Slack does.
+"""End-to-end fixtures: the fake Slack (tests/fake_slack.py) on loopback, the real web process
+started the way the Procfile starts it, and a client that signs requests the way Slack does.
 
 Nothing here leaves 127.0.0.1.
 """
@@ -16,18 +16,17 @@ import signal
 import socket
 import subprocess
 import sys
-import threading
 import time
 import urllib.error
 import urllib.request
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
-from urllib.parse import parse_qsl, quote, urlencode
+from urllib.parse import urlencode
 
 import pytest
+from fake_slack import WAIT_SECONDS, Call, FakeSlack
 
 from insights import Store
 from insights.demo_loader import load_demo
@@ -37,194 +36,6 @@ BOT_TOKEN = "xoxb-1111-2222-e2eSecretBotToken"
 SIGNING_SECRET = "e2e-signing-secret-0123456789abcdef"
 BOT_USER_ID = "UBOTE2E"
 TEAM_ID = "TE2E"
-# Generous upper bound for a reply to land; tests wait for an event, they do not time it.
-WAIT_SECONDS = 30.0
-
-
-@dataclass
-class Call:
-    """One request the app made to 'Slack'."""
-
-    path: str
-    payload: dict[str, Any]
-    headers: dict[str, str] = field(default_factory=dict)
-    method: str = "POST"
-
-
-@dataclass(frozen=True)
-class ServedFile:
-    """A file the fake's file host serves at ``GET /files/…`` to the bot token only."""
-
-    content: bytes
-    status: int = 200
-    content_type: str = "text/csv"
-    declare_length: bool = True  # False: no Content-Length, the body ends when the socket does
-    location: str | None = None  # a redirect's target (with a 3xx status)
-
-
-class FakeSlack:
-    """A threaded loopback HTTP server standing in for Slack's Web API and response_urls."""
-
-    def __init__(self) -> None:
-        self.calls: list[Call] = []
-        self.files: dict[str, ServedFile] = {}
-        # users.info profiles by user id (e.g. {"is_admin": True}); others are plain members.
-        self.users: dict[str, dict[str, Any]] = {}
-        self._changed = threading.Condition()
-        self._ts = itertools.count(1)
-        self._file_ids = itertools.count(1)
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
-        self.server.daemon_threads = True
-        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
-        self.api_url = f"{self.url}/api/"
-        self._thread = threading.Thread(target=self.server.serve_forever, daemon=True)
-        self._thread.start()
-
-    def close(self) -> None:
-        self.server.shutdown()
-        self.server.server_close()
-
-    def response_url(self, key: str) -> str:
-        return f"{self.url}/respond/{key}"
-
-    def record(self, call: Call) -> None:
-        with self._changed:
-            self.calls.append(call)
-            self._changed.notify_all()
-
-    def matching(self, predicate: Callable[[Call], bool]) -> list[Call]:
-        with self._changed:
-            return [call for call in self.calls if predicate(call)]
-
-    def wait_for(self, predicate: Callable[[Call], bool], count: int = 1) -> list[Call]:
-        """The first ``count`` calls matching ``predicate``, waiting for them to arrive."""
-        with self._changed:
-            arrived = self._changed.wait_for(
-                lambda: len([c for c in self.calls if predicate(c)]) >= count,
-                timeout=WAIT_SECONDS,
-            )
-            found = [call for call in self.calls if predicate(call)]
-        assert arrived, f"expected {count} matching call(s), got {len(found)}: {found}"
-        return found
-
-    def serve_file(
-        self,
-        name: str,
-        content: bytes,
-        *,
-        status: int = 200,
-        content_type: str = "text/csv",
-        declare_length: bool = True,
-        location: str | None = None,
-    ) -> str:
-        """Serve ``content`` as Slack's file host would; returns its url_private_download."""
-        path = f"/files/F{next(self._file_ids)}x{os.getpid()}/{quote(name)}"
-        served = ServedFile(content, status, content_type, declare_length, location)
-        with self._changed:
-            self.files[path] = served
-        return self.url + path
-
-    def downloads(self, url_or_path: str = "") -> list[Call]:
-        """The GET requests the app made to the file host (optionally for one file)."""
-        path = url_or_path.removeprefix(self.url)
-        return self.matching(lambda c: c.method == "GET" and c.path.startswith(path))
-
-    def api(self, method: str) -> list[Call]:
-        return self.matching(lambda c: c.path == f"/api/{method}")
-
-    def responded(self, key: str) -> dict[str, Any]:
-        """The payload posted to the response_url ``key`` (waiting for it)."""
-        return self.wait_for(lambda c: c.path == f"/respond/{key}")[0].payload
-
-    def posted_in(self, channel: str, thread_ts: str | None, count: int = 1) -> list[Call]:
-        return self.wait_for(
-            lambda c: (
-                c.path == "/api/chat.postMessage"
-                and c.payload.get("channel") == channel
-                and c.payload.get("thread_ts") == thread_ts
-            ),
-            count,
-        )
-
-    def _handler(self) -> type[BaseHTTPRequestHandler]:
-        fake = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def log_message(self, format: str, *args: Any) -> None:
-                pass
-
-            def do_GET(self) -> None:
-                path = self.path.split("?", 1)[0]
-                fake.record(Call(path, {}, dict(self.headers.items()), method="GET"))
-                served = fake.files.get(path)
-                if self.headers.get("Authorization") != f"Bearer {BOT_TOKEN}":
-                    self._send(403, b"forbidden", "text/plain")
-                elif served is None:
-                    self._send(404, b"not found", "text/plain")
-                else:
-                    self._serve(served)
-
-            def _serve(self, served: ServedFile) -> None:
-                self.send_response(served.status)
-                self.send_header("Content-Type", served.content_type)
-                if served.location:
-                    self.send_header("Location", served.location)
-                if served.declare_length:
-                    self.send_header("Content-Length", str(len(served.content)))
-                else:
-                    # HTTP/1.0 without Content-Length: the body is whatever comes until close.
-                    self.close_connection = True
-                self.end_headers()
-                self.wfile.write(served.content)
-
-            def do_POST(self) -> None:
-                length = int(self.headers.get("Content-Length") or 0)
-                raw = self.rfile.read(length).decode("utf-8")
-                payload = json.loads(raw) if raw.startswith("{") else dict(parse_qsl(raw))
-                path = self.path.split("?", 1)[0]
-                fake.record(Call(path, payload, dict(self.headers.items())))
-                if path.startswith("/respond/"):
-                    self._send(200, b"ok", "text/plain")
-                    return
-                method = path.removeprefix("/api/")
-                reply: dict[str, Any] = {"ok": True}
-                if self.headers.get("Authorization") != f"Bearer {BOT_TOKEN}":
-                    reply = {"ok": False, "error": "invalid_auth"}
-                elif method == "auth.test":
-                    reply.update(
-                        url="https://e2e.slack.invalid/",
-                        team="E2E",
-                        team_id=TEAM_ID,
-                        user="empathy",
-                        user_id=BOT_USER_ID,
-                        bot_id="BE2E",
-                    )
-                elif method == "chat.postMessage":
-                    reply.update(
-                        channel=payload.get("channel"), ts=f"1700000000.{next(fake._ts):06d}"
-                    )
-                elif method == "users.info":
-                    user = str(payload.get("user"))
-                    profile = fake.users.get(user, {})
-                    reply["user"] = {"id": user, "tz": "Europe/Berlin", **profile}
-                elif method in ("views.open", "views.update"):
-                    view = payload.get("view")
-                    view = json.loads(view) if isinstance(view, str) else view
-                    reply["view"] = {"id": f"V{next(fake._ts):06d}", **(view or {})}
-                elif method == "conversations.open":
-                    reply["channel"] = {"id": f"D{payload.get('users')}"}
-                else:
-                    reply = {"ok": False, "error": "unknown_method"}
-                self._send(200, json.dumps(reply).encode(), "application/json")
-
-            def _send(self, status: int, body: bytes, content_type: str) -> None:
-                self.send_response(status)
-                self.send_header("Content-Type", content_type)
-                self.send_header("Content-Length", str(len(body)))
-                self.end_headers()
-                self.wfile.write(body)
-
-        return Handler
 
 
 def sign(body: bytes, timestamp: int, secret: str = SIGNING_SECRET) -> str:
@@ -283,15 +94,20 @@ class SlackClient:
         return Response(reply.status, text, time.monotonic() - started)
 
     def command_form(
-        self, text: str, key: str, user: str = "UALICE", trigger_id: str = "1.2.3"
+        self,
+        text: str,
+        key: str,
+        user: str = "UALICE",
+        trigger_id: str = "1.2.3",
+        channel: str = "CGENERAL",
     ) -> bytes:
         return urlencode(
             {
                 "token": "legacy-verification-token",
                 "team_id": TEAM_ID,
                 "team_domain": "e2e",
-                "channel_id": "CGENERAL",
-                "channel_name": "general",
+                "channel_id": channel,
+                "channel_name": "general" if channel == "CGENERAL" else channel.lower(),
                 "user_id": user,
                 "user_name": "alice",
                 "command": "/empathy",
@@ -309,11 +125,12 @@ class SlackClient:
         *,
         user: str = "UALICE",
         trigger_id: str = "1.2.3",
+        channel: str = "CGENERAL",
         **kwargs: Any,
     ) -> tuple[Response, str]:
         """POST ``/empathy text``; returns the ack and the response_url key to wait on."""
         key = key or self.unique("cmd")
-        form = self.command_form(text, key, user, trigger_id)
+        form = self.command_form(text, key, user, trigger_id, channel)
         return self.post(form, "application/x-www-form-urlencoded", **kwargs), key
 
     def event(
@@ -372,8 +189,17 @@ class SlackClient:
         user: str = "UALICE",
         channel: str = "CGENERAL",
         trigger_id: str = "1.2.3",
+        message: dict[str, Any] | None = None,
     ) -> Response:
-        """A signed ``block_actions`` payload for a button click, as Slack sends it."""
+        """A signed ``block_actions`` payload for a button click, as Slack sends it.
+
+        Without ``message`` the button was under an ephemeral answer in CGENERAL (Slack
+        sends no message then); with it, under that posted message (its ``ts``, and
+        ``thread_ts`` when it is a reply in a thread).
+        """
+        container: dict[str, Any] = {"type": "message", "is_ephemeral": message is None}
+        if message is not None:
+            container |= {"message_ts": message["ts"], "channel_id": channel}
         payload = {
             "type": "block_actions",
             "team": {"id": TEAM_ID, "domain": "e2e"},
@@ -381,8 +207,9 @@ class SlackClient:
             "api_app_id": "AE2E",
             "token": "legacy-verification-token",
             "trigger_id": trigger_id,
-            "container": {"type": "message", "is_ephemeral": channel == "CGENERAL"},
+            "container": container,
             "channel": {"id": channel, "name": "general" if channel == "CGENERAL" else channel},
+            **({"message": {"type": "message", **message}} if message is not None else {}),
             "response_url": self.fake.response_url(key),
             "actions": [
                 {
@@ -566,7 +393,18 @@ def stop_web(web: WebProcess) -> None:
 
 @pytest.fixture(scope="session")
 def fake_slack() -> Iterator[FakeSlack]:
-    fake = FakeSlack()
+    fake = FakeSlack(
+        BOT_TOKEN,
+        default_user={"tz": "Europe/Berlin"},
+        identity={
+            "url": "https://e2e.slack.invalid/",
+            "team": "E2E",
+            "team_id": TEAM_ID,
+            "user": "empathy",
+            "user_id": BOT_USER_ID,
+            "bot_id": "BE2E",
+        },
+    )
     yield fake
     fake.close()
 
