@@ -6,6 +6,7 @@ check them as data and slack_sdk's Block Kit models can validate them.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from insights.render import Message
@@ -13,9 +14,11 @@ from insights.render import Message
 Block = dict[str, Any]
 
 SHARE_ACTION_ID = "share_in_channel"
-SHARE_BLOCK_ID = "empathy_share"
-# Button values may not be empty, but the overview's query is: prefix every shared query.
-SHARE_VALUE_PREFIX = "q:"
+CHART_ACTION_ID = "answer_chart"
+STEP_ACTION_PREFIX = "answer_step_"  # + index: action ids must differ within a block
+ANSWER_BLOCK_ID = "empathy_answer"
+# Button values may not be empty, but the overview's query is: prefix every query.
+QUERY_VALUE_PREFIX = "q:"
 # Slack refuses a button whose value is longer than this.
 MAX_BUTTON_VALUE = 2000
 # Slack refuses a message with more blocks than this.
@@ -36,43 +39,58 @@ def _context(text: str) -> Block:
     return {"type": "context", "elements": [{"type": "mrkdwn", "text": text[:MAX_SECTION_TEXT]}]}
 
 
-def share_button(query: str) -> Block | None:
-    """An actions block with a "Share in channel" button carrying the canonical ``query``.
-
-    The query, not the answer, travels in the button so the shared answer is recomputed
-    from the database: it survives restarts and needs no state in memory. ``None`` when
-    the query cannot fit in a button value.
-    """
-    value = SHARE_VALUE_PREFIX + query
-    if len(value) > MAX_BUTTON_VALUE:
-        return None
+def _button(text: str, action_id: str, query: str) -> Block:
     return {
-        "type": "actions",
-        "block_id": SHARE_BLOCK_ID,
-        "elements": [
-            {
-                "type": "button",
-                "action_id": SHARE_ACTION_ID,
-                "text": {"type": "plain_text", "text": "Share in channel", "emoji": True},
-                "value": value,
-            }
-        ],
+        "type": "button",
+        "action_id": action_id,
+        "text": {"type": "plain_text", "text": text[:75], "emoji": True},
+        "value": QUERY_VALUE_PREFIX + query,
     }
 
 
-def query_from_share_value(value: str) -> str | None:
-    """The query a share button carries, or ``None`` for a value we did not make."""
-    if not value.startswith(SHARE_VALUE_PREFIX):
+def answer_actions(
+    query: str, steps: Sequence[tuple[str, str]] = (), *, share: bool = True
+) -> Block | None:
+    """The buttons under an answer: each next step (a breakdown, the trend), a chart of this
+    answer, and "Share in channel".
+
+    Every button carries a complete query, not the answer, so a click is recomputed from
+    the database: it survives restarts and needs no state in memory. Buttons whose query
+    cannot fit in a button value are left out; ``None`` when none is left.
+    """
+    wanted = [
+        *(
+            _button(label, f"{STEP_ACTION_PREFIX}{i}", step)
+            for i, (label, step) in enumerate(steps)
+        ),
+        _button("Chart", CHART_ACTION_ID, query),
+        *([_button("Share in channel", SHARE_ACTION_ID, query)] if share else []),
+    ]
+    elements = [b for b in wanted if len(b["value"]) <= MAX_BUTTON_VALUE]
+    if not elements:
         return None
-    return value[len(SHARE_VALUE_PREFIX) :]
+    return {"type": "actions", "block_id": ANSWER_BLOCK_ID, "elements": elements}
 
 
-def with_share_button(blocks: list[Block], query: str | None) -> list[Block]:
-    """``blocks`` followed by a share button for ``query`` when there is one and room for it."""
-    button = share_button(query) if query is not None else None
-    if button is None or len(blocks) >= MAX_BLOCKS:
+def query_from_value(value: str) -> str | None:
+    """The query a button carries, or ``None`` for a value we did not make."""
+    if not value.startswith(QUERY_VALUE_PREFIX):
+        return None
+    return value[len(QUERY_VALUE_PREFIX) :]
+
+
+def with_answer_actions(
+    blocks: list[Block],
+    query: str | None,
+    steps: Sequence[tuple[str, str]] = (),
+    *,
+    share: bool = True,
+) -> list[Block]:
+    """``blocks`` followed by the answer's buttons when there is a query and room for them."""
+    actions = answer_actions(query, steps, share=share) if query is not None else None
+    if actions is None or len(blocks) >= MAX_BLOCKS:
         return list(blocks)
-    return [*blocks, button]
+    return [*blocks, actions]
 
 
 def shared_by(blocks: list[Block], user_id: str | None, query: str) -> list[Block]:

@@ -17,6 +17,7 @@ from bot.digest_cli import digests
 from bot.progress import progress_bar
 from bot.settings import Settings
 from insights import EmpathyError, Store, ask
+from insights.charts import chart_for
 from insights.codebook import load_codebook
 from insights.demo_loader import load_demo
 from insights.exports import FORMATS, Format, open_export
@@ -147,8 +148,16 @@ def suggest(file: Path, survey: str | None, format_: Format | None, output: Path
 @cli.command(name="ask")
 @click.argument("query", nargs=-1)
 @click.option("--team", help="Workspace id to ask for (default: DEFAULT_TEAM_ID).")
+@click.option(
+    "--chart",
+    "chart_path",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Also draw the answer as a PNG chart at this path.",
+)
 @click.pass_obj
-def ask_(settings: Settings, query: tuple[str, ...], team: str | None) -> None:
+def ask_(
+    settings: Settings, query: tuple[str, ...], team: str | None, chart_path: Path | None
+) -> None:
     """Print exactly what `/empathy QUERY` would answer, as text."""
     store = _open(settings)
     with _translated():
@@ -158,7 +167,11 @@ def ask_(settings: Settings, query: tuple[str, ...], team: str | None) -> None:
             " ".join(query),
             min_group_size=settings.min_group_size,
         )
+        chart = chart_for(reply.finding) if chart_path and reply.finding else None
     click.echo(reply.text, nl=False)
+    if chart_path and chart:
+        chart_path.write_bytes(chart.png)
+        click.echo(f"Chart written to {chart_path}: {chart.alt_text}", err=True)
 
 
 @cli.command()

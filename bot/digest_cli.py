@@ -134,5 +134,6 @@ def preview(channel: str, team: str | None) -> None:
         raise SystemExit(error.exit_code) from None
     finally:
         store.close()
-    click.echo(f"# {sub.schedule.describe()} · status {sub.status}")
+    chart = " · with chart (posted in the digest's thread)" if sub.chart else ""
+    click.echo(f"# {sub.schedule.describe()} · status {sub.status}{chart}")
     click.echo(to_text(digest), nl=False)

@@ -11,6 +11,10 @@ A tick looks at each active subscription's periods since the last settled one:
 Slack failures: ``429`` waits ``Retry-After`` and retries; ``5xx`` and connection errors
 retry with backoff, then the period is recorded as failed and a later tick may try again
 while the grace window lasts; a channel we can no longer post to pauses the subscription.
+
+A subscription that wants a chart gets it uploaded in the digest's thread once the digest is
+recorded as sent; a failed upload is noted on the sent line of the run log and never
+un-sends or re-sends the digest.
 """
 
 from __future__ import annotations
@@ -27,10 +31,11 @@ from urllib.error import URLError
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
+from bot.charts import post_chart
 from bot.settings import Settings
 from insights import Store, UserError
 from insights import subscriptions as subs
-from insights.digest import Snapshot, build_digest, render_digest
+from insights.digest import Digest, Snapshot, build_digest, render_digest
 from insights.schedule import DEFAULT_GRACE, Timing, classify
 from insights.subscriptions import RunRecord, Subscription, iso
 
@@ -163,10 +168,10 @@ class _Worker:
             return [self._record(period, slot, "failed", reason)]
         message = render_digest(digest)
         outcome = post(self.client, self.sub.channel_id, message.text, message.blocks, self.sleep)
-        return [self._settle(period, slot, token, outcome, digest.snapshot.to_json())]
+        return [self._settle(period, slot, token, outcome, digest)]
 
     def _settle(
-        self, period: str, slot: datetime, token: str, outcome: Outcome, snapshot: str
+        self, period: str, slot: datetime, token: str, outcome: Outcome, digest: Digest
     ) -> RunRecord:
         sub_id = self.sub.id
         if outcome.ts is not None:
@@ -177,9 +182,12 @@ class _Worker:
                 token,
                 status="sent",
                 message_ts=outcome.ts,
-                snapshot=snapshot,
+                snapshot=digest.snapshot.to_json(),
             )
-            return self._record(period, slot, "sent", _lateness(slot, self.now), outcome.ts)
+            # The period is settled as sent first, so a failed chart can never re-send it.
+            problem = self._chart(digest, outcome.ts) if digest.chart else None
+            reason = "; ".join(r for r in (_lateness(slot, self.now), problem) if r) or None
+            return self._record(period, slot, "sent", reason, outcome.ts)
         reason = outcome.reason or "unknown error"
         if outcome.pause:
             reason = f"{reason}: subscription paused"
@@ -190,6 +198,19 @@ class _Worker:
             self.store, sub_id, period, token, status="failed", reason=reason, retry=outcome.retry
         )
         return self._record(period, slot, "failed", reason)
+
+    def _chart(self, digest: Digest, ts: str) -> str | None:
+        """Upload the digest's gap chart in its thread; None when it worked, else why not."""
+        channel = self.sub.channel_id
+        try:
+            problem = post_chart(self.client, digest.report, channel=channel, thread_ts=ts)
+        except Exception as error:  # the digest is sent; nothing here may undo or stop that
+            logger.exception("Could not post the chart for subscription %s", self.sub.id)
+            problem = type(error).__name__
+        if problem is None:
+            return None
+        logger.warning("Digest %s sent without its chart: %s", self.sub.id, problem)
+        return f"chart not posted: {problem}"
 
 
 def _lateness(slot: datetime, now: datetime) -> str | None:

@@ -78,14 +78,16 @@ def subscribe(
     now: datetime,
 ) -> Message:
     """``weekly DAY HH:MM [TZ] [filters]``: TZ defaults to the subscriber's Slack time
-    zone, then DEFAULT_TIMEZONE."""
+    zone, then DEFAULT_TIMEZONE. The word ``chart`` among the filters adds the digest's
+    chart in its thread."""
     schedule, filters = parse_weekly(text, lambda: _default_zone(settings, client, user_id))
     query, _ = digest_query(store, team_id, filters)
-    sub = subs.subscribe(store, team_id, channel_id, schedule, query.canonical(), user_id, now)
+    stored = subs.stored_query(query.canonical(), query.chart)
+    sub = subs.subscribe(store, team_id, channel_id, schedule, stored, user_id, now)
     next_send = _local(sub.schedule.next_slot(now), sub.tz)
     text = (
         f"Subscribed this channel to a digest {schedule.describe()}"
-        f" ({query.canonical()}). Next one: {next_send}."
+        f" ({sub.gap_query}){_with_chart(sub)}. Next one: {next_send}."
     )
     return Message(text=text, blocks=[_section(f":calendar: {escape_mrkdwn(text)}")])
 
@@ -110,13 +112,17 @@ def list_subscriptions(store: Store, team_id: str, channel_id: str, now: datetim
     if sub is None:
         text = f"This channel has no digest subscription. {USAGE}"
         return Message(text=text, blocks=[_section(escape_mrkdwn(text))])
-    line = f"Digest {sub.schedule.describe()} · `/empathy {sub.query}`"
+    line = f"Digest {sub.schedule.describe()} · `/empathy {sub.gap_query}`{_with_chart(sub)}"
     if sub.status == "paused":
         state = f"Paused ({sub.pause_reason}); subscribe again to resume."
     else:
         state = f"Next: {_local(sub.schedule.next_slot(now), sub.tz)}"
     text = f"{line}\n{state}"
     return Message(text=text, blocks=[_section(escape_mrkdwn(text))])
+
+
+def _with_chart(sub: subs.Subscription) -> str:
+    return " · with chart" if sub.chart else ""
 
 
 def _local(instant: datetime, tz: str) -> str:

@@ -20,6 +20,8 @@ EXAMPLES: tuple[tuple[str, str], ...] = (
     ("gap role=in-house seniority=senior leader", "only some respondents"),
     ("gap necessity by region", "one theme"),
     ("gap vs 2021-pilot", "what changed since an earlier wave"),
+    ("gap necessity trend", "every wave, oldest first"),
+    ("gap by role chart", "any answer as a chart too"),
     ("gap wave 2021-pilot", "an earlier wave"),
     ("themes · segments · waves · surveys", "what there is to ask about"),
 )
@@ -28,11 +30,18 @@ EXAMPLES: tuple[tuple[str, str], ...] = (
 @dataclass(frozen=True)
 class Reply:
     """What an edge sends: plain ``text``, Block Kit ``blocks``, and the canonical ``query``
-    to remember as a thread's context (None when the answer was help or a listing)."""
+    to remember as a thread's context (None when the answer was help or a listing).
+
+    ``finding`` is what was found, for a chart (``insights.charts.chart_for``) when
+    ``wants_chart`` says the person asked for one.
+    """
 
     text: str
     blocks: list[dict[str, Any]]
     query: str | None
+    finding: Finding | None = None
+    wants_chart: bool = False
+    next_steps: tuple[tuple[str, str], ...] = ()  # (label, query) to offer as buttons
 
 
 def help_finding() -> Help:
@@ -60,7 +69,23 @@ def ask(
     finding = answer_query(store, catalog, query, min_group_size=min_group_size)
     message = render(finding)
     remembered = query.canonical() if query.command in ("gap", "overview") else None
-    return Reply(message.text, message.blocks, remembered)
+    steps = next_steps(query, catalog) if catalog and remembered is not None else ()
+    return Reply(message.text, message.blocks, remembered, finding, query.chart, steps)
+
+
+def next_steps(query: Query, catalog: Catalog, limit: int = 4) -> tuple[tuple[str, str], ...]:
+    """What people ask next about an answer: a breakdown by each other segment, and the
+    trend across waves (when there is more than one). Each is a complete query."""
+    base = replace(query, command="gap", by=None, versus=None, trend=False, chart=False)
+    filtered = {segment for segment, _ in query.filters}
+    steps = [
+        (f"By {segment.name}", replace(base, by=segment.name).canonical())
+        for segment in catalog.segments
+        if segment.name != query.by and segment.name not in filtered
+    ][:limit]
+    if len(catalog.waves) > 1 and not query.trend:
+        steps.append(("Trend", replace(base, trend=True).canonical()))
+    return tuple(steps)
 
 
 def interpret(
@@ -109,6 +134,8 @@ def answer_query(
     engine = Engine(SqlCounts(store), catalog, min_group_size)
     wave = catalog.wave(query.wave)
     filters: Filters = tuple((catalog.segment(s), values) for s, values in query.filters)
+    if query.trend:
+        return engine.trend(filters, query.theme, until=wave)
     if query.versus:
         return engine.change(wave, catalog.wave(query.versus), filters, query.theme)
     if query.by:

@@ -16,7 +16,7 @@ from insights.catalog import Catalog, WaveRef
 from insights.counts import SqlCounts
 from insights.engine import Engine, Filters
 from insights.errors import QueryError
-from insights.findings import Context, ThemeResult
+from insights.findings import Context, GapReport, ThemeResult
 from insights.query import Query
 from insights.render import Message, change_points, verdict
 from insights.stats import TestResult, change_test, paired_difference_variance, percent, whole
@@ -93,6 +93,9 @@ class Widest:
 
 @dataclass(frozen=True)
 class Digest:
+    """A digest's content. ``query`` is canonical (the Drill down button's); ``report`` is
+    the gap the headline comes from, charted after the digest when ``chart`` is set."""
+
     context: Context
     query: str
     headline: tuple[ThemeResult, ...]
@@ -100,6 +103,8 @@ class Digest:
     movements: tuple[Movement, ...]
     widest: Widest | None
     snapshot: Snapshot
+    report: GapReport
+    chart: bool = False
 
     @property
     def new_responses(self) -> int | None:
@@ -114,14 +119,16 @@ class Digest:
 def digest_query(store: Store, team_id: str, filters: str) -> tuple[Query, Catalog]:
     """Validate a subscription's filters and return the canonical query it will follow.
 
-    A digest always follows the latest wave, so ``by``, ``vs`` and ``wave`` are refused.
+    A digest always follows the latest wave and says what moved since the last one, so
+    ``by``, ``vs``, ``wave`` and ``trend`` are refused.
     """
     query, catalog = interpret(store, team_id, f"gap {filters}".strip())
     if catalog is None or query.command not in ("gap", "overview"):
         raise QueryError("A digest takes filters only.", suggestion="e.g. `role=in-house`.")
-    if query.by or query.versus or query.wave:
+    if query.by or query.versus or query.wave or query.trend:
         raise QueryError(
-            "A digest always shows the latest wave; it takes filters, not `by`, `vs` or `wave`.",
+            "A digest always shows the latest wave and what moved since the last digest; it"
+            " takes filters, not `by`, `vs`, `wave` or `trend`.",
             suggestion="e.g. `subscribe weekly monday 09:00 role=in-house`.",
         )
     return query, catalog
@@ -152,6 +159,8 @@ def build_digest(
         movements=_movements(previous, snapshot) if previous else (),
         widest=_widest(engine, wave, filters, query.theme),
         snapshot=snapshot,
+        report=report,
+        chart=query.chart,
     )
 
 

@@ -153,4 +153,4 @@ class Help:
     intro: str | None = None
 
 
-Finding = GapReport | BreakdownReport | ChangeReport | Listing | Help
+Finding = GapReport | BreakdownReport | ChangeReport | TrendReport | Listing | Help

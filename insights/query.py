@@ -3,7 +3,11 @@
 Grammar (case-insensitive; filler words are ignored)::
 
     gap [THEME] [by SEGMENT] [SEGMENT=VALUE …] [survey NAME] [wave LABEL] [vs LABEL]
+        [trend] [chart]
     themes | segments | surveys | waves | help
+
+``trend`` follows the gap across every wave up to the one asked about; ``chart`` (also
+graph, plot, picture) asks for the answer as an image as well as text.
 
 A bare value ("consultants") is a filter on the segment it belongs to; a bare segment name
 ("region") is a breakdown. Names resolve forgivingly: case, spaces, hyphens and plurals do
@@ -37,6 +41,8 @@ VERSUS_WORDS = {"vs", "versus", "against", "since", "compared", "compare"}
 WAVE_WORDS = {"wave", "in"}
 SURVEY_WORDS = {"survey"}
 CLEAR_WORDS = {"overall", "everyone", "everybody", "total"}
+TREND_WORDS = {"trend", "trends", "history", "trajectory", "overtime"}
+CHART_WORDS = {"chart", "charts", "graph", "graphs", "plot", "picture", "visual", "image"}
 # Words that carry no meaning for a query ("what's the gap for …"); they are skipped.
 FILLER = frozenset(
     """
@@ -74,7 +80,9 @@ class Query:
     survey: str | None = None
     wave: str | None = None
     versus: str | None = None
+    trend: bool = False
     clear_filters: bool = field(default=False, compare=False)
+    chart: bool = field(default=False, compare=False)  # how to show it, not what to answer
 
     def canonical(self) -> str:
         if self.command not in ("gap", "overview"):
@@ -92,6 +100,8 @@ class Query:
             parts += ["wave", _q(self.wave)]
         if self.versus:
             parts += ["vs", _q(self.versus)]
+        if self.trend:
+            parts.append("trend")
         return " ".join(parts)
 
     def with_filter(self, segment: str, values: tuple[str, ...]) -> Query:
@@ -105,13 +115,17 @@ class Query:
         merged = replace(self, command="gap", filters=() if new.clear_filters else self.filters)
         for segment, values in new.filters:
             merged = merged.with_filter(segment, values)
+        # A breakdown, a comparison and a trend are different views: the newest one asked wins.
+        view_changed = bool(new.by or new.versus or new.trend)
         return replace(
             merged,
             theme=new.theme or merged.theme,
-            by=new.by or merged.by,
+            by=new.by or (None if view_changed else merged.by),
             survey=new.survey or merged.survey,
             wave=new.wave or merged.wave,
-            versus=new.versus or merged.versus,
+            versus=new.versus or (None if view_changed else merged.versus),
+            trend=new.trend or (merged.trend and not view_changed),
+            chart=new.chart,
         )
 
 
@@ -193,6 +207,12 @@ class _Parser:
             self.step()
         if self.unknown:
             self.fail_unknown()
+        if self.query.trend and (self.query.by or self.query.versus):
+            raise QueryError(
+                "A trend follows one group across waves, so it can't be combined with "
+                f"{'a breakdown' if self.query.by else 'a comparison'}.",
+                suggestion="Filter instead, e.g. `gap role=in-house trend`.",
+            )
         return self.query
 
     def word(self, offset: int = 0) -> str:
@@ -289,6 +309,14 @@ class _Parser:
             if survey is None:
                 self.fail_expected("a survey", list(self.vocab.surveys.values()))
             self.set(survey=survey)
+            return True
+        if word in TREND_WORDS or (word == "over" and self.word(1) == "time"):
+            self.pos += 2 if word == "over" else 1
+            self.set(trend=True, command="gap")
+            return True
+        if word in CHART_WORDS:
+            self.pos += 1
+            self.set(chart=True)
             return True
         if word in CLEAR_WORDS:
             self.pos += 1

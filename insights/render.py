@@ -23,6 +23,8 @@ from insights.findings import (
     Measure,
     ThemeChange,
     ThemeResult,
+    TrendReport,
+    WaveResult,
 )
 from insights.stats import Proportion, TestResult, format_p, percent, whole
 
@@ -181,11 +183,19 @@ def _group_line(group: Group, result: ThemeResult | None, style: _Style) -> str:
         sig = "significant" if result.test and result.test.significant else "not significant"
         return (
             f"{name} (n = {group.respondents}): {percent(p.share)}% vs {percent(o.share)}%{mark}"
-            f" → gap {whole(result.gap)} pts, {sig}"
+            f" → gap {whole(result.gap)} pts, {sig}{_bases(group.respondents, p, o)}"
         )
     assert result.single is not None
     share = result.single.share
     return f"{name} (n = {group.respondents}): {figure(share, style)}"
+
+
+def _bases(respondents: int, *shares: Proportion) -> str:
+    """The percentages' bases, when not everyone in the group answered."""
+    bases = list(dict.fromkeys(share.n for share in shares))
+    if bases == [respondents]:
+        return ""
+    return f" (base {bases[0]})" if len(bases) == 1 else f" (bases {bases[0]} and {bases[1]})"
 
 
 def _breakdown_parts(report: BreakdownReport, style: _Style) -> list[_Part]:
@@ -244,6 +254,42 @@ def _change_parts(report: ChangeReport, style: _Style) -> list[_Part]:
     return parts
 
 
+def _wave_line(wave: WaveResult, index: int, style: _Style, min_group_size: int) -> str:
+    name = style.bold(wave.label)
+    if wave.suppressed:
+        return f"{name}: hidden (fewer than {min_group_size} respondents match, for privacy)"
+    if not wave.themes:
+        return f"{name}: no matching respondents"
+    result = wave.themes[index]
+    if not result.is_gap:
+        assert result.single is not None
+        return f"{name} (n = {wave.respondents}): {figure(result.single.share, style)}"
+    return _group_line(Group(wave.label, wave.respondents, False, wave.themes), result, style)
+
+
+def _trend_parts(report: TrendReport, style: _Style) -> list[_Part]:
+    first, last = report.waves[0].label, report.waves[-1].label
+    parts = [
+        _Part(
+            "header",
+            "Empathy gap over time" + (f": {report.context.theme}" if report.context.theme else ""),
+        ),
+        _Part("context", _context_line(report.context) + f" · waves {first} to {last}"),
+    ]
+    answered = next((w for w in reversed(report.waves) if w.themes), None)
+    for index, result in enumerate(answered.themes if answered else ()):
+        lines = [style.bold(_theme_title(result))]
+        lines += [_wave_line(w, index, style, report.context.min_group_size) for w in report.waves]
+        parts.append(_Part("section", "\n".join(lines)))
+    parts += [_Part("context", note) for note in report.notes]
+    parts.append(
+        _Part(
+            "context", f"To test a change between two waves, ask {style.code(f'gap vs {first}')}."
+        )
+    )
+    return parts
+
+
 def _listing_parts(listing: Listing, style: _Style) -> list[_Part]:
     parts = [_Part("header", listing.title)]
     if listing.survey:
@@ -273,6 +319,8 @@ def _parts(finding: Finding, style: _Style) -> list[_Part]:
         return _breakdown_parts(finding, style)
     if isinstance(finding, ChangeReport):
         return _change_parts(finding, style)
+    if isinstance(finding, TrendReport):
+        return _trend_parts(finding, style)
     if isinstance(finding, Listing):
         return _listing_parts(finding, style)
     return _help_parts(finding, style)

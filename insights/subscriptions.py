@@ -24,6 +24,9 @@ _SUBSCRIPTION_COLUMNS = (
     " pause_reason, active_since, created_at"
 )
 TERMINAL = ("sent", "missed", "skipped")
+# A subscription that wants a chart keeps this word at the end of its stored query: the
+# query language reads it (``Query.chart``) but ``canonical()`` drops it, so no new column.
+CHART_WORD = "chart"
 
 
 def iso(instant: datetime) -> str:
@@ -53,6 +56,23 @@ class Subscription:
     @property
     def schedule(self) -> WeeklySchedule:
         return WeeklySchedule(self.weekday, time.fromisoformat(self.local_time), self.tz)
+
+    @property
+    def chart(self) -> bool:
+        """Whether each digest is followed by its chart (see :func:`stored_query`)."""
+        words = self.query.split()
+        # `gap survey chart` names a survey called "chart"; only a word after it asks.
+        return len(words) > 1 and words[-1] == CHART_WORD and words[-2] != "survey"
+
+    @property
+    def gap_query(self) -> str:
+        """The query a digest answers, without the chart word: what `/empathy` would ask."""
+        return self.query.removesuffix(f" {CHART_WORD}") if self.chart else self.query
+
+
+def stored_query(canonical: str, chart: bool) -> str:
+    """What a subscription stores: the canonical query, and ``chart`` when it wants one."""
+    return f"{canonical} {CHART_WORD}" if chart else canonical
 
 
 @dataclass(frozen=True)
@@ -150,6 +170,16 @@ def require_channel_subscription(store: Store, team_id: str, channel_id: str) ->
             suggestion="Subscribe with `/empathy subscribe weekly monday 09:00`.",
         )
     return found
+
+
+def team_subscriptions(store: Store, team_id: str) -> list[Subscription]:
+    """This workspace's subscriptions, active and paused, by channel (cancelled are gone)."""
+    rows = store.db.execute(
+        f"SELECT {_SUBSCRIPTION_COLUMNS} FROM subscriptions"
+        " WHERE team_id = ? AND status != 'cancelled' ORDER BY channel_id, id",
+        [team_id],
+    ).fetchall()
+    return [Subscription(*row) for row in rows]
 
 
 def active_subscriptions(store: Store) -> list[Subscription]:

@@ -7,15 +7,16 @@ from typing import Any
 from slack_sdk.models.blocks import Block
 
 from bot.blocks import (
+    CHART_ACTION_ID,
     MAX_BLOCKS,
     SHARE_ACTION_ID,
+    answer_actions,
     escape_mrkdwn,
     internal_error_message,
-    query_from_share_value,
-    share_button,
+    query_from_value,
     shared_by,
     user_error_message,
-    with_share_button,
+    with_answer_actions,
 )
 
 ANSWER = [{"type": "section", "text": {"type": "mrkdwn", "text": "*Gap* 55 points"}}]
@@ -29,51 +30,60 @@ def valid(blocks: list[dict[str, Any]]) -> bool:
     return True
 
 
-def test_share_button_carries_the_query() -> None:
-    block = share_button("gap by role")
-    assert block == {
-        "type": "actions",
-        "block_id": "empathy_share",
-        "elements": [
-            {
-                "type": "button",
-                "action_id": SHARE_ACTION_ID,
-                "text": {"type": "plain_text", "text": "Share in channel", "emoji": True},
-                "value": "q:gap by role",
-            }
-        ],
-    }
+STEPS = (("By role", "gap by role"), ("Trend", "gap trend"))
+
+
+def test_answer_buttons_carry_complete_queries() -> None:
+    block = answer_actions("gap", STEPS)
+    assert block is not None
+    assert block["type"] == "actions"
+    assert [(e["action_id"], e["text"]["text"], e["value"]) for e in block["elements"]] == [
+        ("answer_step_0", "By role", "q:gap by role"),
+        ("answer_step_1", "Trend", "q:gap trend"),
+        (CHART_ACTION_ID, "Chart", "q:gap"),
+        (SHARE_ACTION_ID, "Share in channel", "q:gap"),
+    ]
     assert valid([block])
 
 
-def test_the_share_value_round_trips_even_for_the_empty_overview_query() -> None:
+def test_answers_in_a_conversation_have_no_share_button() -> None:
+    block = answer_actions("gap", STEPS, share=False)
+    assert block is not None
+    assert SHARE_ACTION_ID not in [e["action_id"] for e in block["elements"]]
+
+
+def test_the_value_round_trips_even_for_the_empty_overview_query() -> None:
     for query in ("", "gap", "gap role=in-house seniority=senior leader"):
-        block = share_button(query)
+        block = answer_actions(query)
         assert block is not None
-        assert query_from_share_value(block["elements"][0]["value"]) == query
-    assert query_from_share_value("something else") is None
+        assert query_from_value(block["elements"][0]["value"]) == query
+    assert query_from_value("something else") is None
 
 
 def test_no_button_for_a_query_too_long_for_a_button_value() -> None:
-    assert share_button("x" * 2000) is None
-    assert with_share_button(ANSWER, "x" * 2000) == ANSWER
+    long = "x" * 2000
+    assert answer_actions(long) is None
+    assert with_answer_actions(ANSWER, long) == ANSWER
+    block = answer_actions("gap", (("By role", long),))
+    assert block is not None
+    assert [e["action_id"] for e in block["elements"]] == [CHART_ACTION_ID, SHARE_ACTION_ID]
 
 
-def test_with_share_button_appends_without_mutating() -> None:
+def test_with_answer_actions_appends_without_mutating() -> None:
     blocks = list(ANSWER)
-    decorated = with_share_button(blocks, "gap")
+    decorated = with_answer_actions(blocks, "gap", STEPS)
     assert decorated[:-1] == ANSWER and decorated[-1]["type"] == "actions"
     assert blocks == ANSWER
-    assert with_share_button(ANSWER, None) == ANSWER
+    assert with_answer_actions(ANSWER, None) == ANSWER
 
 
-def test_no_button_when_the_message_is_already_full() -> None:
+def test_no_buttons_when_the_message_is_already_full() -> None:
     full = ANSWER * MAX_BLOCKS
-    assert with_share_button(full, "gap") == full
+    assert with_answer_actions(full, "gap") == full
 
 
 def test_shared_by_names_the_person_and_drops_buttons() -> None:
-    decorated = with_share_button(ANSWER, "gap")
+    decorated = with_answer_actions(ANSWER, "gap", STEPS)
     shared = shared_by(decorated, "U123", "gap <b>")
     assert shared[:-1] == ANSWER
     note = shared[-1]

@@ -19,6 +19,7 @@ from slack_bolt import App
 from bot.blocks import internal_error_message, user_error_message
 from bot.settings import Settings
 from insights import Store, UserError, ask
+from insights.findings import Finding
 from insights.render import Message
 
 logger = logging.getLogger("bot.listeners")
@@ -81,6 +82,9 @@ class Answer:
     message: Message
     query: str | None
     ok: bool = True
+    finding: Finding | None = None
+    wants_chart: bool = False
+    next_steps: tuple[tuple[str, str], ...] = ()
 
 
 def new_reference() -> str:
@@ -104,7 +108,8 @@ def answer(deps: Deps, team_id: str, text: str, previous: str | None = None) -> 
         reference = new_reference()
         logger.exception("Could not answer a Slack request (reference %s)", reference)
         return Answer(internal_error_message(reference), None, ok=False)
-    return Answer(Message(text=reply.text, blocks=list(reply.blocks)), reply.query)
+    message = Message(text=reply.text, blocks=list(reply.blocks))
+    return Answer(message, reply.query, True, reply.finding, reply.wants_chart, reply.next_steps)
 
 
 def register_all(app: App) -> None:

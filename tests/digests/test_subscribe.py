@@ -66,6 +66,7 @@ def test_mistakes_are_explained_and_nothing_is_stored(
         "subscribe weekly monday 09:00 Mars/Olympus",
         "subscribe weekly monday 09:00 UTC role=astronaut",
         "subscribe weekly monday 09:00 UTC by role",
+        "subscribe weekly monday 09:00 UTC trend",
     ):
         reply = handle(settings, store, client, "local", CHANNEL, "UALICE", text, now=NOW)
         assert reply.blocks and not reply.text.startswith("Subscribed"), text

@@ -32,6 +32,7 @@ def test_the_slash_command_and_urls_point_at_slack_events() -> None:
 def test_events_and_scopes_match_the_listeners() -> None:
     data = manifest()
     assert set(data["settings"]["event_subscriptions"]["bot_events"]) == {
+        "app_home_opened",
         "app_mention",
         "message.im",
     }
@@ -46,3 +47,16 @@ def test_survey_uploads_have_the_scopes_they_need() -> None:
     assert "message.im" in data["settings"]["event_subscriptions"]["bot_events"]
     assert {"files:read", "im:write", "im:history"} <= set(data["oauth_config"]["scopes"]["bot"])
     assert data["features"]["app_home"]["messages_tab_enabled"] is True
+
+
+def test_the_home_tab_is_enabled_and_published_on_open() -> None:
+    """The Home tab is published when ``app_home_opened`` arrives (views.publish needs no
+    extra scope)."""
+    data = manifest()
+    assert data["features"]["app_home"]["home_tab_enabled"] is True
+    assert "app_home_opened" in data["settings"]["event_subscriptions"]["bot_events"]
+
+
+def test_charts_have_the_scope_files_upload_v2_needs() -> None:
+    """Charts (answers and digests) are uploaded with files_upload_v2, which needs files:write."""
+    assert "files:write" in set(manifest()["oauth_config"]["scopes"]["bot"])

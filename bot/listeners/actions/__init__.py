@@ -1,10 +1,12 @@
-"""Buttons: "Share in channel" and a digest's "Drill down" recompute the answer from the
-query the button carries; an upload's "Import" and "Cancel" carry a pending import's id,
-kept in the store. Nothing is kept in memory, so every button works after a restart."""
+"""Buttons. Those under answers (next steps, Chart, Share, a digest's Drill down) carry a
+query: see :mod:`.answer_buttons`. An upload's "Import" and "Cancel" carry a pending
+import's id, kept in the store. Nothing is kept in memory, so every button works after a
+restart."""
 
 from __future__ import annotations
 
 import logging
+import re
 from typing import Any
 
 from slack_bolt import Ack, App, Respond
@@ -12,9 +14,11 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from bot import uploads
-from bot.blocks import SHARE_ACTION_ID, query_from_share_value, shared_by, with_share_button
+from bot.blocks import CHART_ACTION_ID, SHARE_ACTION_ID, STEP_ACTION_PREFIX
 from bot.import_blocks import CANCEL_ACTION_ID, IMPORT_ACTION_ID
-from bot.listeners import Deps, answer, deps_of
+from bot.listeners import Deps, deps_of
+from bot.listeners.actions import answer_buttons
+from insights.digest import DRILL_DOWN_ACTION_ID
 from insights.render import Message
 
 logger = logging.getLogger(__name__)
@@ -22,50 +26,6 @@ logger = logging.getLogger(__name__)
 
 def acknowledge(ack: Ack) -> None:
     ack()
-
-
-def share_in_channel(deps: Deps, body: dict[str, Any], respond: Respond) -> None:
-    """Re-post the answer visibly in the channel; errors stay ephemeral to the clicker."""
-    actions = body.get("actions") or [{}]
-    query = query_from_share_value(str(actions[0].get("value") or ""))
-    if query is None:
-        return
-    team = body.get("team") or {}
-    result = answer(deps, deps.team_for(team.get("id")), query)
-    if not result.ok:
-        respond(
-            text=result.message.text,
-            blocks=result.message.blocks,
-            response_type="ephemeral",
-            replace_original=False,
-        )
-        return
-    user = body.get("user") or {}
-    response = respond(
-        text=result.message.text,
-        blocks=shared_by(result.message.blocks, user.get("id"), query),
-        response_type="in_channel",
-        replace_original=False,
-    )
-    if response.status_code != 200:
-        logger.warning("Slack refused a shared answer (HTTP %s)", response.status_code)
-
-
-DRILL_DOWN_ACTION_ID = "digest_drill_down"
-
-
-def drill_down(deps: Deps, body: dict[str, Any], respond: Respond) -> None:
-    """A digest's "Drill down" button: the digest's query, answered to the clicker only."""
-    actions = body.get("actions") or [{}]
-    query = str(actions[0].get("value") or "")
-    team = body.get("team") or {}
-    result = answer(deps, deps.team_for(team.get("id")), query)
-    respond(
-        text=result.message.text,
-        blocks=with_share_button(result.message.blocks, result.query if result.ok else None),
-        response_type="ephemeral",
-        replace_original=False,
-    )
 
 
 def _clicked(deps: Deps, body: dict[str, Any]) -> tuple[str, str, str]:
@@ -112,13 +72,21 @@ def register(app: App) -> None:
     deps = deps_of(app)
 
     def share_lazily(body: dict[str, Any], respond: Respond) -> None:
-        share_in_channel(deps, body, respond)
+        answer_buttons.share_in_channel(deps, body, respond)
+
+    def next_step_lazily(body: dict[str, Any], respond: Respond, client: WebClient) -> None:
+        answer_buttons.next_step(deps, body, respond, client)
 
     def drill_down_lazily(body: dict[str, Any], respond: Respond) -> None:
-        drill_down(deps, body, respond)
+        answer_buttons.drill_down(deps, body, respond)
+
+    def chart_lazily(body: dict[str, Any], respond: Respond, client: WebClient) -> None:
+        answer_buttons.chart(deps, body, respond, client)
 
     app.action(SHARE_ACTION_ID)(ack=acknowledge, lazy=[share_lazily])
+    app.action(re.compile(f"^{STEP_ACTION_PREFIX}"))(ack=acknowledge, lazy=[next_step_lazily])
     app.action(DRILL_DOWN_ACTION_ID)(ack=acknowledge, lazy=[drill_down_lazily])
+    app.action(CHART_ACTION_ID)(ack=acknowledge, lazy=[chart_lazily])
 
     # Not lazy: views.open must use the click's trigger_id within Slack's 3 seconds.
     @app.action(IMPORT_ACTION_ID)

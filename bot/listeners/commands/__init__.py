@@ -13,7 +13,8 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from bot import subscribe, uploads
-from bot.blocks import with_share_button
+from bot.blocks import escape_mrkdwn, with_answer_actions
+from bot.charts import post_chart
 from bot.import_blocks import upload_modal
 from bot.listeners import Deps, answer, deps_of
 from bot.permissions import may_import
@@ -66,18 +67,31 @@ def open_import_modal(
         )
 
 
-def answer_command(deps: Deps, command: dict[str, Any], respond: Respond) -> None:
-    """Answer ephemerally, with a "Share in channel" button on every real answer."""
+def answer_command(
+    deps: Deps, command: dict[str, Any], respond: Respond, client: WebClient
+) -> None:
+    """Answer ephemerally, with buttons for the next steps, a chart and sharing; a chart
+    asked for in the query is posted in the channel, saying who asked."""
     text = str(command.get("text") or "").strip()
     result = answer(deps, deps.team_for(command.get("team_id")), text)
-    share = (result.query if result.query is not None else text) if result.ok else None
+    query = (result.query if result.query is not None else text) if result.ok else None
     response = respond(
         text=result.message.text,
-        blocks=with_share_button(result.message.blocks, share),
+        blocks=with_answer_actions(result.message.blocks, query, result.next_steps),
         response_type="ephemeral",
     )
     if response.status_code != 200:
         logger.warning("Slack refused the command reply (HTTP %s)", response.status_code)
+    if result.wants_chart and result.finding is not None:
+        who = command.get("user_id")
+        problem = post_chart(
+            client,
+            result.finding,
+            channel=str(command.get("channel_id") or ""),
+            comment=f"<@{who}> asked for `/empathy {escape_mrkdwn(text)}`",
+        )
+        if problem:
+            respond(text=problem, response_type="ephemeral", replace_original=False)
 
 
 def register(app: App) -> None:
@@ -90,6 +104,6 @@ def register(app: App) -> None:
         elif subscribe.is_subscription_command(text):
             manage_subscription(deps, command, respond, client)
         else:
-            answer_command(deps, command, respond)
+            answer_command(deps, command, respond, client)
 
     app.command(COMMAND)(ack=acknowledge, lazy=[answer_lazily])

@@ -15,6 +15,9 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from bot import uploads
+from bot.blocks import with_answer_actions
+from bot.charts import post_chart
+from bot.home import publish_home
 from bot.listeners import Deps, answer, deps_of
 from bot.threads import claim_event, load_context, save_context, strip_mentions
 
@@ -41,21 +44,34 @@ def reply_in_conversation(
     thread_ts: str | None,
     text: str,
 ) -> None:
-    """Answer ``text`` in ``channel`` (in ``thread_ts`` when given), following its context."""
+    """Answer ``text`` in ``channel`` (in ``thread_ts`` when given), following its context,
+    with buttons for the next steps and a chart; a chart asked for is posted after it."""
     key = thread_ts or ""
     previous = load_context(deps.store(), team_id, channel, key)
     result = answer(deps, team_id, text, previous=previous)
     if result.query is not None:
         save_context(deps.store(), team_id, channel, key, result.query)
+    blocks = with_answer_actions(
+        result.message.blocks, result.query, result.next_steps, share=False
+    )
     try:
         client.chat_postMessage(
-            channel=channel,
-            thread_ts=thread_ts,
-            text=result.message.text,
-            blocks=result.message.blocks,
+            channel=channel, thread_ts=thread_ts, text=result.message.text, blocks=blocks
         )
     except SlackApiError as error:
         logger.warning("Slack refused a reply in %s: %s", channel, error.response.get("error"))
+        return
+    if result.wants_chart and result.finding is not None:
+        problem = post_chart(client, result.finding, channel=channel, thread_ts=thread_ts)
+        if problem:
+            _post_quietly(client, channel, thread_ts, problem)
+
+
+def _post_quietly(client: WebClient, channel: str, thread_ts: str | None, text: str) -> None:
+    try:
+        client.chat_postMessage(channel=channel, thread_ts=thread_ts, text=text)
+    except SlackApiError as error:
+        logger.warning("Slack refused a note in %s: %s", channel, error.response.get("error"))
 
 
 def answer_event(deps: Deps, body: dict[str, Any], client: WebClient, *, in_thread: bool) -> None:
@@ -115,6 +131,17 @@ def on_direct_message(deps: Deps, body: dict[str, Any], client: WebClient) -> No
         answer_direct_message(deps, body, client)
 
 
+def open_home(deps: Deps, body: dict[str, Any], client: WebClient) -> None:
+    """``app_home_opened`` on the Home tab publishes it afresh (the Messages tab is a DM)."""
+    event = body.get("event") or {}
+    user = event.get("user")
+    if event.get("tab") != "home" or not isinstance(user, str):
+        logger.debug("Not publishing Home: app_home_opened on tab %s by %s", event.get("tab"), user)
+        return
+    team_id = deps.team_for(body.get("team_id"))
+    publish_home(client, deps.store(), team_id, user, min_group_size=deps.settings.min_group_size)
+
+
 def register(app: App) -> None:
     deps = deps_of(app)
 
@@ -125,3 +152,7 @@ def register(app: App) -> None:
     @app.event("message")
     def on_message(body: dict[str, Any], client: WebClient) -> None:
         on_direct_message(deps, body, client)
+
+    @app.event("app_home_opened")
+    def on_home_opened(body: dict[str, Any], client: WebClient) -> None:
+        open_home(deps, body, client)

@@ -1,0 +1,195 @@
+"""The App Home tab: the latest wave's headline gaps, the workspace's digest subscriptions,
+and how to ask. A pure function of the store: a Block Kit ``home`` view out, no Slack.
+
+The figures come from the same ``ask`` every answer uses and are worded by the same
+``insights.render`` helpers, so the Home tab and ``/empathy gap`` never disagree.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from insights.answer import EXAMPLES, ask, help_finding
+from insights.catalog import list_surveys
+from insights.errors import UserError
+from insights.findings import Context, GapReport, ThemeResult
+from insights.render import MRKDWN, figure, verdict
+from insights.stats import whole
+from insights.store import Store
+from insights.subscriptions import Subscription, team_subscriptions
+
+Block = dict[str, Any]
+View = dict[str, Any]
+
+CALLBACK_ID = "empathy_home"
+MAX_BLOCKS = 100  # Slack refuses a view with more
+MAX_TEXT = 2900  # Slack allows 3000 characters in a section or context text
+MAX_HEADER = 150
+MAX_THEMES = 40  # a section each; far beyond any real survey, but the view must still fit
+NO_SURVEY = (
+    "No survey has been imported for this workspace yet. An admin can import one:\n"
+    "• type `/empathy import` in any channel and pick the export in the form,\n"
+    "• send the export (CSV, TSV, TXT or XLSX) to me in a direct message, or\n"
+    "• run `empathy import FILE --codebook CODEBOOK` where the bot runs"
+    " (`empathy demo` loads the demo survey)."
+)
+NO_PAIRED_THEME = (
+    "This survey has no theme with both a personal and an organization question,"
+    " so there is no gap to show."
+)
+NO_SUBSCRIPTIONS = (
+    "No channel gets a weekly digest yet. In a channel I am a member of, type"
+    " `/empathy subscribe weekly monday 09:00` (add filters, or `chart` for its chart)."
+)
+
+
+def home_view(store: Store, team_id: str, *, min_group_size: int = 5) -> View:
+    """The Home tab for ``team_id``: at most MAX_BLOCKS blocks, every text within limits."""
+    blocks = [
+        _header("Empathy Gap"),
+        _section(help_finding().intro or ""),
+        _divider(),
+        *headline_blocks(store, team_id, min_group_size),
+        _divider(),
+        *subscription_blocks(team_subscriptions(store, team_id)),
+        _divider(),
+        *how_to_ask_blocks(),
+    ]
+    return {"type": "home", "callback_id": CALLBACK_ID, "blocks": blocks[:MAX_BLOCKS]}
+
+
+# -- headline gaps -------------------------------------------------------------------------
+
+
+def headline_blocks(store: Store, team_id: str, min_group_size: int) -> list[Block]:
+    """Every paired theme of the latest wave, or how to import when there is no survey."""
+    if not list_surveys(store, team_id):
+        return [_header("Headline gaps"), _section(NO_SURVEY)]
+    try:
+        finding = ask(store, team_id, "gap", min_group_size=min_group_size).finding
+    except UserError as error:  # e.g. the whole wave is below the minimum group size
+        hint = f"\n{error.suggestion}" if error.suggestion else ""
+        return [_header("Headline gaps"), _section(_escape(error.message + hint))]
+    if not isinstance(finding, GapReport):
+        return []
+    return report_blocks(finding)
+
+
+def report_blocks(report: GapReport) -> list[Block]:
+    """A header, the context, a section per paired theme (at most MAX_THEMES), a footer."""
+    paired = [r for r in report.themes if r.is_gap]
+    blocks = [
+        _header(f"Headline gaps · latest wave {report.context.wave}"),
+        _context(_context_line(report.context)),
+    ]
+    blocks += [_section(theme_text(r)) for r in paired[:MAX_THEMES]]
+    if not paired:
+        blocks.append(_section(NO_PAIRED_THEME))
+    hidden = len(paired) - MAX_THEMES
+    singles = [r.theme for r in report.themes if not r.is_gap]
+    footer = [*report.notes]
+    if hidden > 0:
+        footer.append(f"{hidden} more theme(s) not shown; ask `/empathy gap`.")
+    if singles:
+        footer.append(f"Also asked (organization questions): {', '.join(singles)}.")
+    footer.append("`/empathy gap` shows every theme; `/empathy segments` what to break it down by.")
+    blocks.append(_context(_escape(" ".join(footer))))
+    return blocks
+
+
+def theme_text(result: ThemeResult) -> str:
+    """One paired theme: both sides with base and interval, the gap and its verdict."""
+    assert result.personal is not None and result.organization is not None
+    title = _escape(result.theme[:1].upper() + result.theme[1:])
+    lines = [
+        f"*{title}*",
+        f"Personal: {figure(result.personal.share, MRKDWN)}",
+        f"Organization: {figure(result.organization.share, MRKDWN)}",
+    ]
+    if result.gap is None:
+        lines.append("Gap: not available (too few answers)")
+    else:
+        lines.append(
+            f"Gap: *{whole(result.gap)} points* — {_escape(verdict(result.test))};"
+            f" n = {result.paired_n} answered both"
+        )
+    return "\n".join(lines)
+
+
+def _context_line(context: Context) -> str:
+    return _escape(
+        f"{context.survey_title} · survey {context.survey} · wave {context.wave}"
+        f" · {context.filter_text} · n = {context.respondents}"
+    )
+
+
+# -- subscriptions -------------------------------------------------------------------------
+
+
+def subscription_blocks(subscriptions: list[Subscription]) -> list[Block]:
+    """The workspace's digests, one line each, in one section (trimmed with a count)."""
+    lines = [subscription_line(sub) for sub in subscriptions]
+    return [_header("Weekly digests"), _section(_fit(lines) if lines else NO_SUBSCRIPTIONS)]
+
+
+def subscription_line(sub: Subscription) -> str:
+    line = f"• <#{sub.channel_id}> — {sub.schedule.describe()} · `{_escape(sub.gap_query)}`"
+    if sub.chart:
+        line += " · with chart"
+    if sub.status == "paused":
+        line += f" · *paused* ({_escape(sub.pause_reason or 'unknown')})"
+    return line
+
+
+def _fit(lines: list[str]) -> str:
+    """As many whole lines as fit in a section, then how many were left out."""
+    kept: list[str] = []
+    for index, line in enumerate(lines):
+        if len("\n".join([*kept, line])) > MAX_TEXT - 60:
+            return "\n".join([*kept, f"…and {len(lines) - index} more."])
+        kept.append(line)
+    return "\n".join(kept)
+
+
+# -- how to ask ----------------------------------------------------------------------------
+
+
+def how_to_ask_blocks() -> list[Block]:
+    lines = [f"`{example}` — {meaning}" for example, meaning in EXAMPLES]
+    intro = (
+        "Type `/empathy` and a question in any channel, mention @Empathy in a thread,"
+        " or send me a direct message. For example:"
+    )
+    return [
+        _header("How to ask"),
+        _section(intro + "\n" + _fit(lines)),
+        _context("`/empathy help` lists everything I understand."),
+    ]
+
+
+# -- blocks --------------------------------------------------------------------------------
+
+
+def _escape(text: str) -> str:
+    # Survey titles, queries and reasons are data: Slack reads &, < and > as markup.
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def _trim(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _header(text: str) -> Block:
+    return {"type": "header", "text": {"type": "plain_text", "text": _trim(text, MAX_HEADER)}}
+
+
+def _section(text: str) -> Block:
+    return {"type": "section", "text": {"type": "mrkdwn", "text": _trim(text, MAX_TEXT)}}
+
+
+def _context(text: str) -> Block:
+    return {"type": "context", "elements": [{"type": "mrkdwn", "text": _trim(text, MAX_TEXT)}]}
+
+
+def _divider() -> Block:
+    return {"type": "divider"}
