@@ -142,6 +142,10 @@ class SlackWebApp:
             return False
 
 
+OBJECT_FIELDS = ("event", "view", "container", "message")
+ID_FIELDS = ("team", "user", "channel", "enterprise")
+
+
 def _is_text(value: object) -> bool:
     return isinstance(value, str) and bool(value)
 
@@ -154,6 +158,12 @@ def malformed(body: object) -> str | None:
     """
     if not isinstance(body, dict):
         return "the body is not an object"
+    for key in OBJECT_FIELDS:  # Bolt's middleware reads into these without checking
+        if key in body and not isinstance(body[key], dict):
+            return f"{key} is not an object"
+    for key in ID_FIELDS:
+        if body.get(key) is not None and not isinstance(body[key], str | dict):
+            return f"{key} is neither an id nor an object"
     if "command" in body:
         return _malformed_command(body)
     kind = body.get("type")

@@ -8,6 +8,7 @@ sharing a database never see each other's rows.
 from __future__ import annotations
 
 import sqlite3
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -218,6 +219,33 @@ def _pending_import_tables(db: sqlite_utils.Database) -> None:
     )
 
 
+BUSY_MESSAGE = "The database is busy with another change; please try again in a moment."
+BUSY_RETRIES = 3
+
+
+def _is_busy(error: sqlite3.OperationalError) -> bool:
+    return "locked" in str(error) or "busy" in str(error)
+
+
+def _begin_immediate(conn: sqlite3.Connection) -> None:
+    """Take the write lock, retrying a few times after SQLite's own busy wait."""
+    for attempt in range(BUSY_RETRIES):
+        try:
+            conn.execute("BEGIN IMMEDIATE")
+            return
+        except sqlite3.OperationalError as error:
+            if not _is_busy(error):
+                raise
+            time.sleep(0.05 * 2**attempt)
+    raise StoreError(BUSY_MESSAGE)
+
+
+def _rollback(conn: sqlite3.Connection) -> None:
+    # SQLite ends the transaction itself after some errors; ROLLBACK would then mask them.
+    if conn.in_transaction:
+        conn.execute("ROLLBACK")
+
+
 def run_script(db: sqlite_utils.Database, script: str) -> None:
     """Run ;-separated DDL inside the caller's transaction.
 
@@ -235,14 +263,17 @@ class Store:
         self.db = db
 
     @classmethod
-    def open(cls, path: str | Path, *, migrate: bool = True) -> Store:
-        """Open (creating if needed) and migrate the database at ``path``; ':memory:' works."""
+    def open(cls, path: str | Path, *, migrate: bool = True, busy_timeout_ms: int = 5000) -> Store:
+        """Open (creating if needed) and migrate the database at ``path``; ':memory:' works.
+
+        ``busy_timeout_ms`` is how long a statement waits for another writer's lock.
+        """
         try:
             conn = sqlite3.connect(str(path), check_same_thread=False, isolation_level=None)
         except sqlite3.Error as error:
             raise StoreError(f"Cannot open the database at {path}: {error}.") from error
         conn.execute("PRAGMA foreign_keys = ON")
-        conn.execute("PRAGMA busy_timeout = 5000")
+        conn.execute(f"PRAGMA busy_timeout = {int(busy_timeout_ms)}")
         if str(path) != ":memory:":
             conn.execute("PRAGMA journal_mode = WAL")
             conn.execute("PRAGMA synchronous = NORMAL")
@@ -286,15 +317,24 @@ class Store:
 
     @contextmanager
     def transaction(self) -> Iterator[sqlite_utils.Database]:
-        """One all-or-nothing unit of work: committed on success, rolled back on any error."""
+        """One all-or-nothing unit of work: committed on success, rolled back on any error.
+
+        Another process holding the write lock is waited for (``busy_timeout``, then a few
+        retries with backoff); if it never lets go, StoreError says the database is busy.
+        """
         conn = self.db.conn
-        conn.execute("BEGIN IMMEDIATE")
+        _begin_immediate(conn)
         try:
             yield self.db
-        except BaseException:
-            conn.execute("ROLLBACK")
+            conn.execute("COMMIT")
+        except sqlite3.OperationalError as error:
+            _rollback(conn)
+            if _is_busy(error):
+                raise StoreError(BUSY_MESSAGE) from error
             raise
-        conn.execute("COMMIT")
+        except BaseException:
+            _rollback(conn)
+            raise
 
     def close(self) -> None:
         self.db.conn.close()

@@ -18,7 +18,7 @@ from slack_bolt import App
 
 from bot.blocks import internal_error_message, user_error_message
 from bot.settings import Settings
-from insights import Store, UserError, ask
+from insights import Store, StoreError, UserError, ask
 from insights.findings import Finding
 from insights.render import Message
 
@@ -104,6 +104,9 @@ def answer(deps: Deps, team_id: str, text: str, previous: str | None = None) -> 
         )
     except UserError as error:
         return Answer(user_error_message(error.message, error.suggestion), None, ok=False)
+    except StoreError as error:  # busy or unusable: say so, the person can only wait
+        logger.warning("Store unavailable for a Slack request: %s", error)
+        return Answer(user_error_message(error.message), None, ok=False)
     except Exception:
         reference = new_reference()
         logger.exception("Could not answer a Slack request (reference %s)", reference)
