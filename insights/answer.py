@@ -5,8 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from typing import Any
 
+from insights.aggregates import counts_for
 from insights.catalog import Catalog, list_surveys, load_catalog
-from insights.counts import SqlCounts
 from insights.engine import Engine, Filters
 from insights.errors import NotFoundError
 from insights.findings import Finding, Help, Listing
@@ -131,7 +131,7 @@ def answer_query(
         return _segments(catalog)
     if query.command == "waves":
         return _waves(catalog)
-    engine = Engine(SqlCounts(store), catalog, min_group_size)
+    engine = Engine(counts_for(store), catalog, min_group_size)
     wave = catalog.wave(query.wave)
     filters: Filters = tuple((catalog.segment(s), values) for s, values in query.filters)
     if query.trend:

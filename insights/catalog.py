@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 
+from insights.aggregates import WAVE_RESPONDENTS_SQL, segment_values
 from insights.errors import NotFoundError
 from insights.store import Store
 
@@ -138,8 +139,7 @@ def load_catalog(store: Store, team_id: str, survey: str | None = None) -> Catal
 
 def _waves(store: Store, survey_id: int) -> tuple[WaveRef, ...]:
     rows = store.db.execute(
-        "SELECT w.id, w.label, w.ordinal,"
-        " (SELECT COUNT(*) FROM respondents r WHERE r.wave_id = w.id), w.imported_at"
+        f"SELECT w.id, w.label, w.ordinal, {WAVE_RESPONDENTS_SQL}, w.imported_at"
         " FROM waves w WHERE w.survey_id = ? ORDER BY w.ordinal",
         [survey_id],
     ).fetchall()
@@ -163,14 +163,7 @@ def _themes(store: Store, survey_id: int) -> tuple[Theme, ...]:
 
 def _segments(store: Store, survey_id: int) -> tuple[SegmentRef, ...]:
     rows = store.db.execute(
-        "SELECT s.id, s.name, v.value FROM segments s"
-        " LEFT JOIN (SELECT DISTINCT segment_id, value FROM respondent_segments) v"
-        " ON v.segment_id = s.id WHERE s.survey_id = ? ORDER BY s.ordinal, v.value",
-        [survey_id],
+        "SELECT id, name FROM segments WHERE survey_id = ? ORDER BY ordinal", [survey_id]
     ).fetchall()
-    values: dict[tuple[int, str], list[str]] = {}
-    for sid, name, value in rows:
-        bucket = values.setdefault((sid, name), [])
-        if value is not None:
-            bucket.append(value)
-    return tuple(SegmentRef(sid, name, tuple(vals)) for (sid, name), vals in values.items())
+    values = segment_values(store, survey_id)
+    return tuple(SegmentRef(sid, name, tuple(values.get(sid, ()))) for sid, name in rows)

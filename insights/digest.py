@@ -11,9 +11,9 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
+from insights.aggregates import counts_for
 from insights.answer import interpret
 from insights.catalog import Catalog, WaveRef
-from insights.counts import SqlCounts
 from insights.engine import Engine, Filters
 from insights.errors import QueryError
 from insights.findings import Context, GapReport, ThemeResult
@@ -145,7 +145,7 @@ def build_digest(
     """The digest for ``query_text`` now. Raises a ``UserError`` when it cannot be shown
     (no survey, or the filtered group is too small)."""
     query, catalog = digest_query(store, team_id, query_text.removeprefix("gap"))
-    engine = Engine(SqlCounts(store), catalog, min_group_size)
+    engine = Engine(counts_for(store), catalog, min_group_size)
     wave = catalog.wave(None)
     filters: Filters = tuple((catalog.segment(s), values) for s, values in query.filters)
     report = engine.gap(wave, filters, query.theme)

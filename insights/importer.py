@@ -18,6 +18,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from insights.aggregates import build_aggregates
 from insights.codebook import Codebook
 from insights.errors import ImportFailed
 from insights.exports import Export, Format, Progress, open_export
@@ -239,6 +240,7 @@ def _write_wave(
             [base, question_ids[question.column]],
         )
         answers += cursor.rowcount
+    build_aggregates(store, stage, wave_id, codebook, question_ids, segment_ids)
     return answers
 
 

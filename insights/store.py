@@ -219,6 +219,70 @@ def _pending_import_tables(db: sqlite_utils.Database) -> None:
     )
 
 
+@migration(5, "wave aggregates")
+def _wave_aggregate_tables(db: sqlite_utils.Database) -> None:
+    # Per-wave counts built at import so queries need not scan respondents (see
+    # insights.aggregates). A cell is one combination of segment values within a rollup:
+    # rollup 0 tells every segment apart, -1 none (the whole wave), a segment id only that
+    # segment. Every table hangs off wave_aggregates, which goes with its wave; the JSON
+    # lists say which segments, questions and pairs were aggregated. Waves imported earlier
+    # are built here, from the respondent-level tables.
+    run_script(
+        db,
+        """
+        CREATE TABLE wave_aggregates (
+            wave_id INTEGER PRIMARY KEY REFERENCES waves(id) ON DELETE CASCADE,
+            respondents INTEGER NOT NULL,
+            cells INTEGER NOT NULL,
+            segments TEXT NOT NULL,
+            questions TEXT NOT NULL,
+            pairs TEXT NOT NULL,
+            built_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))
+        );
+        CREATE TABLE aggregate_cells (
+            wave_id INTEGER NOT NULL REFERENCES wave_aggregates(wave_id) ON DELETE CASCADE,
+            rollup INTEGER NOT NULL,
+            cell INTEGER NOT NULL,
+            respondents INTEGER NOT NULL,
+            PRIMARY KEY (wave_id, rollup, cell)
+        ) WITHOUT ROWID;
+        CREATE TABLE aggregate_cell_values (
+            wave_id INTEGER NOT NULL REFERENCES wave_aggregates(wave_id) ON DELETE CASCADE,
+            rollup INTEGER NOT NULL,
+            cell INTEGER NOT NULL,
+            segment_id INTEGER NOT NULL,
+            value TEXT NOT NULL,
+            PRIMARY KEY (wave_id, rollup, cell, segment_id)
+        ) WITHOUT ROWID;
+        CREATE INDEX idx_aggregate_cell_values
+            ON aggregate_cell_values(wave_id, rollup, segment_id, value, cell);
+        CREATE TABLE aggregate_answers (
+            wave_id INTEGER NOT NULL REFERENCES wave_aggregates(wave_id) ON DELETE CASCADE,
+            rollup INTEGER NOT NULL,
+            cell INTEGER NOT NULL,
+            question_id INTEGER NOT NULL,
+            n INTEGER NOT NULL,
+            positive INTEGER NOT NULL,
+            PRIMARY KEY (wave_id, rollup, cell, question_id)
+        ) WITHOUT ROWID;
+        CREATE TABLE aggregate_pairs (
+            wave_id INTEGER NOT NULL REFERENCES wave_aggregates(wave_id) ON DELETE CASCADE,
+            rollup INTEGER NOT NULL,
+            cell INTEGER NOT NULL,
+            personal_id INTEGER NOT NULL,
+            organization_id INTEGER NOT NULL,
+            n INTEGER NOT NULL,
+            personal_only INTEGER NOT NULL,
+            organization_only INTEGER NOT NULL,
+            PRIMARY KEY (wave_id, rollup, cell, personal_id, organization_id)
+        ) WITHOUT ROWID
+        """,
+    )
+    from insights.aggregates import backfill  # it imports this module: load it late
+
+    backfill(db)
+
+
 BUSY_MESSAGE = "The database is busy with another change; please try again in a moment."
 BUSY_RETRIES = 3
 

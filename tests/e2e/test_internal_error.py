@@ -16,6 +16,7 @@ if TYPE_CHECKING:
 def break_the_database(database: Path) -> None:
     with sqlite3.connect(database) as db:
         db.execute("ALTER TABLE answers RENAME TO answers_lost")
+        db.execute("ALTER TABLE aggregate_answers RENAME TO aggregate_answers_lost")
 
 
 @pytest.fixture(scope="module")
