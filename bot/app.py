@@ -1,5 +1,6 @@
 """The Bolt app factory: one app, served over HTTP (bot.web), Socket Mode (bot.socket) or the
-console (bot.console), with every Web API call going to ``settings.slack_api_url``."""
+console (bot.console), with every Web API call going to ``settings.slack_api_url``; installed
+in one workspace (SLACK_BOT_TOKEN) or in many (OAuth, see :mod:`bot.oauth`)."""
 
 from __future__ import annotations
 
@@ -7,10 +8,13 @@ import logging
 import re
 
 from slack_bolt import App
-from slack_sdk import WebClient
 
 from bot.listeners import Deps, StorePerThread, attach, register_all
+from bot.oauth import NOT_INSTALLED, oauth_flow, web_client
 from bot.settings import Settings
+from insights import Store
+
+logger = logging.getLogger(__name__)
 
 # Slack tokens (bot, user, app-level, config) never reach a log line.
 _TOKEN = re.compile(r"\bx(?:ox[abeoprs]|app)-[A-Za-z0-9-]+")
@@ -51,25 +55,64 @@ def create_app(
 ) -> App:
     """A Bolt app answering ``/empathy``, mentions, direct messages and the share button.
 
+    Two modes, chosen by the settings:
+
+    * **many workspaces** when SLACK_CLIENT_ID and SLACK_CLIENT_SECRET are set: workspaces
+      install the app through OAuth (:mod:`bot.oauth`), each request is authorized with its
+      workspace's bot token from the database, and each workspace sees its own surveys.
+      SLACK_BOT_TOKEN, if also set, is ignored (and a log line says so);
+    * **one workspace** otherwise: SLACK_BOT_TOKEN, serving ``settings.default_team_id``.
+
     ``stores`` opens the store for each thread (default: ``settings.database_path``).
-    ``token_verification_enabled`` makes Bolt call ``auth.test`` now, at ``slack_api_url``.
-    Socket Mode passes ``request_verification_enabled=False``: its requests are not signed.
+    ``token_verification_enabled`` makes Bolt call ``auth.test`` now, at ``slack_api_url``
+    (one workspace only). Socket Mode passes ``request_verification_enabled=False``: its
+    requests are not signed. Every Web API client retries 429 and 5xx (:func:`web_client`).
     """
-    if settings.slack_bot_token is None:
-        raise MissingCredentials("SLACK_BOT_TOKEN is not set.")
     if request_verification_enabled and settings.slack_signing_secret is None:
         raise MissingCredentials("SLACK_SIGNING_SECRET is not set.")
-    token = settings.slack_bot_token.get_secret_value()
     secret = settings.slack_signing_secret
-    client = WebClient(base_url=settings.slack_api_url, token=token)
+    signing_secret = secret.get_secret_value() if secret is not None else None
+    deps = Deps(settings=settings, store=stores or StorePerThread(settings.database_path))
+    if settings.oauth_enabled:
+        app = _many_workspaces(settings, deps, signing_secret, request_verification_enabled)
+    else:
+        if settings.slack_bot_token is None:
+            raise MissingCredentials(
+                "SLACK_BOT_TOKEN is not set (nor SLACK_CLIENT_ID and SLACK_CLIENT_SECRET "
+                "for installs in many workspaces)."
+            )
+        token = settings.slack_bot_token.get_secret_value()
+        app = App(
+            name="empathy-gap",
+            logger=logging.getLogger("bot.slack"),
+            client=web_client(settings, token),  # carries the token; Bolt reads it from here
+            signing_secret=signing_secret,
+            token_verification_enabled=token_verification_enabled,
+            request_verification_enabled=request_verification_enabled,
+        )
+    attach(app, deps)
+    register_all(app)
+    return app
+
+
+def _many_workspaces(
+    settings: Settings, deps: Deps, signing_secret: str | None, request_verification: bool
+) -> App:
+    if settings.slack_bot_token is not None:
+        logger.info(
+            "SLACK_CLIENT_ID and SLACK_CLIENT_SECRET are set: serving every workspace that "
+            "installs the app; SLACK_BOT_TOKEN is ignored."
+        )
+    Store.open(settings.database_path).close()  # migrated before slack_sdk adds its tables
+    client = web_client(settings)  # no token: each request gets its workspace's
     app = App(
         name="empathy-gap",
         logger=logging.getLogger("bot.slack"),
-        client=client,  # carries the token; Bolt reads it from here
-        signing_secret=secret.get_secret_value() if secret is not None else None,
-        token_verification_enabled=token_verification_enabled,
-        request_verification_enabled=request_verification_enabled,
+        client=client,
+        signing_secret=signing_secret,
+        oauth_flow=oauth_flow(settings, client),
+        request_verification_enabled=request_verification,
+        user_facing_authorize_error_message=NOT_INSTALLED,
     )
-    attach(app, Deps(settings=settings, store=stores or StorePerThread(settings.database_path)))
-    register_all(app)
+    app.use(deps.workspaces.middleware())
     return app

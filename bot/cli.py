@@ -7,7 +7,7 @@ traceback reaches the person at the terminal.
 from __future__ import annotations
 
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -16,12 +16,12 @@ import click
 from bot.digest_cli import digests
 from bot.progress import progress_bar
 from bot.settings import Settings
-from insights import EmpathyError, Store, ask
+from insights import EmpathyError, Store, ask, audit, waves
 from insights.charts import chart_for
 from insights.codebook import load_codebook
 from insights.demo_loader import load_demo
 from insights.exports import FORMATS, Format, open_export
-from insights.importer import import_file
+from insights.importer import ImportSummary, import_file
 from insights.suggest import suggest_codebook
 
 
@@ -57,12 +57,20 @@ def cli(ctx: click.Context) -> None:
 def demo(settings: Settings, team: str | None) -> None:
     """Load the bundled synthetic demo survey into DATABASE_PATH (idempotent)."""
     store = _open(settings)
+    team_id = team or settings.default_team_id
     with _translated():
-        summaries = load_demo(store, team or settings.default_team_id)
+        summaries = load_demo(store, team_id)
+        _record_imports(store, team_id, summaries)
     if not summaries:
         click.echo("The demo survey is already loaded; nothing changed.")
     for summary in summaries:
         click.echo(summary.describe())
+
+
+def _record_imports(store: Store, team_id: str, summaries: Iterable[ImportSummary]) -> None:
+    """An audit entry per wave imported at this terminal."""
+    for summary in summaries:
+        audit.record_import(store, team_id, audit.cli_actor(), summary)
 
 
 _FORMAT = click.Choice(FORMATS)
@@ -100,11 +108,12 @@ def import_(
     store = _open(settings)
     with _translated(), progress_bar(f"Importing {file.name}") as progress:
         codebook = load_codebook(codebook_path)
+        team_id = team or settings.default_team_id
         summary = import_file(
             store,
             file,
             codebook,
-            team_id=team or settings.default_team_id,
+            team_id=team_id,
             survey=survey,
             wave=wave,
             format=format_,
@@ -112,6 +121,7 @@ def import_(
             include_unfinished=include_unfinished,
             progress=progress,
         )
+        _record_imports(store, team_id, [summary])
     click.echo(summary.describe())
 
 
@@ -201,8 +211,10 @@ def start(ctx: click.Context) -> None:
     settings: Settings = ctx.obj
     store = _open(settings)
     with _translated():
-        for summary in load_demo(store, settings.default_team_id):
-            click.echo(summary.describe())
+        summaries = load_demo(store, settings.default_team_id)
+        _record_imports(store, settings.default_team_id, summaries)
+    for summary in summaries:
+        click.echo(summary.describe())
     store.close()
     if settings.slack_app_token and settings.slack_bot_token:
         ctx.invoke(socket)
@@ -210,6 +222,65 @@ def start(ctx: click.Context) -> None:
         if settings.has_slack_credentials:
             click.echo("Slack tokens found: serve HTTP with the Procfile's web process.")
         ctx.invoke(console)
+
+
+@cli.command(name="audit")
+@click.option("--team", help="Workspace id to list for (default: DEFAULT_TEAM_ID).")
+@click.option(
+    "--limit",
+    type=click.IntRange(1, 10_000),
+    default=audit.DEFAULT_LIMIT,
+    show_default=True,
+    help="How many entries to show, newest first.",
+)
+@click.pass_obj
+def audit_(settings: Settings, team: str | None, limit: int) -> None:
+    """List who imported, replaced or forgot survey data and changed digests, and when."""
+    store = _open(settings)
+    with _translated():
+        entries = audit.read(store, team or settings.default_team_id, limit)
+    if not entries:
+        click.echo("The audit log is empty.")
+        return
+    rows = [("when (UTC)", "who", "action", "target", "detail")]
+    rows += [
+        (e.at.replace("T", " ").removesuffix("Z"), e.actor, e.action, e.target, e.detail)
+        for e in entries
+    ]
+    widths = [max(len(row[i]) for row in rows) for i in range(4)]
+    for row in rows:
+        cells = [cell.ljust(width) for cell, width in zip(row, widths, strict=False)]
+        click.echo("  ".join([*cells, row[4]]).rstrip())
+
+
+@cli.command(name="forget-wave")
+@click.argument("label")
+@click.option("--survey", help="Survey the wave belongs to (needed when several have it).")
+@click.option("--team", help="Workspace id whose wave it is (default: DEFAULT_TEAM_ID).")
+@click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
+@click.pass_obj
+def forget_wave(
+    settings: Settings, label: str, survey: str | None, team: str | None, yes: bool
+) -> None:
+    """Delete every response of one wave (recorded in the audit log); asks first."""
+    store = _open(settings)
+    team_id = team or settings.default_team_id
+    with _translated():
+        wave = waves.wave_to_forget(store, team_id, survey, label)
+    if not yes:
+        also = " It is the survey's only wave, so the survey goes too." if wave.last_wave else ""
+        question = (
+            f"Forget wave {wave.wave!r} of survey {wave.survey!r}: {wave.respondents}"
+            f" respondent(s) and their answers, for everyone?{also}"
+        )
+        if not click.confirm(question, default=False):
+            click.echo("Nothing was deleted.")
+            return
+    with _translated():
+        summary = waves.forget_wave(
+            store, team_id, wave.survey, wave.wave, actor=audit.cli_actor(), wave_id=wave.wave_id
+        )
+    click.echo(summary.describe())
 
 
 cli.add_command(digests)

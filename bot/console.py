@@ -105,6 +105,9 @@ class ConsoleSession:
                 "slack_api_url": f"{self.base}/api/",
                 "slack_bot_token": SecretStr("xoxb-console"),
                 "slack_signing_secret": SecretStr(secret),
+                # The console is one local workspace, even where .env configures OAuth.
+                "slack_client_id": None,
+                "slack_client_secret": None,
             }
         )
         self.app: App = create_app(self.settings)

@@ -63,8 +63,10 @@ def tick(now_text: str | None) -> None:
 
     settings = _settings()
     now = _parse_now(now_text)
-    if settings.slack_bot_token is None:
-        raise click.ClickException("SLACK_BOT_TOKEN is not set: digests cannot be posted.")
+    if not settings.can_post:
+        raise click.ClickException(
+            "Neither SLACK_BOT_TOKEN nor SLACK_CLIENT_ID/SECRET is set: digests cannot be posted."
+        )
     store = _store(settings)
     try:
         records = run_tick(settings, now, store=store)
@@ -82,8 +84,10 @@ def run() -> None:
     from bot.digests import run_forever
 
     settings = _settings()
-    if settings.slack_bot_token is None:
-        raise click.ClickException("SLACK_BOT_TOKEN is not set: digests cannot be posted.")
+    if not settings.can_post:
+        raise click.ClickException(
+            "Neither SLACK_BOT_TOKEN nor SLACK_CLIENT_ID/SECRET is set: digests cannot be posted."
+        )
     configure_logging(settings)
     _store(settings).close()  # migrate once, before the loop
     stop = threading.Event()

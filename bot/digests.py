@@ -11,6 +11,13 @@ A tick looks at each active subscription's periods since the last settled one:
 Slack failures: ``429`` waits ``Retry-After`` and retries; ``5xx`` and connection errors
 retry with backoff, then the period is recorded as failed and a later tick may try again
 while the grace window lasts; a channel we can no longer post to pauses the subscription.
+That policy is :func:`post`'s alone (its client has no retry handlers of its own, so a wait is
+never doubled); the other calls (the chart upload) retry with slack_sdk's handlers.
+
+Which token posts: the client given to :func:`tick`, else SLACK_BOT_TOKEN's; with OAuth
+installs (SLACK_CLIENT_ID and SLACK_CLIENT_SECRET set), each subscription's own workspace's
+bot token from the installation store, refreshed first when it is about to expire. A
+workspace that no longer has the app installed gets its subscription paused, with the reason.
 
 A subscription that wants a chart gets it uploaded in the digest's thread once the digest is
 recorded as sent; a failed upload is noted on the sent line of the run log and never
@@ -32,6 +39,7 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from bot.charts import post_chart
+from bot.oauth import TeamTokens, TokenProblem, web_client
 from bot.settings import Settings
 from insights import Store, UserError
 from insights import subscriptions as subs
@@ -42,7 +50,10 @@ from insights.subscriptions import RunRecord, Subscription, iso
 logger = logging.getLogger(__name__)
 
 Sleep = Callable[[float], object]
-PAUSE_ERRORS = frozenset({"channel_not_found", "is_archived", "not_in_channel"})
+# Slack errors that will not go away by themselves: the subscription is paused, with the reason.
+PAUSE_ERRORS = frozenset(
+    {"channel_not_found", "is_archived", "not_in_channel", "token_revoked", "account_inactive"}
+)
 MAX_RATE_LIMIT_WAITS = 3
 MAX_RETRY_AFTER = 60.0  # seconds; a longer wait is better left to the next tick
 BACKOFF = (1.0, 2.0, 4.0)  # seconds before each retry of a 5xx / connection error
@@ -62,11 +73,37 @@ class Outcome:
 
 
 def slack_client(settings: Settings) -> WebClient:
+    """SLACK_BOT_TOKEN's client (one workspace), with the retry handlers."""
     if settings.slack_bot_token is None:
         raise ValueError("SLACK_BOT_TOKEN is not set: the scheduler cannot post digests.")
-    return WebClient(
-        base_url=settings.slack_api_url, token=settings.slack_bot_token.get_secret_value()
-    )
+    return web_client(settings, settings.slack_bot_token.get_secret_value())
+
+
+class Clients:
+    """The client posting each subscription's digests: the one given; else, with OAuth
+    installs, one per workspace with that workspace's bot token (looked up once per tick);
+    else SLACK_BOT_TOKEN's."""
+
+    def __init__(self, settings: Settings, client: WebClient | None = None) -> None:
+        self.settings = settings
+        self.fixed = client
+        self.tokens: TeamTokens | None = None
+        if client is None:
+            if settings.oauth_enabled:
+                self.tokens = TeamTokens(settings)
+            else:
+                self.fixed = slack_client(settings)
+        self._by_team: dict[str, WebClient | TokenProblem] = {}
+
+    def for_team(self, team_id: str) -> WebClient | TokenProblem:
+        if self.fixed is not None:
+            return self.fixed
+        assert self.tokens is not None
+        if team_id not in self._by_team:
+            found = self.tokens.token(team_id)
+            client = web_client(self.settings, found) if isinstance(found, str) else found
+            self._by_team[team_id] = client
+        return self._by_team[team_id]
 
 
 def tick(
@@ -78,14 +115,17 @@ def tick(
     sleep: Sleep = time.sleep,
     grace: timedelta = DEFAULT_GRACE,
 ) -> list[RunRecord]:
-    """Send what is due at ``now``; returns what was done (also written to the run log)."""
-    client = client or slack_client(settings)
+    """Send what is due at ``now``; returns what was done (also written to the run log).
+
+    ``client`` posts every digest; without it, see :class:`Clients`.
+    """
+    clients = Clients(settings, client)
     own = store is None
     store = store or Store.open(settings.database_path)
     try:
         records: list[RunRecord] = []
         for subscription in subs.active_subscriptions(store):
-            worker = _Worker(settings, store, client, subscription, now, sleep)
+            worker = _Worker(settings, store, clients, subscription, now, sleep)
             records += worker.run(grace)
         return records
     finally:
@@ -100,13 +140,14 @@ class _Worker:
         self,
         settings: Settings,
         store: Store,
-        client: WebClient,
+        clients: Clients,
         subscription: Subscription,
         now: datetime,
         sleep: Sleep,
     ) -> None:
-        self.settings, self.store, self.client = settings, store, client
+        self.settings, self.store, self.clients = settings, store, clients
         self.sub, self.now, self.sleep = subscription, now, sleep
+        self.paused = False
 
     def run(self, grace: timedelta) -> list[RunRecord]:
         since = subs.parse_iso(self.sub.active_since)
@@ -114,6 +155,8 @@ class _Worker:
         since = max(since, settled or since, self.now - MAX_LOOKBACK)
         records: list[RunRecord] = []
         for period, slot in self.sub.schedule.slots_between(since, self.now):
+            if self.paused:
+                break
             if classify(slot, self.now, grace) is Timing.MISSED:
                 records += self._missed(period, slot)
             else:
@@ -143,6 +186,10 @@ class _Worker:
         return []
 
     def _send(self, period: str, slot: datetime) -> list[RunRecord]:
+        client = self.clients.for_team(self.sub.team_id)
+        if isinstance(client, TokenProblem):
+            return [self._no_token(period, slot, client)]
+        self.client = client
         token = uuid.uuid4().hex
         if not subs.claim(self.store, self.sub.id, period, slot, self.now, token):
             # Another worker holds or settled this period; it logs what it does.
@@ -169,6 +216,17 @@ class _Worker:
         message = render_digest(digest)
         outcome = post(self.client, self.sub.channel_id, message.text, message.blocks, self.sleep)
         return [self._settle(period, slot, token, outcome, digest)]
+
+    def _no_token(self, period: str, slot: datetime, problem: TokenProblem) -> RunRecord:
+        """No bot token for the workspace: nothing is claimed; paused unless it may pass."""
+        if problem.pause:
+            subs.pause(self.store, self.sub.id, problem.reason)
+            self.paused = True
+            reason = f"{problem.reason}: subscription paused"
+        else:
+            reason = f"{problem.reason}: will retry on the next tick"
+        logger.warning("Digest %s not sent: %s", self.sub.id, reason)
+        return self._record(period, slot, "failed", reason)
 
     def _settle(
         self, period: str, slot: datetime, token: str, outcome: Outcome, digest: Digest
@@ -225,7 +283,8 @@ def _lateness(slot: datetime, now: datetime) -> str | None:
 def post(
     client: WebClient, channel: str, text: str, blocks: list[dict[str, object]], sleep: Sleep
 ) -> Outcome:
-    """chat.postMessage with the retry policy in the module docstring."""
+    """chat.postMessage with the retry policy in the module docstring (and only that one)."""
+    client = _without_retry_handlers(client)
     rate_limited = 0
     backoff = list(BACKOFF)
     while True:
@@ -256,6 +315,20 @@ def post(
             return Outcome(reason=f"cannot reach Slack: {error}", retry=True)
 
 
+def _without_retry_handlers(client: WebClient) -> WebClient:
+    """The same client without slack_sdk's retry handlers, for :func:`post`'s own policy."""
+    return WebClient(
+        token=client.token,
+        base_url=client.base_url,
+        timeout=client.timeout,
+        ssl=client.ssl,
+        proxy=client.proxy,
+        headers=client.headers,
+        logger=client.logger,
+        retry_handlers=[],
+    )
+
+
 def _retry_after(error: SlackApiError) -> float:
     headers = getattr(error.response, "headers", {}) or {}
     value = next((v for k, v in headers.items() if k.lower() == "retry-after"), None)
@@ -276,8 +349,10 @@ def run_forever(
     on_tick: Callable[[list[RunRecord]], None] | None = None,
 ) -> None:
     """Tick at the start of every minute until ``stop`` is set; a failed tick is logged and
-    the loop carries on (the next tick catches up within the grace window)."""
-    client = client or slack_client(settings)
+    the loop carries on (the next tick catches up within the grace window). With OAuth
+    installs and no ``client``, each tick looks up every workspace's token afresh."""
+    if client is None and not settings.oauth_enabled:
+        client = slack_client(settings)
     while not stop.is_set():
         try:
             records = tick(settings, clock(), client=client, sleep=stop.wait)

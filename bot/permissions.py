@@ -2,10 +2,13 @@
 
 * :func:`is_admin`: listed in ADMIN_USER_IDS, or a Slack workspace admin or owner;
 * :func:`may_manage_subscriptions`: digests are open to everyone until ADMIN_USER_IDS
-  names someone, then admins only;
-* :func:`may_import`: survey imports replace what everyone sees, so always admins only.
+  names someone, then admins only; with RESTRICT_SUBSCRIPTIONS, admins only always;
+* :func:`may_import`: survey imports replace what everyone sees, so always admins only;
+* :func:`may_delete`: forgetting a wave deletes responses for everyone: admins only;
+* :func:`may_view_audit`: the audit log names people: admins only.
 
-If Slack cannot tell us who someone is, the answer is no.
+If Slack cannot tell us who someone is, the answer is no. Whoever is refused gets
+:func:`refusal`, the one way the bot says so.
 """
 
 from __future__ import annotations
@@ -16,7 +19,9 @@ from typing import Any
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
+from bot.blocks import escape_mrkdwn
 from bot.settings import Settings
+from insights.render import Message
 
 logger = logging.getLogger(__name__)
 
@@ -32,8 +37,9 @@ def is_admin(settings: Settings, client: WebClient, user_id: str) -> bool:
 
 
 def may_manage_subscriptions(settings: Settings, client: WebClient, user_id: str) -> bool:
-    """Everyone may while ADMIN_USER_IDS is empty (a small team's default); then admins only."""
-    if not settings.admin_user_ids:
+    """Everyone may while ADMIN_USER_IDS is empty (a small team's default); then admins only.
+    RESTRICT_SUBSCRIPTIONS makes it admins only even with no list set."""
+    if not settings.admin_user_ids and not settings.restrict_subscriptions:
         return True
     return is_admin(settings, client, user_id)
 
@@ -41,6 +47,27 @@ def may_manage_subscriptions(settings: Settings, client: WebClient, user_id: str
 def may_import(settings: Settings, client: WebClient, user_id: str) -> bool:
     """An import changes every answer in the workspace: admins only, even with no list set."""
     return is_admin(settings, client, user_id)
+
+
+def may_delete(settings: Settings, client: WebClient, user_id: str) -> bool:
+    """Forgetting a wave deletes responses for everyone: admins only, even with no list set."""
+    return is_admin(settings, client, user_id)
+
+
+def may_view_audit(settings: Settings, client: WebClient, user_id: str) -> bool:
+    """The audit log says who did what: admins only."""
+    return is_admin(settings, client, user_id)
+
+
+def refusal(action: str, next_step: str) -> Message:
+    """The friendly lock message for someone who may not ``action`` ("import survey data"),
+    with ``next_step`` ("Ask one of them to upload the file.")."""
+    text = f"Only the bot's admins and workspace admins can {action}. {next_step}"
+    section = {
+        "type": "section",
+        "text": {"type": "mrkdwn", "text": f":lock: {escape_mrkdwn(text)}"},
+    }
+    return Message(text=text, blocks=[section])
 
 
 def user_info(client: WebClient, user_id: str) -> dict[str, Any]:

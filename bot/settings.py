@@ -8,6 +8,18 @@ from typing import Annotated
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
+# The bot scopes of manifest.yml: what an OAuth install asks each workspace for.
+BOT_SCOPES = (
+    "commands",
+    "app_mentions:read",
+    "chat:write",
+    "im:history",
+    "im:write",
+    "files:read",
+    "files:write",
+    "users:read",
+)
+
 
 class Settings(BaseSettings):
     """Built once at an edge (CLI, web process, worker) and passed in; tests use the constructor."""
@@ -19,9 +31,23 @@ class Settings(BaseSettings):
     slack_signing_secret: SecretStr | None = None
     slack_app_token: SecretStr | None = None
     slack_api_url: str = "https://slack.com/api/"
+    # Many workspaces: with both set, workspaces install the app at /slack/install (OAuth)
+    # and SLACK_BOT_TOKEN is ignored. See "Install in your Slack workspace" in the README.
+    slack_client_id: str | None = None
+    slack_client_secret: SecretStr | None = None
+    slack_scopes: Annotated[list[str], NoDecode] = Field(default_factory=lambda: list(BOT_SCOPES))
+    # The public URL of /slack/oauth_redirect; empty: the first Redirect URL of the Slack app.
+    slack_redirect_uri: str | None = None
+    slack_oauth_url: str = "https://slack.com/oauth/v2/authorize"
+    # A rotating bot token is refreshed when it expires within this many minutes.
+    slack_token_rotation_minutes: int = Field(default=120, ge=1, le=720)
+    # Retries of a Web API call Slack answered 429 or 5xx (or whose connection dropped).
+    slack_max_retries: int = Field(default=2, ge=0, le=5)
     port: int = Field(default=3000, ge=1, le=65535)
     min_group_size: int = Field(default=5, ge=1)
     admin_user_ids: Annotated[list[str], NoDecode] = Field(default_factory=list)
+    # Digest subscriptions: admins only even while ADMIN_USER_IDS is empty (see permissions).
+    restrict_subscriptions: bool = False
     default_timezone: str = "UTC"
     default_team_id: str = "local"
     log_level: str = "INFO"
@@ -35,6 +61,18 @@ class Settings(BaseSettings):
             return [part.strip() for part in value.split(",") if part.strip()]
         return value
 
+    @field_validator("slack_scopes", mode="before")
+    @classmethod
+    def _scopes(cls, value: object) -> object:
+        if isinstance(value, str):  # comma-separated; empty means the manifest's scopes
+            return [part.strip() for part in value.split(",") if part.strip()] or list(BOT_SCOPES)
+        return value
+
+    @field_validator("slack_client_id", "slack_redirect_uri", mode="before")
+    @classmethod
+    def _empty_is_unset(cls, value: object) -> object:
+        return None if isinstance(value, str) and not value.strip() else value
+
     @field_validator("slack_api_url")
     @classmethod
     def _trailing_slash(cls, value: str) -> str:
@@ -46,5 +84,16 @@ class Settings(BaseSettings):
         return self.max_upload_mb * 1024 * 1024
 
     @property
+    def oauth_enabled(self) -> bool:
+        """Many workspaces (OAuth install): SLACK_CLIENT_ID and SLACK_CLIENT_SECRET both set."""
+        secret = self.slack_client_secret
+        return bool(self.slack_client_id) and secret is not None and bool(secret.get_secret_value())
+
+    @property
+    def can_post(self) -> bool:
+        """Whether there is a bot token to post with: SLACK_BOT_TOKEN, or OAuth installs."""
+        return self.oauth_enabled or self.slack_bot_token is not None
+
+    @property
     def has_slack_credentials(self) -> bool:
-        return self.slack_bot_token is not None and self.slack_signing_secret is not None
+        return self.can_post and self.slack_signing_secret is not None

@@ -1,7 +1,9 @@
 """Socket Mode: the same Bolt app over a WebSocket, for development behind a firewall.
 
 Needs ``SLACK_APP_TOKEN`` (an ``xapp-`` token with ``connections:write``) and the bot token;
-no public URL and no signing secret (Socket Mode requests are not signed).
+no public URL and no signing secret (Socket Mode requests are not signed). It serves the one
+workspace of SLACK_BOT_TOKEN: OAuth installs in many workspaces need the web process (its
+install pages), so SLACK_CLIENT_ID and SLACK_CLIENT_SECRET are ignored here.
 """
 
 from __future__ import annotations
@@ -26,9 +28,19 @@ def run_socket_mode(settings: Settings, stderr: TextIO | None = None) -> int:
             file=err,
         )
         return 2
+    app_token = settings.slack_app_token.get_secret_value()
+    if settings.oauth_enabled:
+        print(
+            "Socket Mode serves the workspace of SLACK_BOT_TOKEN only; SLACK_CLIENT_ID and "
+            "SLACK_CLIENT_SECRET are ignored (installs in many workspaces need the web process).",
+            file=err,
+        )
+        settings = settings.model_copy(
+            update={"slack_client_id": None, "slack_client_secret": None}
+        )
     configure_logging(settings)
     app = create_app(settings, request_verification_enabled=False)
-    handler = SocketModeHandler(app, settings.slack_app_token.get_secret_value())
+    handler = SocketModeHandler(app, app_token)
     try:
         handler.start()  # type: ignore[no-untyped-call]
     except KeyboardInterrupt:

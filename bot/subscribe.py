@@ -2,7 +2,8 @@
 
 Plain functions over (settings, store, client, team, channel, user, text) returning the
 reply to show; the commands listener calls :func:`handle`. Who may change subscriptions is
-decided in :mod:`bot.permissions`, the one place for admin checks.
+decided in :mod:`bot.permissions`, the one place for admin checks; every change is recorded
+in the audit log (:mod:`insights.audit`).
 """
 
 from __future__ import annotations
@@ -15,9 +16,9 @@ from zoneinfo import ZoneInfo
 from slack_sdk import WebClient
 
 from bot.blocks import escape_mrkdwn, user_error_message
-from bot.permissions import may_manage_subscriptions, user_info
+from bot.permissions import may_manage_subscriptions, refusal, user_info
 from bot.settings import Settings
-from insights import Store, UserError
+from insights import Store, UserError, audit
 from insights import subscriptions as subs
 from insights.digest import digest_query
 from insights.render import Message
@@ -53,18 +54,14 @@ def handle(
         if not may_manage_subscriptions(settings, client, user_id):
             return _refusal()
         if word.casefold() == "unsubscribe":
-            return unsubscribe(store, team_id, channel_id)
+            return unsubscribe(store, team_id, channel_id, user_id)
         return subscribe(settings, store, client, team_id, channel_id, user_id, rest, now)
     except UserError as error:
         return user_error_message(error.message, error.suggestion)
 
 
 def _refusal() -> Message:
-    text = (
-        "Only the bot's admins and workspace admins can change digest subscriptions."
-        " Ask one of them to set this up."
-    )
-    return Message(text=text, blocks=[_section(f":lock: {text}")])
+    return refusal("change digest subscriptions", "Ask one of them to set this up.")
 
 
 def subscribe(
@@ -84,6 +81,8 @@ def subscribe(
     query, _ = digest_query(store, team_id, filters)
     stored = subs.stored_query(query.canonical(), query.chart)
     sub = subs.subscribe(store, team_id, channel_id, schedule, stored, user_id, now)
+    detail = f"{sub.schedule.describe()} · {sub.gap_query}{_with_chart(sub)}"
+    audit.record(store, team_id, user_id, "subscribe", channel_id, detail, now=now)
     next_send = _local(sub.schedule.next_slot(now), sub.tz)
     text = (
         f"Subscribed this channel to a digest {schedule.describe()}"
@@ -98,8 +97,9 @@ def _default_zone(settings: Settings, client: WebClient, user_id: str) -> str:
     return tz if tz and valid_zone(tz) else settings.default_timezone
 
 
-def unsubscribe(store: Store, team_id: str, channel_id: str) -> Message:
+def unsubscribe(store: Store, team_id: str, channel_id: str, user_id: str) -> Message:
     if subs.unsubscribe(store, team_id, channel_id):
+        audit.record(store, team_id, user_id, "unsubscribe", channel_id)
         text = "Unsubscribed: this channel will get no more digests."
     else:
         text = "This channel has no digest subscription."

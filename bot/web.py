@@ -1,7 +1,9 @@
 """The production HTTP entry point: a tiny WSGI router around the Bolt app, for gunicorn.
 
 * ``POST /slack/events``: slash commands, events and interactivity, all signed by Slack;
-* ``GET /healthz``: 200 when the process is up and the database opens.
+* ``GET /healthz``: 200 when the process is up and the database opens;
+* ``GET /slack/install`` and ``GET /slack/oauth_redirect``: the OAuth install of a workspace,
+  when SLACK_CLIENT_ID and SLACK_CLIENT_SECRET are set (404 otherwise); see :mod:`bot.oauth`.
 
 The Procfile runs ``gunicorn 'bot.web:create_web_app()'``. Unsigned, stale or malformed
 requests are refused here with a 4xx before Bolt parses them; a failure of ours is a 500
@@ -14,11 +16,12 @@ import logging
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
-from slack_bolt import App, BoltRequest
+from slack_bolt import App, BoltRequest, BoltResponse
 from slack_sdk.signature import SignatureVerifier
 
 from bot.app import MissingCredentials, configure_logging, create_app
 from bot.listeners import StorePerThread, new_reference
+from bot.oauth import INSTALL_PATH, REDIRECT_PATH
 from bot.settings import Settings
 
 if TYPE_CHECKING:
@@ -28,28 +31,39 @@ EVENTS_PATH = "/slack/events"
 HEALTH_PATH = "/healthz"
 # Slack's payloads are a few kilobytes; anything far larger is not from Slack.
 MAX_BODY_BYTES = 1_000_000
+# An OAuth redirect carries a code and a state; a query string far longer is not from Slack.
+MAX_QUERY_BYTES = 4096
 
 logger = logging.getLogger(__name__)
 
 
 class Response:
-    def __init__(self, status: int, body: str = "", content_type: str = "text/plain") -> None:
+    def __init__(
+        self,
+        status: int,
+        body: str = "",
+        content_type: str = "text/plain",
+        extra_headers: Iterable[tuple[str, str]] = (),
+    ) -> None:
         self.status = status
         self.body = body.encode("utf-8")
         self.headers = [
             ("Content-Type", f"{content_type}; charset=utf-8"),
             ("Content-Length", str(len(self.body))),
+            *extra_headers,
         ]
 
 
 _REASONS = {
     200: "OK",
+    302: "Found",
     400: "Bad Request",
     401: "Unauthorized",
     404: "Not Found",
     405: "Method Not Allowed",
     411: "Length Required",
     413: "Payload Too Large",
+    414: "URI Too Long",
     500: "Internal Server Error",
     503: "Service Unavailable",
 }
@@ -95,6 +109,10 @@ class SlackWebApp:
             if method != "POST":
                 return Response(405, "Use POST.")
             return self.slack(environ)
+        if path in (INSTALL_PATH, REDIRECT_PATH):
+            if method != "GET":
+                return Response(405, "Use GET.")
+            return self.install(environ, path)
         return Response(404, "Not found.")
 
     def health(self) -> Response:
@@ -133,6 +151,19 @@ class SlackWebApp:
         body_text = result.body if isinstance(result.body, str) else str(result.body)
         return Response(result.status, body_text, content_type)
 
+    def install(self, environ: WSGIEnvironment, path: str) -> Response:
+        """The OAuth install page, or Slack's redirect back to us with a code and a state."""
+        flow = self.app.oauth_flow
+        if flow is None:
+            return Response(404, "Not found: this app runs in one workspace, with SLACK_BOT_TOKEN.")
+        query = str(environ.get("QUERY_STRING", ""))
+        if len(query) > MAX_QUERY_BYTES:
+            return Response(414, "Request too long.")
+        request = BoltRequest(body="", query=query, headers=dict(_headers(environ)))
+        if path == INSTALL_PATH:
+            return _page(flow.handle_installation(request))
+        return _page(flow.handle_callback(request))
+
     def signed(self, raw: bytes, headers: dict[str, str]) -> bool:
         timestamp = headers.get("x-slack-request-timestamp")
         signature = headers.get("x-slack-signature")
@@ -140,6 +171,18 @@ class SlackWebApp:
             return self.verifier.is_valid(body=raw, timestamp=timestamp, signature=signature)
         except (ValueError, UnicodeDecodeError):
             return False
+
+
+def _page(result: BoltResponse) -> Response:
+    """A Bolt response for a browser: its page, cookies and redirect, never cached."""
+    content_type = result.headers.get("content-type", ["text/plain"])[0].split(";")[0]
+    extra = [
+        (name.title(), str(value))
+        for name in ("location", "set-cookie")
+        for value in result.headers.get(name, [])
+    ]
+    body = result.body if isinstance(result.body, str) else str(result.body)
+    return Response(result.status, body, content_type, [*extra, ("Cache-Control", "no-store")])
 
 
 OBJECT_FIELDS = ("event", "view", "container", "message")

@@ -24,6 +24,10 @@ EXAMPLES: tuple[tuple[str, str], ...] = (
     ("gap by role chart", "any answer as a chart too"),
     ("gap wave 2021-pilot", "an earlier wave"),
     ("themes · segments · waves · surveys", "what there is to ask about"),
+    ("subscribe weekly monday 09:00", "a weekly digest in this channel"),
+    ("import", "admins: import a survey export (or send the file to the bot)"),
+    ("forget wave LABEL", "admins: delete a wave's responses, after a confirmation"),
+    ("audit", "admins: who imported, deleted and subscribed, and when"),
 )
 
 

@@ -13,7 +13,8 @@ Hierarchy::
     ├── UserError                the person asked for something we cannot answer (4xx)
     │   ├── QueryError           a query has words we do not understand
     │   ├── NotFoundError        a survey, wave, theme or segment does not exist
-    │   └── SuppressedError      the group asked for is too small to show (privacy)
+    │   ├── SuppressedError      the group asked for is too small to show (privacy)
+    │   └── ConflictError        what a confirmation showed changed before it was confirmed
     ├── ImportFailed             a file or codebook cannot be imported; nothing was written
     │   └── CodebookError        the codebook itself is invalid
     └── StoreError               the database is unusable (wrong schema version, locked)
@@ -58,6 +59,14 @@ class NotFoundError(UserError):
 
 class SuppressedError(UserError):
     """Raised when the whole group asked for is below the minimum group size."""
+
+
+class ConflictError(UserError):
+    """Raised when a confirmed change no longer matches what its confirmation showed: e.g.
+    ``forget_wave`` for a wave that was re-imported after the confirmation was shown.
+    Nothing was changed; asking again shows what is there now."""
+
+    http_status = 409
 
 
 class ImportFailed(EmpathyError):

@@ -283,6 +283,34 @@ def _wave_aggregate_tables(db: sqlite_utils.Database) -> None:
     backfill(db)
 
 
+@migration(6, "audit log")
+def _audit_log_table(db: sqlite_utils.Database) -> None:
+    # Who changed what a workspace sees, and when (see insights.audit): append-only, which
+    # the triggers enforce. Not tied to surveys or subscriptions by foreign keys, so an
+    # entry outlives what it names (a forgotten wave, a cancelled subscription).
+    run_script(
+        db,
+        """
+        CREATE TABLE audit_log (
+            id INTEGER PRIMARY KEY,
+            team_id TEXT NOT NULL,
+            actor TEXT NOT NULL,
+            action TEXT NOT NULL,
+            target TEXT NOT NULL,
+            detail TEXT NOT NULL DEFAULT '',
+            at TEXT NOT NULL
+        );
+        CREATE INDEX idx_audit_log_team ON audit_log(team_id, id)
+        """,
+    )
+    # One statement each: a trigger body has semicolons of its own, which run_script splits on.
+    for verb in ("UPDATE", "DELETE"):
+        db.execute(
+            f"CREATE TRIGGER audit_log_no_{verb.lower()} BEFORE {verb} ON audit_log"
+            " BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END"
+        )
+
+
 BUSY_MESSAGE = "The database is busy with another change; please try again in a moment."
 BUSY_RETRIES = 3
 

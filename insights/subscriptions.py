@@ -199,6 +199,21 @@ def pause(store: Store, subscription_id: int, reason: str) -> None:
         )
 
 
+def pause_team(store: Store, team_id: str, reason: str, *, org_wide: bool = False) -> int:
+    """Pause every active subscription of workspace ``team_id`` (the app was uninstalled);
+    returns how many. With ``org_wide``, ``team_id`` is an enterprise id: its own key and
+    every ``ENTERPRISE:TEAM`` key of the org's workspaces are paused."""
+    prefix = f"{team_id}:"
+    with store.transaction() as db:
+        cursor = db.execute(
+            "UPDATE subscriptions SET status = 'paused', pause_reason = ?, updated_at = ?"
+            " WHERE status = 'active' AND (team_id = ?"
+            " OR (? AND substr(team_id, 1, length(?)) = ?))",
+            [reason, iso(datetime.now(UTC)), team_id, int(org_wide), prefix, prefix],
+        )
+        return int(cursor.rowcount)
+
+
 # -- runs ----------------------------------------------------------------------------------
 
 

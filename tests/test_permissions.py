@@ -1,13 +1,23 @@
-"""bot.permissions: who is an admin, who may manage digests, who may import survey data."""
+"""bot.permissions: who is an admin, who may manage digests, import survey data, forget a
+wave and read the audit log; and the one refusal they all get."""
 
 from __future__ import annotations
 
 from typing import Any, cast
 
+import pytest
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
-from bot.permissions import is_admin, may_import, may_manage_subscriptions
+from bot import uploads
+from bot.permissions import (
+    is_admin,
+    may_delete,
+    may_import,
+    may_manage_subscriptions,
+    may_view_audit,
+    refusal,
+)
 from bot.settings import Settings
 
 
@@ -69,3 +79,46 @@ def test_imports_always_need_an_admin() -> None:
     assert not may_import(settings(), client(users), "UBOB")
     assert may_import(settings(), client(users), "UWS")
     assert may_import(settings("UADMIN"), client(users), "UADMIN")
+
+
+def test_restricted_subscriptions_need_an_admin_even_with_no_list() -> None:
+    users = Users(UBOB={}, UWS={"is_admin": True})
+    restricted = settings().model_copy(update={"restrict_subscriptions": True})
+    assert not may_manage_subscriptions(restricted, client(users), "UBOB")
+    assert may_manage_subscriptions(restricted, client(users), "UWS")
+    listed = settings("UADMIN").model_copy(update={"restrict_subscriptions": True})
+    assert may_manage_subscriptions(listed, client(users), "UADMIN")
+    assert not may_manage_subscriptions(listed, client(users), "UBOB")
+
+
+def test_restrict_subscriptions_is_read_from_the_environment(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("RESTRICT_SUBSCRIPTIONS", "true")
+    assert Settings(_env_file=None).restrict_subscriptions  # type: ignore[call-arg]
+    monkeypatch.delenv("RESTRICT_SUBSCRIPTIONS")
+    assert not Settings(_env_file=None).restrict_subscriptions  # type: ignore[call-arg]
+
+
+def test_deleting_and_reading_the_audit_log_always_need_an_admin() -> None:
+    users = Users(UBOB={}, UOWN={"is_owner": True})
+    for check in (may_delete, may_view_audit):
+        assert not check(settings(), client(users), "UBOB"), check.__name__
+        assert not check(settings(), client(users), ""), check.__name__
+        assert check(settings(), client(users), "UOWN"), check.__name__
+        assert check(settings("UADMIN"), client(users), "UADMIN"), check.__name__
+
+
+def test_one_refusal_for_every_admin_action() -> None:
+    message = refusal("forget survey waves", "Ask one of them to delete it.")
+    assert message.text == (
+        "Only the bot's admins and workspace admins can forget survey waves."
+        " Ask one of them to delete it."
+    )
+    assert message.blocks == [
+        {"type": "section", "text": {"type": "mrkdwn", "text": f":lock: {message.text}"}}
+    ]
+    assert uploads.refusal().text.startswith(
+        "Only the bot's admins and workspace admins can import"
+    )
+    assert "&lt;b&gt;" in refusal("<b>", "").blocks[0]["text"]["text"]  # escaped for mrkdwn

@@ -11,12 +11,13 @@ import logging
 import threading
 import uuid
 import weakref
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from slack_bolt import App
 
 from bot.blocks import internal_error_message, user_error_message
+from bot.oauth import OrgWideTeams
 from bot.settings import Settings
 from insights import Store, StoreError, UserError, ask
 from insights.findings import Finding
@@ -42,19 +43,28 @@ class StorePerThread:
 
 @dataclass(frozen=True)
 class Deps:
-    """What listeners need besides the request; built once by the app factory."""
+    """What listeners need besides the request; built once by the app factory.
+
+    ``workspaces`` learns, from a middleware, which workspaces reach the app through an
+    org-wide install (OAuth mode only).
+    """
 
     settings: Settings
     store: StorePerThread
+    workspaces: OrgWideTeams = field(default_factory=OrgWideTeams)
 
     def team_for(self, slack_team_id: str | None) -> str:
-        """The workspace id used in the store for a request from ``slack_team_id``.
+        """The store team of a request from workspace ``slack_team_id``: every survey,
+        subscription, thread and import a listener touches is read and written under it.
 
         A single-workspace bot (one SLACK_BOT_TOKEN) serves the data imported under
-        ``settings.default_team_id``; multi-workspace installs will map ids here.
+        ``settings.default_team_id``, whatever the request says. With OAuth installs each
+        workspace has its own: its Slack team id, or ``ENTERPRISE:TEAM`` for a workspace of
+        an org-wide install (see :func:`bot.oauth.team_key`).
         """
-        del slack_team_id
-        return self.settings.default_team_id
+        if not self.settings.oauth_enabled:
+            return self.settings.default_team_id
+        return self.workspaces.key(slack_team_id)
 
 
 _DEPS: weakref.WeakKeyDictionary[App, Deps] = weakref.WeakKeyDictionary()

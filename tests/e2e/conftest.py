@@ -6,27 +6,32 @@ Nothing here leaves 127.0.0.1.
 
 from __future__ import annotations
 
+import base64
+import contextlib
 import hashlib
 import hmac
+import html
 import http.client
 import itertools
 import json
 import os
+import re
 import signal
 import socket
+import sqlite3
 import subprocess
 import sys
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlencode
+from urllib.parse import parse_qs, urlencode, urlsplit
 
 import pytest
-from fake_slack import WAIT_SECONDS, Call, FakeSlack
+from fake_slack import WAIT_SECONDS, Call, FakeSlack, _Reply
 
 from insights import Store
 from insights.demo_loader import load_demo
@@ -52,13 +57,61 @@ class Response:
 
 
 class SlackClient:
-    """Sends requests to the web process the way Slack does: signed, form or JSON."""
+    """Sends requests to the web process the way Slack does: signed, form or JSON.
 
-    def __init__(self, base_url: str, fake: FakeSlack) -> None:
+    Requests come from workspace ``team_id`` (default :data:`TEAM_ID`). With
+    ``enterprise_id`` they also name an Enterprise Grid org, as Slack then does, and
+    ``org_wide`` says the app reached the workspace through an org-wide install.
+    """
+
+    def __init__(
+        self,
+        base_url: str,
+        fake: FakeSlack,
+        *,
+        team_id: str = TEAM_ID,
+        enterprise_id: str | None = None,
+        org_wide: bool = False,
+    ) -> None:
         self.host, port = base_url.removeprefix("http://").split(":")
         self.port = int(port)
         self.fake = fake
+        self.team_id = team_id
+        self.enterprise_id = enterprise_id
+        self.org_wide = org_wide
         self._ids = itertools.count(1)
+
+    def as_team(
+        self, team_id: str, *, enterprise_id: str | None = None, org_wide: bool = False
+    ) -> SlackClient:
+        """The same web process, reached from another workspace."""
+        return SlackClient(
+            f"http://{self.host}:{self.port}",
+            self.fake,
+            team_id=team_id,
+            enterprise_id=enterprise_id,
+            org_wide=org_wide,
+        )
+
+    def _org_fields(self) -> dict[str, Any]:
+        """What Slack adds to a payload from a workspace of an Enterprise Grid org."""
+        if self.enterprise_id is None:
+            return {}
+        return {"enterprise_id": self.enterprise_id, "is_enterprise_install": self.org_wide}
+
+    def _team(self) -> dict[str, Any]:
+        team: dict[str, Any] = {"id": self.team_id, "domain": "e2e"}
+        if self.enterprise_id is not None:
+            team["enterprise_id"] = self.enterprise_id
+        return team
+
+    def _interactive_org_fields(self) -> dict[str, Any]:
+        if self.enterprise_id is None:
+            return {}
+        return {
+            "enterprise": {"id": self.enterprise_id, "name": "Org"},
+            "is_enterprise_install": self.org_wide,
+        }
 
     @staticmethod
     def sign(body: bytes, timestamp: int, secret: str = SIGNING_SECRET) -> str:
@@ -101,10 +154,14 @@ class SlackClient:
         trigger_id: str = "1.2.3",
         channel: str = "CGENERAL",
     ) -> bytes:
+        org = {
+            k: str(v).lower() if isinstance(v, bool) else v for k, v in self._org_fields().items()
+        }
         return urlencode(
             {
                 "token": "legacy-verification-token",
-                "team_id": TEAM_ID,
+                "team_id": self.team_id,
+                **org,
                 "team_domain": "e2e",
                 "channel_id": channel,
                 "channel_name": "general" if channel == "CGENERAL" else channel.lower(),
@@ -142,13 +199,24 @@ class SlackClient:
     ) -> Response:
         envelope = {
             "token": "legacy-verification-token",
-            "team_id": TEAM_ID,
+            "team_id": self.team_id,
             "api_app_id": "AE2E",
             "type": "event_callback",
             "event_id": event_id or self.unique("Ev"),
             "event_time": int(time.time()),
             "event": event,
         }
+        if self.enterprise_id is not None:
+            envelope["enterprise_id"] = self.enterprise_id
+            envelope["authorizations"] = [
+                {
+                    "enterprise_id": self.enterprise_id,
+                    "team_id": None if self.org_wide else self.team_id,
+                    "user_id": BOT_USER_ID,
+                    "is_bot": True,
+                    "is_enterprise_install": self.org_wide,
+                }
+            ]
         headers = {}
         if retry is not None:
             headers = {"X-Slack-Retry-Num": str(retry), "X-Slack-Retry-Reason": "http_timeout"}
@@ -202,8 +270,9 @@ class SlackClient:
             container |= {"message_ts": message["ts"], "channel_id": channel}
         payload = {
             "type": "block_actions",
-            "team": {"id": TEAM_ID, "domain": "e2e"},
-            "user": {"id": user, "team_id": TEAM_ID},
+            "team": self._team(),
+            **self._interactive_org_fields(),
+            "user": {"id": user, "team_id": self.team_id},
             "api_app_id": "AE2E",
             "token": "legacy-verification-token",
             "trigger_id": trigger_id,
@@ -263,8 +332,9 @@ class SlackClient:
         """A signed ``view_submission``; ``values`` is ``view.state.values`` as Slack sends it."""
         payload = {
             "type": "view_submission",
-            "team": {"id": TEAM_ID, "domain": "e2e"},
-            "user": {"id": user, "team_id": TEAM_ID},
+            "team": self._team(),
+            **self._interactive_org_fields(),
+            "user": {"id": user, "team_id": self.team_id},
             "api_app_id": "AE2E",
             "token": "legacy-verification-token",
             "trigger_id": "4.5.6",
@@ -274,7 +344,7 @@ class SlackClient:
                 "callback_id": callback_id,
                 "private_metadata": private_metadata,
                 "state": {"values": values},
-                "team_id": TEAM_ID,
+                "team_id": self.team_id,
             },
         }
         body = urlencode({"payload": json.dumps(payload)}).encode()
@@ -317,7 +387,8 @@ class WebProcess:
     database: Path
     log: Path
     process: subprocess.Popen[bytes]
-    env: dict[str, str] = field(default_factory=dict)  # the extra settings it started with
+    # The extra settings it started with (None: a default setting removed).
+    env: dict[str, str | None] = field(default_factory=dict)
 
     def log_text(self) -> str:
         return self.log.read_text(errors="replace")
@@ -332,11 +403,15 @@ def demo_database(directory: Path) -> Path:
 
 
 def start_web(
-    directory: Path, fake: FakeSlack, database: Path, extra_env: dict[str, str] | None = None
+    directory: Path,
+    fake: FakeSlack,
+    database: Path,
+    extra_env: Mapping[str, str | None] | None = None,
 ) -> WebProcess:
     """Start the Procfile's web process (a real gunicorn) and wait for /healthz.
 
-    ``extra_env`` adds settings (e.g. ADMIN_USER_IDS) on top of the test defaults.
+    ``extra_env`` adds settings (e.g. ADMIN_USER_IDS) on top of the test defaults; a value
+    of None removes that setting (e.g. ``{"SLACK_BOT_TOKEN": None}``).
     """
     port = free_port()
     env = {
@@ -355,7 +430,11 @@ def start_web(
         LOG_LEVEL="DEBUG",
         WEB_CONCURRENCY="2",
     )
-    env.update(extra_env or {})
+    for key, value in (extra_env or {}).items():
+        if value is None:
+            env.pop(key, None)
+        else:
+            env[key] = value
     log = directory / "web.log"
     with log.open("ab") as sink:  # appended: a restarted process keeps the earlier log
         process = subprocess.Popen(
@@ -605,3 +684,255 @@ class Uploads:
 @pytest.fixture
 def uploads(import_web: ImportWeb, fake_slack: FakeSlack) -> Uploads:
     return Uploads(fake_slack, import_web)
+
+
+# -- many workspaces: OAuth installs ---------------------------------------------------------
+
+CLIENT_ID = "1111.2222e2e"
+CLIENT_SECRET = "e2e-client-secret-5a4b3c2d1e"
+APP_ID = "AE2E"
+# A web process installed through OAuth: no SLACK_BOT_TOKEN at all.
+OAUTH_ENV: dict[str, str | None] = {
+    "SLACK_CLIENT_ID": CLIENT_ID,
+    "SLACK_CLIENT_SECRET": CLIENT_SECRET,
+    "SLACK_BOT_TOKEN": None,
+}
+
+
+@dataclass
+class Workspace:
+    """A workspace (or, with ``org_wide``, an Enterprise Grid org) that may install the app."""
+
+    team_id: str
+    name: str
+    enterprise_id: str | None = None
+    org_wide: bool = False
+    expires_in: int | None = None  # seconds the next issued token lives; None: no rotation
+    tokens: list[str] = field(default_factory=list)  # every bot token issued, oldest first
+    valid: set[str] = field(default_factory=set)  # those Slack still accepts
+    refresh_token: str | None = None  # the one refresh token that works (single use)
+
+    @property
+    def token(self) -> str:
+        """The newest bot token issued."""
+        return self.tokens[-1]
+
+    @property
+    def bot_user_id(self) -> str:
+        return f"UBOT{self.team_id}"
+
+    def identity(self) -> dict[str, Any]:
+        """auth.test for this workspace's bot token."""
+        return {
+            "url": f"https://{self.name.lower()}.slack.invalid/",
+            "team": self.name,
+            "team_id": self.enterprise_id if self.org_wide else self.team_id,
+            "user": "empathy",
+            "user_id": self.bot_user_id,
+            "bot_id": f"B{self.team_id}",
+            "enterprise_id": self.enterprise_id,
+            "is_enterprise_install": self.org_wide,
+        }
+
+
+class SlackWithWorkspaces(FakeSlack):
+    """The fake Slack of a distributed app: ``oauth.v2.access`` (the code exchange and token
+    refreshes, client credentials in Basic auth as slack_sdk sends them) and one bot token per
+    installed workspace; a Web API call is answered as the workspace its token belongs to."""
+
+    def __init__(self) -> None:
+        super().__init__("xoxb-no-single-workspace-token", default_user={"tz": "Europe/Berlin"})
+        self.workspaces: dict[str, Workspace] = {}
+        self._codes: dict[str, Workspace] = {}
+        self._serial = itertools.count(1)
+
+    def add(
+        self,
+        team_id: str,
+        name: str,
+        *,
+        enterprise_id: str | None = None,
+        org_wide: bool = False,
+        expires_in: int | None = None,
+    ) -> Workspace:
+        workspace = Workspace(team_id, name, enterprise_id, org_wide, expires_in)
+        self.workspaces[team_id] = workspace
+        return workspace
+
+    def grant(self, workspace: Workspace) -> str:
+        """An installer approved the app in ``workspace``: the one-time code Slack sends back."""
+        code = f"code-{workspace.team_id}-{next(self._serial)}"
+        with self._changed:
+            self._codes[code] = workspace
+        return code
+
+    def revoke(self, workspace: Workspace) -> None:
+        """The workspace uninstalled the app: none of its tokens work any more."""
+        with self._changed:
+            workspace.valid.clear()
+            workspace.refresh_token = None
+
+    def owner(self, call: Call) -> Workspace | None:
+        """The workspace whose bot token (valid or not) made ``call``."""
+        token = (_header_of(call, "Authorization") or "").removeprefix("Bearer ")
+        return next((w for w in self.workspaces.values() if token in w.tokens), None)
+
+    def by(self, workspace: Workspace, method: str | None = None) -> list[Call]:
+        """The Web API calls made with one of ``workspace``'s tokens (of ``method``)."""
+        return self.matching(
+            lambda c: (
+                c.path.startswith("/api/")
+                and self.owner(c) is workspace
+                and (method is None or c.method == method)
+            )
+        )
+
+    def refreshes(self) -> list[Call]:
+        return self.matching(
+            lambda c: (
+                c.method == "oauth.v2.access" and c.payload.get("grant_type") == "refresh_token"
+            )
+        )
+
+    def _issue(self, workspace: Workspace) -> dict[str, Any]:
+        serial = next(self._serial)
+        token = f"xoxb-{workspace.team_id}-{serial}-e2eWorkspaceToken"
+        workspace.tokens.append(token)
+        workspace.valid.add(token)
+        reply: dict[str, Any] = {
+            "ok": True,
+            "app_id": APP_ID,
+            "access_token": token,
+            "token_type": "bot",
+            "scope": "commands,app_mentions:read,chat:write,im:history,im:write,files:read,"
+            "files:write,users:read",
+            "bot_user_id": workspace.bot_user_id,
+            "team": None
+            if workspace.org_wide
+            else {"id": workspace.team_id, "name": workspace.name},
+            "enterprise": None
+            if workspace.enterprise_id is None
+            else {"id": workspace.enterprise_id, "name": f"{workspace.name} org"},
+            "is_enterprise_install": workspace.org_wide,
+            "authed_user": {"id": f"UINSTALLER{workspace.team_id}"},
+        }
+        if workspace.expires_in is not None:
+            workspace.refresh_token = f"xoxe-1-{workspace.team_id}-{serial}-e2eRefresh"
+            reply |= {"refresh_token": workspace.refresh_token, "expires_in": workspace.expires_in}
+        return reply
+
+    def _oauth(self, call: Call) -> dict[str, Any]:
+        expected = base64.b64encode(f"{CLIENT_ID}:{CLIENT_SECRET}".encode()).decode()
+        if _header_of(call, "Authorization") != f"Basic {expected}":
+            return {"ok": False, "error": "invalid_client_id"}
+        with self._changed:
+            if call.payload.get("grant_type") == "refresh_token":
+                given = call.payload.get("refresh_token")
+                found = next(
+                    (w for w in self.workspaces.values() if given and w.refresh_token == given),
+                    None,
+                )
+                if found is None:
+                    return {"ok": False, "error": "invalid_refresh_token"}
+                found.refresh_token = None  # used up
+                return self._issue(found)
+            workspace = self._codes.pop(str(call.payload.get("code")), None)
+            if workspace is None:
+                return {"ok": False, "error": "invalid_code"}
+            return self._issue(workspace)
+
+    def _api(self, call: Call) -> _Reply:
+        if call.method == "oauth.v2.access":
+            return _Reply.json(self._oauth(call))
+        workspace = self.owner(call)
+        token = (_header_of(call, "Authorization") or "").removeprefix("Bearer ")
+        if workspace is None or token not in workspace.valid:
+            return _Reply.json({"ok": False, "error": "invalid_auth"})
+        if call.method == "auth.test":
+            return _Reply.json({"ok": True, **workspace.identity()})
+        handler = self.handlers.get(call.method)
+        if handler is None:
+            return _Reply.json({"ok": False, "error": "unknown_method"})
+        return _Reply.json(handler(call.payload))
+
+
+def _header_of(call: Call, name: str) -> str | None:
+    return next((v for k, v in call.headers.items() if k.lower() == name.lower()), None)
+
+
+@dataclass
+class Page:
+    """What a browser got: status, headers (lower-case names) and the page."""
+
+    status: int
+    headers: dict[str, list[str]]
+    body: str
+
+    def header(self, name: str) -> str | None:
+        values = self.headers.get(name.lower())
+        return values[0] if values else None
+
+
+def browse(web: WebProcess, path: str, cookie: str | None = None) -> Page:
+    """GET ``path`` as a browser would (no redirects followed)."""
+    host, port = web.url.removeprefix("http://").split(":")
+    connection = http.client.HTTPConnection(host, int(port), timeout=WAIT_SECONDS)
+    try:
+        connection.request("GET", path, headers={"Cookie": cookie} if cookie else {})
+        reply = connection.getresponse()
+        headers: dict[str, list[str]] = {}
+        for name, value in reply.getheaders():
+            headers.setdefault(name.lower(), []).append(value)
+        return Page(reply.status, headers, reply.read().decode("utf-8", "replace"))
+    finally:
+        connection.close()
+
+
+@dataclass
+class InstallStart:
+    """The install page's "Add to Slack" link, and the state cookie it set."""
+
+    page: Page
+    authorize_url: str
+    state: str
+    cookie: str  # "name=value", as the browser sends it back
+
+
+def start_install(web: WebProcess) -> InstallStart:
+    page = browse(web, "/slack/install")
+    assert page.status == 200, page
+    [url] = re.findall(r'href="([^"]*oauth/v2/authorize[^"]*)"', page.body)
+    url = html.unescape(url)
+    [state] = parse_qs(urlsplit(url).query)["state"]
+    set_cookie = page.header("Set-Cookie") or ""
+    return InstallStart(page, url, state, set_cookie.split(";")[0])
+
+
+def finish_install(web: WebProcess, start: InstallStart, code: str) -> Page:
+    """Slack sends the installer back with ``code`` and the link's ``state``."""
+    query = urlencode({"code": code, "state": start.state})
+    return browse(web, f"/slack/oauth_redirect?{query}", cookie=start.cookie)
+
+
+def install(web: WebProcess, fake: SlackWithWorkspaces, workspace: Workspace) -> Page:
+    """The whole install of the app in ``workspace``, as an admin clicks through it."""
+    page = finish_install(web, start_install(web), fake.grant(workspace))
+    assert page.status == 200, page.body
+    return page
+
+
+def installed_tokens(database: Path) -> dict[str, str | None]:
+    """The bot token stored per workspace (team id, or enterprise id for an org-wide install)."""
+    with contextlib.closing(sqlite3.connect(database)) as conn:
+        rows = conn.execute(
+            "SELECT team_id, enterprise_id, bot_token FROM slack_installations ORDER BY id"
+        ).fetchall()
+    return {team or enterprise: token for team, enterprise, token in rows}
+
+
+@pytest.fixture(scope="module")
+def workspaces_fake() -> Iterator[SlackWithWorkspaces]:
+    """A fake Slack where workspaces install the app through OAuth (one per test module)."""
+    fake = SlackWithWorkspaces()
+    yield fake
+    fake.close()

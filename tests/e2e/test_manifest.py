@@ -35,6 +35,8 @@ def test_events_and_scopes_match_the_listeners() -> None:
         "app_home_opened",
         "app_mention",
         "message.im",
+        "app_uninstalled",
+        "tokens_revoked",
     }
     scopes = set(data["oauth_config"]["scopes"]["bot"])
     assert {"commands", "app_mentions:read", "chat:write", "im:history", "users:read"} <= scopes

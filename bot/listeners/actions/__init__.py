@@ -1,7 +1,8 @@
 """Buttons. Those under answers (next steps, Chart, Share, a digest's Drill down) carry a
 query: see :mod:`.answer_buttons`. An upload's "Import" and "Cancel" carry a pending
-import's id, kept in the store. Nothing is kept in memory, so every button works after a
-restart."""
+import's id, kept in the store. A forget confirmation's "Delete" carries the workspace,
+survey and wave it names; its "Cancel" nothing. Nothing is kept in memory, so every button
+works after a restart."""
 
 from __future__ import annotations
 
@@ -13,7 +14,8 @@ from slack_bolt import Ack, App, Respond
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
-from bot import uploads
+from bot import forget, uploads
+from bot.admin_blocks import FORGET_ACTION_ID, FORGET_CANCEL_ACTION_ID, forget_cancelled
 from bot.blocks import CHART_ACTION_ID, SHARE_ACTION_ID, STEP_ACTION_PREFIX
 from bot.import_blocks import CANCEL_ACTION_ID, IMPORT_ACTION_ID
 from bot.listeners import Deps, deps_of
@@ -68,6 +70,24 @@ def cancel_import(deps: Deps, body: dict[str, Any], client: WebClient, respond: 
     respond(text=message.text, blocks=message.blocks, replace_original=True)
 
 
+def forget_wave(deps: Deps, body: dict[str, Any], client: WebClient, respond: Respond) -> None:
+    """Delete: forget the wave (admins only, checked again); the outcome replaces the
+    confirmation, a refusal is told to the clicker alone."""
+    team_id, user_id, value = _clicked(deps, body)
+    message, replaces = forget.confirm_forget(
+        deps.settings, deps.store(), client, team_id, user_id, value
+    )
+    if replaces:
+        respond(text=message.text, blocks=message.blocks, replace_original=True)
+    else:
+        _tell(respond, message)
+
+
+def cancel_forget(respond: Respond) -> None:
+    message = forget_cancelled()
+    respond(text=message.text, blocks=message.blocks, replace_original=True)
+
+
 def register(app: App) -> None:
     deps = deps_of(app)
 
@@ -87,6 +107,15 @@ def register(app: App) -> None:
     app.action(re.compile(f"^{STEP_ACTION_PREFIX}"))(ack=acknowledge, lazy=[next_step_lazily])
     app.action(DRILL_DOWN_ACTION_ID)(ack=acknowledge, lazy=[drill_down_lazily])
     app.action(CHART_ACTION_ID)(ack=acknowledge, lazy=[chart_lazily])
+
+    def forget_lazily(body: dict[str, Any], respond: Respond, client: WebClient) -> None:
+        forget_wave(deps, body, client, respond)
+
+    def cancel_forget_lazily(respond: Respond) -> None:
+        cancel_forget(respond)
+
+    app.action(FORGET_ACTION_ID)(ack=acknowledge, lazy=[forget_lazily])
+    app.action(FORGET_CANCEL_ACTION_ID)(ack=acknowledge, lazy=[cancel_forget_lazily])
 
     # Not lazy: views.open must use the click's trigger_id within Slack's 3 seconds.
     @app.action(IMPORT_ACTION_ID)

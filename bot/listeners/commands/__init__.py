@@ -1,6 +1,7 @@
 """``/empathy QUERY``: acknowledged at once, answered after the ack through the response_url.
 
 ``/empathy import`` opens the upload modal instead (admins only); see :mod:`bot.uploads`.
+``/empathy forget wave LABEL`` and ``/empathy audit`` are admin replies; see :mod:`bot.forget`.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from slack_bolt import Ack, App, Respond
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
-from bot import subscribe, uploads
+from bot import forget, subscribe, uploads
 from bot.blocks import escape_mrkdwn, with_answer_actions
 from bot.charts import post_chart
 from bot.import_blocks import upload_modal
@@ -38,6 +39,19 @@ def manage_subscription(
         client,
         deps.team_for(command.get("team_id")),
         str(command.get("channel_id") or ""),
+        str(command.get("user_id") or ""),
+        str(command.get("text") or "").strip(),
+    )
+    respond(text=message.text, blocks=message.blocks, response_type="ephemeral")
+
+
+def admin_command(deps: Deps, command: dict[str, Any], respond: Respond, client: WebClient) -> None:
+    """`forget wave LABEL [survey NAME]` (a confirmation with Delete) and `audit`, ephemeral."""
+    message = forget.handle(
+        deps.settings,
+        deps.store(),
+        client,
+        deps.team_for(command.get("team_id")),
         str(command.get("user_id") or ""),
         str(command.get("text") or "").strip(),
     )
@@ -103,6 +117,8 @@ def register(app: App) -> None:
             open_import_modal(deps, command, respond, client)
         elif subscribe.is_subscription_command(text):
             manage_subscription(deps, command, respond, client)
+        elif forget.is_admin_command(text):
+            admin_command(deps, command, respond, client)
         else:
             answer_command(deps, command, respond, client)
 

@@ -3,6 +3,9 @@ A file shared in a direct message is an upload for :mod:`bot.uploads` (admins on
 
 Slack re-sends an event it believes was lost; each ``event_id`` is claimed in the store
 before any work, so a retry is never answered twice, even while the first is in progress.
+
+``app_uninstalled`` and ``tokens_revoked`` (bot) delete the workspace's tokens and pause its
+digests (:func:`bot.oauth.forget_workspace`); both may arrive, in either order, more than once.
 """
 
 from __future__ import annotations
@@ -10,15 +13,16 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from slack_bolt import App
+from slack_bolt import App, BoltContext
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
-from bot import uploads
+from bot import downloads, uploads
 from bot.blocks import with_answer_actions
 from bot.charts import post_chart
 from bot.home import publish_home
 from bot.listeners import Deps, answer, deps_of
+from bot.oauth import TOKENS_REVOKED, UNINSTALLED, InstallationStore, forget_workspace
 from bot.threads import claim_event, load_context, save_context, strip_mentions
 
 logger = logging.getLogger(__name__)
@@ -118,7 +122,7 @@ def receive_file(deps: Deps, body: dict[str, Any], client: WebClient) -> None:
         return
     thread_ts = str(event.get("thread_ts") or ts)
     where = uploads.Where(deps.team_for(body.get("team_id")), user, channel, thread_ts)
-    files = [uploads.slack_file(f) for f in event.get("files") or [] if isinstance(f, dict)]
+    files = [downloads.slack_file(f) for f in event.get("files") or [] if isinstance(f, dict)]
     outcome = uploads.receive_upload(deps.settings, deps.store(), client, where, files)
     uploads.post(client, channel, thread_ts, outcome.message)
 
@@ -142,8 +146,39 @@ def open_home(deps: Deps, body: dict[str, Any], client: WebClient) -> None:
     publish_home(client, deps.store(), team_id, user, min_group_size=deps.settings.min_group_size)
 
 
+def uninstalled(deps: Deps, app: App, context: BoltContext, reason: str) -> None:
+    """The app lost this workspace (or org): forget its tokens, pause its digests."""
+    store = app.installation_store
+    forget_workspace(
+        store if deps.settings.oauth_enabled and isinstance(store, InstallationStore) else None,
+        deps.store(),
+        enterprise_id=context.enterprise_id,
+        team_id=context.team_id,
+        org_wide=bool(context.is_enterprise_install),
+        reason=reason,
+        single_workspace_team=deps.settings.default_team_id,
+    )
+
+
+def tokens_revoked(deps: Deps, app: App, event: dict[str, Any], context: BoltContext) -> None:
+    """Only bot tokens matter: the app asks for no user scopes, so holds no user tokens."""
+    tokens = event.get("tokens") or {}
+    if isinstance(tokens, dict) and tokens.get("bot"):
+        uninstalled(deps, app, context, TOKENS_REVOKED)
+    else:
+        logger.info("tokens_revoked for user tokens only in %s: nothing held", context.team_id)
+
+
 def register(app: App) -> None:
     deps = deps_of(app)
+
+    @app.event("app_uninstalled")
+    def on_app_uninstalled(context: BoltContext) -> None:
+        uninstalled(deps, app, context, UNINSTALLED)
+
+    @app.event("tokens_revoked")
+    def on_tokens_revoked(event: dict[str, Any], context: BoltContext) -> None:
+        tokens_revoked(deps, app, event, context)
 
     @app.event("app_mention")
     def on_mention(body: dict[str, Any], client: WebClient) -> None:

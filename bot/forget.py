@@ -1,0 +1,119 @@
+"""``/empathy forget wave LABEL [survey NAME]``, its Delete and Cancel buttons, and
+``/empathy audit``: the Slack side of forgetting a wave and of the audit log.
+
+Plain functions over (settings, store, client, team, user, text or button value) returning
+the reply to show; the commands and actions listeners send it. Who may do this is decided
+in :mod:`bot.permissions`; the work is :mod:`insights.waves` and :mod:`insights.audit`.
+"""
+
+from __future__ import annotations
+
+import shlex
+
+from slack_sdk import WebClient
+
+from bot import admin_blocks as ui
+from bot.blocks import user_error_message
+from bot.permissions import may_delete, may_view_audit, refusal
+from bot.settings import Settings
+from insights import QueryError, Store, UserError, audit, waves
+from insights.render import Message
+
+COMMANDS = ("audit", "forget")
+_KEYWORDS = ("wave", "survey")
+_QUOTES = str.maketrans({"“": '"', "”": '"', "‘": "'", "’": "'"})
+
+
+def is_admin_command(text: str) -> bool:
+    """True when slash-command ``text`` is for this module (its first word is a command)."""
+    words = text.split(maxsplit=1)
+    return bool(words) and words[0].casefold() in COMMANDS
+
+
+def forget_refusal() -> Message:
+    return refusal("forget survey waves", "Ask one of them to delete it.")
+
+
+def audit_refusal() -> Message:
+    return refusal("see the audit log", "Ask one of them what changed.")
+
+
+def handle(
+    settings: Settings, store: Store, client: WebClient, team_id: str, user_id: str, text: str
+) -> Message:
+    """``audit`` or ``forget …``; user mistakes become a friendly message."""
+    word, _, rest = text.strip().partition(" ")
+    try:
+        if word.casefold() == "audit":
+            return audit_listing(settings, store, client, team_id, user_id)
+        return ask_to_forget(settings, store, client, team_id, user_id, rest)
+    except UserError as error:
+        return user_error_message(error.message, error.suggestion)
+
+
+def audit_listing(
+    settings: Settings, store: Store, client: WebClient, team_id: str, user_id: str
+) -> Message:
+    """The workspace's latest audit entries, newest first (admins only)."""
+    if not may_view_audit(settings, client, user_id):
+        return audit_refusal()
+    return ui.audit_message(audit.read(store, team_id, ui.AUDIT_LIMIT))
+
+
+def ask_to_forget(
+    settings: Settings, store: Store, client: WebClient, team_id: str, user_id: str, text: str
+) -> Message:
+    """What forgetting the wave would delete, with Delete and Cancel (admins only)."""
+    if not may_delete(settings, client, user_id):
+        return forget_refusal()
+    survey, label = parse_forget(text)
+    wave = waves.wave_to_forget(store, team_id, survey, label)
+    return ui.forget_confirmation(wave, team_id)
+
+
+def parse_forget(text: str) -> tuple[str | None, str]:
+    """(survey or None, wave label) from ``wave LABEL [survey NAME]`` (either order; quote a
+    label that has spaces or the word "survey" in it)."""
+    try:
+        words = shlex.split(text.translate(_QUOTES))
+    except ValueError:
+        raise QueryError("A quote is never closed.", suggestion=f"Try {ui.FORGET_USAGE}.") from None
+    parts: dict[str, list[str]] = {}
+    current: list[str] | None = None
+    for word in words:
+        if word.casefold() in _KEYWORDS and word.casefold() not in parts:
+            current = parts.setdefault(word.casefold(), [])
+        elif current is None:
+            raise QueryError(f"I don't know {word!r} here.", suggestion=f"Try {ui.FORGET_USAGE}.")
+        else:
+            current.append(word)
+    label = " ".join(parts.get("wave", []))
+    if not label:
+        raise QueryError("Say which wave to forget.", suggestion=f"Try {ui.FORGET_USAGE}.")
+    if "survey" in parts and not parts["survey"]:
+        raise QueryError("Say which survey after `survey`.", suggestion=f"Try {ui.FORGET_USAGE}.")
+    survey = " ".join(parts["survey"]) if "survey" in parts else None
+    return survey, label
+
+
+def confirm_forget(
+    settings: Settings, store: Store, client: WebClient, team_id: str, user_id: str, value: str
+) -> tuple[Message, bool]:
+    """The Delete button: forget the wave it names. Returns the reply and whether it
+    replaces the confirmation (a refusal goes to the clicker without touching it)."""
+    # Rights are re-checked on the click: the person may have lost them since.
+    if not may_delete(settings, client, user_id):
+        return forget_refusal(), False
+    target = ui.read_forget_value(value)
+    if target is None or target.team_id != team_id:
+        return ui.not_our_button(), False
+    try:
+        summary = waves.forget_wave(
+            store, team_id, target.survey, target.wave, actor=user_id, wave_id=target.wave_id
+        )
+    except UserError as error:  # gone already (a second click), or imported again since
+        said = error.message
+        if "nothing was deleted" not in said.casefold():
+            said = f"{said.rstrip('.')}: nothing was deleted."
+        return user_error_message(said, error.suggestion), True
+    return ui.forgotten(summary), True
