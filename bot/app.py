@@ -10,8 +10,9 @@ import re
 from slack_bolt import App
 
 from bot.listeners import Deps, StorePerThread, attach, register_all
-from bot.oauth import NOT_INSTALLED, oauth_flow, web_client
+from bot.oauth import NOT_INSTALLED, oauth_flow
 from bot.settings import Settings
+from bot.slack_clients import web_client
 from insights import Store
 
 logger = logging.getLogger(__name__)

@@ -39,8 +39,9 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from bot.charts import post_chart
-from bot.oauth import TeamTokens, TokenProblem, web_client
+from bot.oauth import TeamTokens, TokenProblem
 from bot.settings import Settings
+from bot.slack_clients import web_client
 from insights import Store, UserError
 from insights import subscriptions as subs
 from insights.digest import Digest, Snapshot, build_digest, render_digest

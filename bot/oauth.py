@@ -12,14 +12,10 @@ request may see.
   ``grant_type=refresh_token``) before it is used. Slack's refresh tokens are single-use, so a
   refresh holds a lock shared by every process on the database and re-reads the stored token
   first: two requests (or the web process and the digest worker) never refresh it twice.
-* **Isolation.** Every survey, subscription, thread and import is stored under a *store team*:
-  the Slack team id (``T…``) of a workspace install, or ``E…:T…`` (enterprise and workspace)
-  for the workspaces of an org-wide install. :func:`team_key` is the one place it is computed.
+* **Isolation.** Data is stored per workspace: see :mod:`bot.workspaces`.
 * **Uninstall.** ``app_uninstalled`` and ``tokens_revoked`` delete the workspace's tokens and
   pause its digests (:func:`forget_workspace`).
-* **Retries.** Every Web API client gets slack_sdk's retry handlers (:func:`web_client`): a 429
-  waits for its ``Retry-After`` (up to :data:`MAX_RETRY_AFTER`), any 5xx and a dropped
-  connection back off, at most ``SLACK_MAX_RETRIES`` times in all.
+* **Retries.** Every Web API client comes from :func:`bot.slack_clients.web_client`.
 """
 
 from __future__ import annotations
@@ -28,17 +24,15 @@ import contextlib
 import fcntl
 import html
 import logging
-import random
 import sqlite3
 import threading
 import time
-import uuid
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from slack_bolt import BoltContext, BoltResponse
+from slack_bolt import BoltResponse
 from slack_bolt.authorization.authorize import InstallationStoreAuthorize
 from slack_bolt.oauth import OAuthFlow
 from slack_bolt.oauth.callback_options import CallbackOptions, FailureArgs, SuccessArgs
@@ -46,15 +40,6 @@ from slack_bolt.oauth.oauth_settings import OAuthSettings
 from slack_bolt.request import BoltRequest
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError, SlackTokenRotationError
-from slack_sdk.http_retry import (
-    ConnectionErrorRetryHandler,
-    RateLimitErrorRetryHandler,
-    RetryHandler,
-)
-from slack_sdk.http_retry.builtin_handlers import ServerErrorRetryHandler
-from slack_sdk.http_retry.request import HttpRequest
-from slack_sdk.http_retry.response import HttpResponse
-from slack_sdk.http_retry.state import RetryState
 from slack_sdk.oauth.installation_store import Installation
 from slack_sdk.oauth.installation_store.models.bot import Bot
 from slack_sdk.oauth.installation_store.sqlite3 import SQLite3InstallationStore
@@ -62,6 +47,8 @@ from slack_sdk.oauth.state_store.sqlite3 import SQLite3OAuthStateStore
 from slack_sdk.oauth.token_rotation import TokenRotator
 
 from bot.settings import Settings
+from bot.slack_clients import web_client
+from bot.workspaces import parse_team_key
 from insights import Store
 from insights import subscriptions as subs
 
@@ -71,7 +58,6 @@ INSTALL_PATH = "/slack/install"
 REDIRECT_PATH = "/slack/oauth_redirect"
 STATE_SECONDS = 600  # how long an install link stays valid
 BUSY_SECONDS = 10.0  # how long a statement of slack_sdk's stores waits for another writer
-MAX_RETRY_AFTER = 30.0  # a 429 asking for a longer wait is not retried: the caller decides
 NOT_INSTALLED = (
     ":warning: Empathy Gap is no longer installed in this workspace, so it cannot answer. "
     "Ask a Slack admin to install it again."
@@ -84,177 +70,7 @@ NO_INSTALLATION = "app not installed in this workspace"
 # -- Web API clients -------------------------------------------------------------------------
 
 
-class ServerErrorRetry(ServerErrorRetryHandler):
-    """Retries any HTTP 5xx with backoff (slack_sdk's own handler retries only 500 and 503)."""
-
-    def _can_retry(
-        self,
-        *,
-        state: RetryState,
-        request: HttpRequest,
-        response: HttpResponse | None = None,
-        error: Exception | None = None,
-    ) -> bool:
-        return response is not None and 500 <= response.status_code < 600
-
-
-def retry_after(headers: dict[str, Any] | None) -> float | None:
-    """The seconds of a ``Retry-After`` header (values may be lists), or None if absent/bad."""
-    for name, value in (headers or {}).items():
-        if name.lower() != "retry-after":
-            continue
-        raw = value[0] if isinstance(value, list | tuple) and value else value
-        try:
-            return max(float(str(raw)), 0.0)
-        except ValueError:
-            return None
-    return None
-
-
-class RateLimitRetry(RateLimitErrorRetryHandler):
-    """Retries a 429 after its ``Retry-After`` (1 s if it has none), unless Slack asks for
-    more than ``max_wait`` seconds: such a wait is not for a request thread to sit out."""
-
-    def __init__(self, max_retry_count: int, max_wait: float = MAX_RETRY_AFTER) -> None:
-        super().__init__(max_retry_count=max_retry_count)
-        self.max_wait = max_wait
-
-    def _can_retry(
-        self,
-        *,
-        state: RetryState,
-        request: HttpRequest,
-        response: HttpResponse | None = None,
-        error: Exception | None = None,
-    ) -> bool:
-        if response is None or response.status_code != 429:
-            return False
-        wait = retry_after(response.headers)
-        return wait is None or wait <= self.max_wait
-
-    def prepare_for_next_attempt(
-        self,
-        *,
-        state: RetryState,
-        request: HttpRequest,
-        response: HttpResponse | None = None,
-        error: Exception | None = None,
-    ) -> None:
-        wait = retry_after(response.headers if response is not None else None)
-        time.sleep((1.0 if wait is None else wait) + random.uniform(0, 0.25))
-        state.next_attempt_requested = True
-        state.increment_current_attempt()
-
-
-def retry_handlers(max_retries: int) -> list[RetryHandler]:
-    """429, 5xx and dropped connections, each retried; ``max_retries`` counts all of them."""
-    return [
-        RateLimitRetry(max_retry_count=max_retries),
-        ServerErrorRetry(max_retry_count=max_retries),
-        ConnectionErrorRetryHandler(max_retry_count=max_retries),
-    ]
-
-
-def web_client(settings: Settings, token: str | None = None) -> WebClient:
-    """A Web API client at ``settings.slack_api_url`` with the retry handlers."""
-    return WebClient(
-        token=token,
-        base_url=settings.slack_api_url,
-        retry_handlers=retry_handlers(settings.slack_max_retries),
-    )
-
-
 # -- store teams -----------------------------------------------------------------------------
-
-
-def team_key(team_id: str | None, enterprise_id: str | None = None, org_wide: bool = False) -> str:
-    """The store team of a request from workspace ``team_id``.
-
-    A workspace install (also one inside an Enterprise Grid org) is its Slack team id; a
-    workspace reached through an org-wide install is ``ENTERPRISE:TEAM``, so each workspace of
-    the org still has its own surveys. A request naming no workspace gets a key of its own that
-    matches nothing stored: it can read no one's data.
-    """
-    if not team_id:
-        logger.warning("A request named no workspace; it sees no survey")
-        return f"unknown-{uuid.uuid4().hex}"
-    if org_wide and enterprise_id:
-        return f"{enterprise_id}:{team_id}"
-    return team_id
-
-
-def parse_team_key(key: str) -> tuple[str | None, str, bool]:
-    """(enterprise id, team id, org-wide) of a store team made by :func:`team_key`."""
-    enterprise_id, colon, team_id = key.partition(":")
-    if colon:
-        return enterprise_id, team_id, True
-    return None, key, False
-
-
-def request_team_ids(body: dict[str, Any]) -> set[str]:
-    """Every workspace id a payload names where listeners look for it."""
-    team, user, view = body.get("team"), body.get("user"), body.get("view")
-    candidates = [
-        body.get("team_id"),  # commands and events
-        team if isinstance(team, str) else None,
-        team.get("id") if isinstance(team, dict) else None,  # buttons and modals
-        user.get("team_id") if isinstance(user, dict) else None,
-        view.get("team_id") if isinstance(view, dict) else None,
-    ]
-    return {value for value in candidates if isinstance(value, str) and value}
-
-
-class OrgWideTeams:
-    """Which workspaces reached this process through an org-wide install, and in which org.
-
-    Listeners know a request's workspace id only; Bolt's context knows whether it came
-    through an org-wide install. :meth:`note` (a middleware, run before every listener)
-    records that, and :meth:`key` turns a workspace id into its store team.
-    """
-
-    def __init__(self) -> None:
-        self._org_of: dict[str, str] = {}
-        self._lock = threading.Lock()
-
-    def note(self, team_ids: Iterable[str], enterprise_id: str) -> None:
-        with self._lock:
-            for team_id in team_ids:
-                self._org_of[team_id] = enterprise_id
-
-    def key(self, team_id: str | None) -> str:
-        with self._lock:
-            enterprise_id = self._org_of.get(team_id or "")
-        return team_key(team_id, enterprise_id, org_wide=enterprise_id is not None)
-
-    def middleware(self) -> Callable[..., BoltResponse | None]:
-        """A Bolt global middleware (``app.use(...)``), run after authorization and before
-        every listener: it records org-wide requests, and drops a request whose workspace,
-        as listeners read it, is not the one whose token Bolt authorized (possible only for
-        payloads from shared channels): no workspace is ever answered with another's data."""
-
-        def scope_to_workspace(
-            body: dict[str, Any], context: BoltContext, next_: Callable[[], BoltResponse]
-        ) -> BoltResponse | None:
-            if context.is_enterprise_install and context.enterprise_id:
-                self.note(request_team_ids(body), context.enterprise_id)
-            elif context.team_id and listener_team_id(body) not in (None, context.team_id):
-                logger.warning(
-                    "Ignoring a request from workspace %s authorized for workspace %s",
-                    listener_team_id(body),
-                    context.team_id,
-                )
-                return BoltResponse(status=200, body="")
-            return next_()
-
-        return scope_to_workspace
-
-
-def listener_team_id(body: dict[str, Any]) -> str | None:
-    """The workspace id listeners pass to ``Deps.team_for``: ``team_id`` of commands and
-    events, ``team.id`` of buttons and modals."""
-    team = body.get("team")
-    found = body.get("team_id") or (team.get("id") if isinstance(team, dict) else team)
-    return found if isinstance(found, str) and found else None
 
 
 # -- the SQLite stores -----------------------------------------------------------------------

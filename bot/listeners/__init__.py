@@ -17,8 +17,8 @@ from pathlib import Path
 from slack_bolt import App
 
 from bot.blocks import internal_error_message, user_error_message
-from bot.oauth import OrgWideTeams
 from bot.settings import Settings
+from bot.workspaces import OrgWideTeams
 from insights import Store, StoreError, UserError, ask
 from insights.findings import Finding
 from insights.render import Message
@@ -60,7 +60,7 @@ class Deps:
         A single-workspace bot (one SLACK_BOT_TOKEN) serves the data imported under
         ``settings.default_team_id``, whatever the request says. With OAuth installs each
         workspace has its own: its Slack team id, or ``ENTERPRISE:TEAM`` for a workspace of
-        an org-wide install (see :func:`bot.oauth.team_key`).
+        an org-wide install (see :func:`bot.workspaces.team_key`).
         """
         if not self.settings.oauth_enabled:
             return self.settings.default_team_id

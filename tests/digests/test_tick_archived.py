@@ -12,7 +12,7 @@ from insights import subscriptions as subs
 if TYPE_CHECKING:
     from conftest import DigestsCli, FakeSlack
 
-from conftest import Scripted
+from fake_slack import Scripted
 
 
 @pytest.mark.parametrize("error", ["is_archived", "channel_not_found", "not_in_channel"])

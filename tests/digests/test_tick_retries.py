@@ -12,7 +12,7 @@ from insights import subscriptions as subs
 if TYPE_CHECKING:
     from conftest import DigestsCli, FakeSlack, Scripted
 
-from conftest import Scripted as Reply
+from fake_slack import Scripted as Reply
 
 SLOT = "2026-03-30T07:00:00Z"
 

@@ -11,15 +11,14 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
-from pathlib import Path
-from types import ModuleType
 from typing import TYPE_CHECKING, Any
 
+import harness as e2e
 import pytest
 from slack_sdk.models.blocks import Block
 
 if TYPE_CHECKING:
-    from conftest import FakeSlack, ImportWeb, Upload, Uploads
+    from harness import FakeSlack, ImportWeb, Upload, Uploads
 
 ADMIN = "UWSADMIN"  # a workspace admin, as users.info says
 LOCK = "Only the bot's admins and workspace admins can"
@@ -34,17 +33,8 @@ ADMIN_ENV = {"ADMIN_USER_IDS": "", "RESTRICT_SUBSCRIPTIONS": "true", "MAX_UPLOAD
 
 
 @pytest.fixture(scope="module")
-def e2e(request: pytest.FixtureRequest) -> ModuleType:
-    """tests/e2e/conftest.py, as pytest loaded it (``import conftest`` may find another
-    suite's conftest.py, depending on what else is collected)."""
-    module = request.config.pluginmanager.get_plugin(str(Path(__file__).with_name("conftest.py")))
-    assert isinstance(module, ModuleType)
-    return module
-
-
-@pytest.fixture(scope="module")
 def admin_web(
-    e2e: ModuleType, tmp_path_factory: pytest.TempPathFactory, fake_slack: FakeSlack
+    tmp_path_factory: pytest.TempPathFactory, fake_slack: FakeSlack
 ) -> Iterator[ImportWeb]:
     """The demo survey, served by a web process of its own (these tests change its data)."""
     fake_slack.users[ADMIN] = {"is_admin": True, "tz": "Europe/Berlin"}
@@ -56,7 +46,7 @@ def admin_web(
 
 
 @pytest.fixture
-def site(e2e: ModuleType, admin_web: ImportWeb, fake_slack: FakeSlack) -> Uploads:
+def site(admin_web: ImportWeb, fake_slack: FakeSlack) -> Uploads:
     uploads: Uploads = e2e.Uploads(fake_slack, admin_web)
     return uploads
 

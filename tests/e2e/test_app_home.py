@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 from fake_slack import WAIT_SECONDS
 
 if TYPE_CHECKING:
-    from conftest import FakeSlack, SlackClient, WebProcess
+    from harness import FakeSlack, SlackClient, WebProcess
 
 
 def open_tab(slack: SlackClient, user: str, tab: str = "home") -> None:

@@ -9,7 +9,7 @@ import pytest
 from slack_sdk.models.blocks import Block
 
 if TYPE_CHECKING:
-    from conftest import FakeSlack, SlackClient
+    from harness import FakeSlack, SlackClient
 
 QUERIES = [
     "",

@@ -3,14 +3,13 @@ and every kind of button under an answer, clicked with signed block_actions payl
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pytest
-from conftest import SlackClient, demo_database, restart_web, start_web, stop_web
 
 if TYPE_CHECKING:
     from fake_slack import FakeSlack, SharedUpload
+    from harness import SlackClient, WebControl
 
 PNG = b"\x89PNG\r\n\x1a\n"
 
@@ -186,17 +185,13 @@ def test_a_chart_of_a_list_is_refused_politely(slack: SlackClient, fake_slack: F
     assert "There is no chart for a list" in notes[0].payload["text"]
 
 
-def test_buttons_still_work_after_a_restart(tmp_path: Path, fake_slack: FakeSlack) -> None:
-    web = start_web(tmp_path, fake_slack, demo_database(tmp_path))
-    _, key = SlackClient(web.url, fake_slack).command("gap role=consultant")
+def test_buttons_still_work_after_a_restart(web_control: WebControl, fake_slack: FakeSlack) -> None:
+    web, slack = web_control.start_demo()
+    _, key = slack.command("gap role=consultant")
     answer = fake_slack.responded(key)
-    restarted = restart_web(web, fake_slack)
-    try:
-        again = SlackClient(restarted.url, fake_slack)
-        click_key = again.unique("after")
-        again.click("answer_step_1", "empathy_answer", buttons(answer)["By region"], click_key)
-        followed = fake_slack.responded(click_key)
-        assert "Empathy gap by region" in followed["text"]
-        assert "role = Consultant" in followed["text"]
-    finally:
-        stop_web(restarted)
+    _, again = web_control.restart(web)
+    click_key = again.unique("after")
+    again.click("answer_step_1", "empathy_answer", buttons(answer)["By region"], click_key)
+    followed = fake_slack.responded(click_key)
+    assert "Empathy gap by region" in followed["text"]
+    assert "role = Consultant" in followed["text"]

@@ -6,7 +6,7 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from conftest import FakeSlack, SlackClient
+    from harness import FakeSlack, SlackClient
 
 QUERIES = ["gap", "gap by role", "gap by region", "gap role=in-house", "gap by seniority"]
 

@@ -6,7 +6,7 @@ import sqlite3
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from conftest import FakeSlack, SlackClient, WebProcess
+    from harness import FakeSlack, SlackClient, WebProcess
 
 
 def remembered(web: WebProcess, channel: str, thread_ts: str) -> str | None:

@@ -11,7 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 if TYPE_CHECKING:
-    from conftest import SlackClient
+    from harness import SlackClient
 
 FORM = "application/x-www-form-urlencoded"
 KINDS = ["event_callback", "block_actions", "view_submission", "url_verification", "shortcut"]

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 import pytest
 
 if TYPE_CHECKING:
-    from conftest import SlackClient, WebProcess
+    from harness import SlackClient, WebProcess
 
 
 def test_healthz_is_ok(web: WebProcess) -> None:

@@ -7,7 +7,7 @@ import json
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from conftest import FakeSlack, ImportWeb, Uploads
+    from harness import FakeSlack, ImportWeb, Uploads
 
 CSV = b"""id,team,value_personal,value_organization
 1,north,Agree,Agree

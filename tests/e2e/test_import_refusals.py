@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from conftest import FakeSlack, Uploads
+    from harness import FakeSlack, Uploads
 
 CSV = b"id,team,value_personal,value_organization\n1,north,Agree,Agree\n2,south,Agree,Disagree\n"
 MB = 1024 * 1024  # the import tests' web process allows uploads up to 1 MB

@@ -13,7 +13,7 @@ import yaml
 from openpyxl import Workbook
 
 if TYPE_CHECKING:
-    from conftest import FakeSlack, Uploads
+    from harness import FakeSlack, Uploads
 
 
 def qualtrics_csv(answers: list[tuple[str, str, str, str, str]]) -> bytes:

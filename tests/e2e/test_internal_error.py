@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 import pytest
 
 if TYPE_CHECKING:
-    from conftest import FakeSlack, SlackClient, WebFactory, WebProcess
+    from harness import FakeSlack, SlackClient, WebFactory, WebProcess
 
 
 def break_the_database(database: Path) -> None:

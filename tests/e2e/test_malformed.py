@@ -9,7 +9,7 @@ from urllib.parse import urlencode
 import pytest
 
 if TYPE_CHECKING:
-    from conftest import SlackClient
+    from harness import SlackClient
 
 FORM = "application/x-www-form-urlencoded"
 JSON = "application/json"

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from conftest import FakeSlack, SlackClient
+    from harness import FakeSlack, SlackClient
 
 
 def test_a_mention_starts_a_thread_on_its_own_message(

@@ -14,7 +14,7 @@ from urllib.parse import parse_qs, urlencode, urlsplit
 
 import pytest
 import yaml
-from conftest import (
+from harness import (
     CLIENT_ID,
     CLIENT_SECRET,
     OAUTH_ENV,

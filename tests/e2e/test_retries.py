@@ -6,7 +6,7 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from conftest import FakeSlack, SlackClient
+    from harness import FakeSlack, SlackClient
 
 
 def test_a_retry_while_the_first_is_in_progress_is_not_answered_again(

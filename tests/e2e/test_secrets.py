@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from conftest import FakeSlack, SlackClient, WebProcess
+    from harness import FakeSlack, SlackClient, WebProcess
 
 
 def test_no_secret_is_logged(slack: SlackClient, fake_slack: FakeSlack, web: WebProcess) -> None:

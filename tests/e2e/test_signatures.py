@@ -6,7 +6,7 @@ import time
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from conftest import FakeSlack, SlackClient
+    from harness import FakeSlack, SlackClient
 
 
 def test_a_signed_command_is_acknowledged(slack: SlackClient, fake_slack: FakeSlack) -> None:

@@ -6,7 +6,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
-from conftest import (
+from fake_slack import FakeSlack, rate_limited, server_error
+from harness import (
     OAUTH_ENV,
     SlackClient,
     SlackWithWorkspaces,
@@ -15,7 +16,6 @@ from conftest import (
     start_web,
     stop_web,
 )
-from fake_slack import FakeSlack, rate_limited, server_error
 
 from insights import Store
 from insights.demo_loader import load_demo

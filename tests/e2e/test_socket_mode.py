@@ -12,7 +12,7 @@ from bot.settings import Settings
 from bot.socket import run_socket_mode
 
 if TYPE_CHECKING:
-    from conftest import FakeSlack
+    from harness import FakeSlack
 
 
 def test_without_an_app_token_it_explains_what_is_missing(tmp_path: Path) -> None:

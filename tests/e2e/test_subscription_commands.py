@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from conftest import FakeSlack, SlackClient
+    from harness import FakeSlack, SlackClient
 
 
 def test_subscribe_list_and_unsubscribe_in_a_channel(

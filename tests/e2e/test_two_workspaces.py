@@ -16,7 +16,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import (
+from fake_slack import Call
+from harness import (
     CLIENT_ID,
     CLIENT_SECRET,
     OAUTH_ENV,
@@ -28,7 +29,6 @@ from conftest import (
     start_web,
     stop_web,
 )
-from fake_slack import Call
 from support import TINY_CODEBOOK, rows_csv
 
 from bot.admin_blocks import ForgetTarget, forget_value

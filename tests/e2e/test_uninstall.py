@@ -10,7 +10,8 @@ from dataclasses import dataclass
 from typing import Any
 
 import pytest
-from conftest import (
+from fake_slack import WAIT_SECONDS
+from harness import (
     OAUTH_ENV,
     SlackClient,
     SlackWithWorkspaces,
@@ -21,7 +22,6 @@ from conftest import (
     start_web,
     stop_web,
 )
-from fake_slack import WAIT_SECONDS
 
 from insights import Store
 from insights import subscriptions as subs

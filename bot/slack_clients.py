@@ -1,0 +1,112 @@
+"""Slack Web API clients that survive Slack's bad moments.
+
+Every client the app and the digest worker use gets slack_sdk's retry handlers
+(:func:`web_client`): a 429 waits for its ``Retry-After`` (up to :data:`MAX_RETRY_AFTER`,
+beyond which the caller decides), any 5xx and a dropped connection back off, at most
+``SLACK_MAX_RETRIES`` times in all.
+"""
+
+from __future__ import annotations
+
+import logging
+import random
+import time
+from typing import Any
+
+from slack_sdk import WebClient
+from slack_sdk.http_retry import (
+    ConnectionErrorRetryHandler,
+    RateLimitErrorRetryHandler,
+    RetryHandler,
+)
+from slack_sdk.http_retry.builtin_handlers import ServerErrorRetryHandler
+from slack_sdk.http_retry.request import HttpRequest
+from slack_sdk.http_retry.response import HttpResponse
+from slack_sdk.http_retry.state import RetryState
+
+from bot.settings import Settings
+
+logger = logging.getLogger(__name__)
+
+
+MAX_RETRY_AFTER = 30.0  # a 429 asking for a longer wait is not retried: the caller decides
+
+
+class ServerErrorRetry(ServerErrorRetryHandler):
+    """Retries any HTTP 5xx with backoff (slack_sdk's own handler retries only 500 and 503)."""
+
+    def _can_retry(
+        self,
+        *,
+        state: RetryState,
+        request: HttpRequest,
+        response: HttpResponse | None = None,
+        error: Exception | None = None,
+    ) -> bool:
+        return response is not None and 500 <= response.status_code < 600
+
+
+def retry_after(headers: dict[str, Any] | None) -> float | None:
+    """The seconds of a ``Retry-After`` header (values may be lists), or None if absent/bad."""
+    for name, value in (headers or {}).items():
+        if name.lower() != "retry-after":
+            continue
+        raw = value[0] if isinstance(value, list | tuple) and value else value
+        try:
+            return max(float(str(raw)), 0.0)
+        except ValueError:
+            return None
+    return None
+
+
+class RateLimitRetry(RateLimitErrorRetryHandler):
+    """Retries a 429 after its ``Retry-After`` (1 s if it has none), unless Slack asks for
+    more than ``max_wait`` seconds: such a wait is not for a request thread to sit out."""
+
+    def __init__(self, max_retry_count: int, max_wait: float = MAX_RETRY_AFTER) -> None:
+        super().__init__(max_retry_count=max_retry_count)
+        self.max_wait = max_wait
+
+    def _can_retry(
+        self,
+        *,
+        state: RetryState,
+        request: HttpRequest,
+        response: HttpResponse | None = None,
+        error: Exception | None = None,
+    ) -> bool:
+        if response is None or response.status_code != 429:
+            return False
+        wait = retry_after(response.headers)
+        return wait is None or wait <= self.max_wait
+
+    def prepare_for_next_attempt(
+        self,
+        *,
+        state: RetryState,
+        request: HttpRequest,
+        response: HttpResponse | None = None,
+        error: Exception | None = None,
+    ) -> None:
+        wait = retry_after(response.headers if response is not None else None)
+        time.sleep((1.0 if wait is None else wait) + random.uniform(0, 0.25))
+        state.next_attempt_requested = True
+        state.increment_current_attempt()
+
+
+def retry_handlers(max_retries: int) -> list[RetryHandler]:
+    """429, 5xx and dropped connections, each retried; ``max_retries`` counts all of them."""
+    return [
+        RateLimitRetry(max_retry_count=max_retries),
+        ServerErrorRetry(max_retry_count=max_retries),
+        ConnectionErrorRetryHandler(max_retry_count=max_retries),
+    ]
+
+
+def web_client(settings: Settings, token: str | None = None) -> WebClient:
+    """A Web API client at ``settings.slack_api_url`` with the retry handlers."""
+    return WebClient(
+        token=token,
+        base_url=settings.slack_api_url,
+        retry_handlers=retry_handlers(settings.slack_max_retries),
+    )
