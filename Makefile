@@ -23,5 +23,10 @@ lint: $(BIN)/empathy
 test: lint
 	$(BIN)/pytest -q
 
+# Synthetic surveys of 10k, 100k and 1M respondents: import, query and end-to-end timings,
+# with a plain SQLite GROUP BY and a naive pandas design beside them (about 10 minutes).
+benchmark: $(BIN)/empathy
+	$(BIN)/python -m benchmarks --sizes 10000,100000,1000000
+
 clean:
 	rm -rf $(VENV) .mypy_cache .pytest_cache .ruff_cache

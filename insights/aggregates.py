@@ -13,7 +13,10 @@ segment values (a blank value is part of the combination). Each cell keeps
 
 Any slice the engine asks for (one wave, filtered by segment values, broken down by a
 segment) is a union of whole cells, so its counts are sums over cells: the same GROUP BY as
-``SqlCounts``, over cells weighted by their counts instead of over respondents.
+``SqlCounts``, over cells weighted by their counts instead of over respondents. The cells
+are also rolled up (``rollup``): once per segment, telling only its values apart, and once
+for the whole wave; a slice that uses at most one segment reads the matching rollup (a
+handful of rows per question), any other the finest cells, narrowed by its filters.
 ``AggregateCounts`` answers that way and hands anything its tables cannot answer (a wave
 without aggregates, a question pair nobody foresaw) to ``SqlCounts``. Counts only: privacy
 rules stay in the engine, which sees the same numbers as before.

@@ -1,0 +1,129 @@
+"""The two designs the benchmark compares against, as ``CountSource``s the engine can use.
+
+* ``SqlCounts`` (insights.counts): a plain SQLite GROUP BY over the respondent-level tables
+  on every question: the straightforward implementation the aggregates replaced.
+* ``PandasCounts``: no database at all: on every question, load the wave's respondents
+  (its export) into a DataFrame, then filter and group in pandas.
+
+``swapped_counts`` makes ``insights.ask`` use one of them, so all three designs are timed
+through exactly the same code (parsing, catalog, engine, rendering) but for the counts.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from unittest import mock
+
+import pandas as pd
+
+import insights.answer
+from insights.counts import CountSource, Slice
+from insights.store import Store
+
+
+@dataclass(frozen=True)
+class ExportMap:
+    """Where the pandas design finds things: each wave's export, and the columns of
+    each segment and question (with the labels that count as positive)."""
+
+    waves: Mapping[int, Path]
+    segments: Mapping[int, str]
+    questions: Mapping[int, tuple[str, tuple[str, ...]]]
+
+
+class PandasCounts:
+    """Load-then-group: reads a wave's whole export the first time it is asked about."""
+
+    def __init__(self, exports: ExportMap) -> None:
+        self.exports = exports
+        self._loaded: dict[int, pd.DataFrame] = {}
+
+    def _wave(self, wave_id: int) -> pd.DataFrame:
+        if wave_id not in self._loaded:
+            columns = [*self.exports.segments.values()]
+            columns += [column for column, _ in self.exports.questions.values()]
+            raw = pd.read_csv(
+                self.exports.waves[wave_id], dtype=str, keep_default_na=False, usecols=columns
+            )
+            frame = pd.DataFrame({name: raw[name] for name in self.exports.segments.values()})
+            for qid, (column, positive) in self.exports.questions.items():
+                frame[f"answered_{qid}"] = raw[column] != ""
+                frame[f"positive_{qid}"] = raw[column].isin(positive)
+            self._loaded[wave_id] = frame
+        return self._loaded[wave_id]
+
+    def _sliced(self, where: Slice) -> pd.DataFrame:
+        frame = self._wave(where.wave_id)
+        mask = pd.Series(True, index=frame.index)
+        for segment_id, values in where.filters.items():
+            mask &= frame[self.exports.segments[segment_id]].isin(list(values))
+        chosen = frame[mask]
+        group = chosen[self.exports.segments[where.by]] if where.by is not None else ""
+        return chosen.assign(group=group)
+
+    def group_sizes(self, where: Slice) -> pd.DataFrame:
+        sizes = self._sliced(where).groupby("group").size()
+        return sizes.rename("respondents").reset_index()
+
+    def question_counts(self, where: Slice, question_ids: Sequence[int]) -> pd.DataFrame:
+        frame = self._sliced(where)
+        parts = []
+        for qid in question_ids:
+            if qid not in self.exports.questions:
+                continue
+            answered = frame[f"answered_{qid}"]
+            counts = pd.DataFrame(
+                {
+                    "group": frame["group"],
+                    "n": answered,
+                    "positive": answered & frame[f"positive_{qid}"],
+                }
+            )
+            summed = counts.groupby("group")[["n", "positive"]].sum().reset_index()
+            parts.append(summed[summed["n"] > 0].assign(question_id=qid))
+        columns = ["group", "question_id", "n", "positive"]
+        return pd.concat(parts)[columns] if parts else pd.DataFrame(columns=columns)
+
+    def pair_counts(self, where: Slice, pairs: Sequence[tuple[int, int]]) -> pd.DataFrame:
+        frame = self._sliced(where)
+        parts = []
+        for personal, organization in pairs:
+            both = frame[f"answered_{personal}"] & frame[f"answered_{organization}"]
+            p, o = frame[f"positive_{personal}"], frame[f"positive_{organization}"]
+            counts = pd.DataFrame(
+                {
+                    "group": frame["group"],
+                    "n": both,
+                    "personal_only": both & p & ~o,
+                    "organization_only": both & ~p & o,
+                }
+            )
+            summed = counts.groupby("group")[["n", "personal_only", "organization_only"]].sum()
+            summed = summed.reset_index()
+            parts.append(summed[summed["n"] > 0].assign(personal_id=personal))
+        columns = ["group", "personal_id", "n", "personal_only", "organization_only"]
+        return pd.concat(parts)[columns] if parts else pd.DataFrame(columns=columns)
+
+
+def export_map(store: Store, waves: Mapping[str, Path], positive: Sequence[str]) -> ExportMap:
+    """Map wave labels to their files, and segments and questions to their columns."""
+    wave_ids = dict(store.db.execute("SELECT label, id FROM waves").fetchall())
+    segments = {sid: name for name, sid in store.db.execute("SELECT name, id FROM segments")}
+    questions = {
+        qid: (key, tuple(positive))
+        for key, qid in store.db.execute("SELECT key, id FROM questions").fetchall()
+    }
+    return ExportMap({wave_ids[label]: path for label, path in waves.items()}, segments, questions)
+
+
+@contextmanager
+def swapped_counts(factory: Callable[[Store], CountSource] | None) -> Iterator[None]:
+    """Within the block, ``insights.ask`` counts with ``factory(store)`` (None: unchanged)."""
+    if factory is None:
+        yield
+        return
+    with mock.patch.object(insights.answer, "counts_for", factory):
+        yield
