@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import logging
 import re
+from concurrent.futures import ThreadPoolExecutor
 
 from slack_bolt import App
 
@@ -45,6 +46,17 @@ def configure_logging(settings: Settings) -> None:
     for handler in logging.getLogger().handlers:
         if not any(isinstance(existing, RedactTokens) for existing in handler.filters):
             handler.addFilter(RedactTokens())
+
+
+def answer_executor(settings: Settings) -> ThreadPoolExecutor:
+    """Where answers are computed, after the ack (lazy listeners).
+
+    Acks never wait here: the app processes its (quick) ack functions in the request's own
+    thread (``process_before_response``), where Bolt's default would queue them in this
+    pool behind the answers of a burst and poll for them every 10 ms. Answering is CPU
+    work, and under the GIL each thread doing it slows the acks still arriving, so the pool
+    is small; WEB_CONCURRENCY adds processes (and cores)."""
+    return ThreadPoolExecutor(max_workers=settings.answer_threads, thread_name_prefix="answer")
 
 
 def create_app(
@@ -90,6 +102,8 @@ def create_app(
             signing_secret=signing_secret,
             token_verification_enabled=token_verification_enabled,
             request_verification_enabled=request_verification_enabled,
+            listener_executor=answer_executor(settings),
+            process_before_response=True,
         )
     attach(app, deps)
     register_all(app)
@@ -114,6 +128,8 @@ def _many_workspaces(
         oauth_flow=oauth_flow(settings, client),
         request_verification_enabled=request_verification,
         user_facing_authorize_error_message=NOT_INSTALLED,
+        listener_executor=answer_executor(settings),
+        process_before_response=True,
     )
     app.use(deps.workspaces.middleware())
     return app

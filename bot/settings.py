@@ -53,6 +53,8 @@ class Settings(BaseSettings):
     log_level: str = "INFO"
     # Largest survey export an admin may upload to the bot in Slack, in megabytes.
     max_upload_mb: int = Field(default=50, ge=1, le=1024)
+    # Threads per web process computing answers after the ack (see bot.app.answer_executor).
+    answer_threads: int = Field(default=2, ge=1, le=32)
 
     @field_validator("admin_user_ids", mode="before")
     @classmethod

@@ -15,8 +15,18 @@ from insights.exports._exclude import Exclusions
 
 
 def _blank(frame: pd.DataFrame) -> pd.Series:
-    """Rows whose every cell is empty or spaces (Excel leaves these after deleting rows)."""
-    blank: pd.Series = frame.apply(lambda column: column.str.strip().eq("")).all(axis=1)
+    """Rows whose every cell is empty or spaces (Excel leaves these after deleting rows).
+
+    Only rows whose first cell is blank can be; the rest are never stripped, which at a
+    million rows saves seconds.
+    """
+    blank = pd.Series(False, index=frame.index)
+    if frame.shape[1] == 0:
+        return blank
+    candidates = frame[frame.iloc[:, 0].str.strip().eq("")]
+    if len(candidates):
+        empty = candidates.apply(lambda column: column.str.strip().eq("")).all(axis=1)
+        blank[empty.index[empty]] = True
     return blank
 
 

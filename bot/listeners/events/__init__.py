@@ -13,7 +13,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from slack_bolt import App, BoltContext
+from slack_bolt import Ack, App, BoltContext
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
@@ -169,6 +169,10 @@ def tokens_revoked(deps: Deps, app: App, event: dict[str, Any], context: BoltCon
         logger.info("tokens_revoked for user tokens only in %s: nothing held", context.team_id)
 
 
+def acknowledge(ack: Ack) -> None:
+    ack()
+
+
 def register(app: App) -> None:
     deps = deps_of(app)
 
@@ -180,14 +184,17 @@ def register(app: App) -> None:
     def on_tokens_revoked(event: dict[str, Any], context: BoltContext) -> None:
         tokens_revoked(deps, app, event, context)
 
-    @app.event("app_mention")
-    def on_mention(body: dict[str, Any], client: WebClient) -> None:
+    # Answers take a while: Slack gets its 200 at once and the work runs after it (lazy),
+    # as for commands. (The app processes listeners before responding; see bot.app.)
+    def mention_lazily(body: dict[str, Any], client: WebClient) -> None:
         answer_mention(deps, body, client)
 
-    @app.event("message")
-    def on_message(body: dict[str, Any], client: WebClient) -> None:
+    def message_lazily(body: dict[str, Any], client: WebClient) -> None:
         on_direct_message(deps, body, client)
 
-    @app.event("app_home_opened")
-    def on_home_opened(body: dict[str, Any], client: WebClient) -> None:
+    def home_lazily(body: dict[str, Any], client: WebClient) -> None:
         open_home(deps, body, client)
+
+    app.event("app_mention")(ack=acknowledge, lazy=[mention_lazily])
+    app.event("message")(ack=acknowledge, lazy=[message_lazily])
+    app.event("app_home_opened")(ack=acknowledge, lazy=[home_lazily])
