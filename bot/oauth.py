@@ -100,7 +100,28 @@ def _create_tables_once(init: Callable[[], None], database: str, tables: tuple[s
         time.sleep(0.05)
 
 
-class InstallationStore(SQLite3InstallationStore):
+class _SharedDatabase:
+    """What both slack_sdk SQLite stores need to share the app's database with other threads
+    and processes: tables created once, and connections that wait for a busy writer."""
+
+    TABLES: tuple[str, ...] = ()
+    database: str
+    init_called: bool
+    _init_lock: threading.Lock
+
+    def init(self) -> None:
+        with self._init_lock:
+            if not self.init_called:
+                _create_tables_once(super().init, self.database, self.TABLES)  # type: ignore[misc]
+                self.init_called = True
+
+    def connect(self) -> sqlite3.Connection:
+        if not self.init_called:
+            self.init()
+        return sqlite3.connect(database=self.database, timeout=BUSY_SECONDS)
+
+
+class InstallationStore(_SharedDatabase, SQLite3InstallationStore):
     """slack_sdk's SQLite installation store, on the app's database, made fit for several
     processes and threads: tables created once, a busy timeout, and only the latest
     installation kept per workspace (the history would keep stale tokens and make "latest"
@@ -111,17 +132,6 @@ class InstallationStore(SQLite3InstallationStore):
     def __init__(self, database: str | Path, client_id: str) -> None:
         super().__init__(database=str(database), client_id=client_id, logger=logger)
         self._init_lock = threading.Lock()
-
-    def init(self) -> None:
-        with self._init_lock:
-            if not self.init_called:
-                _create_tables_once(super().init, self.database, self.TABLES)
-                self.init_called = True
-
-    def connect(self) -> sqlite3.Connection:
-        if not self.init_called:
-            self.init()
-        return sqlite3.connect(database=self.database, timeout=BUSY_SECONDS)
 
     @contextlib.contextmanager
     def _writing(self) -> Iterator[sqlite3.Connection]:
@@ -180,7 +190,7 @@ class InstallationStore(SQLite3InstallationStore):
         return self.find_installation(enterprise_id=row[0] or None, team_id=team_id)
 
 
-class OAuthStateStore(SQLite3OAuthStateStore):
+class OAuthStateStore(_SharedDatabase, SQLite3OAuthStateStore):
     """slack_sdk's SQLite OAuth state store on the app's database: tables created once, a
     busy timeout, and expired states swept when a new one is issued."""
 
@@ -191,17 +201,6 @@ class OAuthStateStore(SQLite3OAuthStateStore):
             database=str(database), expiration_seconds=expiration_seconds, logger=logger
         )
         self._init_lock = threading.Lock()
-
-    def init(self) -> None:
-        with self._init_lock:
-            if not self.init_called:
-                _create_tables_once(super().init, self.database, self.TABLES)
-                self.init_called = True
-
-    def connect(self) -> sqlite3.Connection:
-        if not self.init_called:
-            self.init()
-        return sqlite3.connect(database=self.database, timeout=BUSY_SECONDS)
 
     def issue(self, *args: Any, **kwargs: Any) -> str:
         with contextlib.closing(self.connect()) as conn, conn:
