@@ -102,10 +102,20 @@ def shared_by(blocks: list[Block], user_id: str | None, query: str) -> list[Bloc
     return [*kept[: MAX_BLOCKS - 1], note]
 
 
+USER_ERROR_MARK = ":thinking_face:"
+INTERNAL_ERROR_MARK = ":warning:"
+
+
+def is_error_message(blocks: list[Block]) -> bool:
+    """Whether ``blocks`` are one of the two apologies above rather than an answer."""
+    first = blocks[0].get("text", {}).get("text", "") if blocks else ""
+    return isinstance(first, str) and first.startswith((USER_ERROR_MARK, INTERNAL_ERROR_MARK))
+
+
 def user_error_message(message: str, suggestion: str | None = None) -> Message:
     """A friendly answer to a question we cannot answer as asked (a ``UserError``)."""
     text = f"{message} {suggestion}" if suggestion else message
-    blocks = [_section(f":thinking_face: {escape_mrkdwn(message)}")]
+    blocks = [_section(f"{USER_ERROR_MARK} {escape_mrkdwn(message)}")]
     if suggestion:
         blocks.append(_context(escape_mrkdwn(suggestion)))
     return Message(text=text, blocks=blocks)
@@ -118,7 +128,7 @@ def internal_error_message(reference: str) -> Message:
         f"give your admin this reference: {reference}"
     )
     blocks = [
-        _section(":warning: Sorry, something went wrong on our side."),
+        _section(f"{INTERNAL_ERROR_MARK} Sorry, something went wrong on our side."),
         _context(f"If it keeps happening, give your admin this reference: `{reference}`"),
     ]
     return Message(text=text, blocks=blocks)

@@ -9,7 +9,7 @@ from __future__ import annotations
 import logging
 
 from slack_sdk import WebClient
-from slack_sdk.errors import SlackApiError
+from slack_sdk.errors import SlackApiError, SlackClientError
 
 from insights import UserError
 from insights.charts import chart_for
@@ -52,4 +52,9 @@ def post_chart(
         code = error.response.get("error")
         logger.warning("Chart upload to %s refused: %s", channel, code)
         return NOT_A_MEMBER if code in ("not_in_channel", "channel_not_found") else UPLOAD_FAILED
+    except (SlackClientError, OSError) as error:
+        # The bytes go to an upload URL by plain urllib (no SlackApiError, no retries there),
+        # and the connection itself can fail: either way the person hears a sentence.
+        logger.warning("Chart upload to %s failed: %s", channel, error)
+        return UPLOAD_FAILED
     return None

@@ -11,18 +11,22 @@ from __future__ import annotations
 import itertools
 import json
 import secrets
+import tempfile
 import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 from typing import Any, TextIO
-from urllib.parse import urlencode
+from urllib.parse import parse_qsl, urlencode
 
 from pydantic import SecretStr
 from slack_bolt import App, BoltRequest
 from slack_sdk.signature import SignatureVerifier
 
 from bot.app import create_app
+from bot.blocks import is_error_message
 from bot.settings import Settings
+from insights.query import CHART_WORDS, tokenize
 
 BOT_USER_ID = "UEMPATHYBOT"
 CONSOLE_USER_ID = "UCONSOLE"
@@ -50,23 +54,47 @@ class _Capture:
             self._changed.notify_all()
 
     def take(self, key: str, timeout: float) -> dict[str, Any] | None:
+        return self.take_first((key,), timeout)[1]
+
+    def take_first(
+        self, keys: tuple[str, ...], timeout: float
+    ) -> tuple[str | None, dict[str, Any] | None]:
+        """The first of ``keys`` to arrive, and what arrived (``(None, None)`` on timeout)."""
         with self._changed:
-            self._changed.wait_for(lambda: key in self._received, timeout=timeout)
-            return self._received.pop(key, None)
+            self._changed.wait_for(lambda: any(k in self._received for k in keys), timeout)
+            for key in keys:
+                if key in self._received:
+                    return key, self._received.pop(key)
+        return None, None
 
 
-def _handler(capture: _Capture, team_id: str) -> type[BaseHTTPRequestHandler]:
+def _handler(capture: _Capture, team_id: str, charts: Path) -> type[BaseHTTPRequestHandler]:
+    names: dict[str, str] = {}  # file id → file name, between the upload's first two steps
+
     class LoopbackSlack(BaseHTTPRequestHandler):
         def log_message(self, format: str, *args: Any) -> None:
             """Quiet: the console prints answers, not access logs."""
 
         def do_POST(self) -> None:
             length = int(self.headers.get("Content-Length") or 0)
-            raw = self.rfile.read(length).decode("utf-8", "replace")
+            data = self.rfile.read(length)
+            if self.path.startswith("/upload/"):
+                self._reply(self._save(self.path.removeprefix("/upload/"), data))
+                return
+            raw = data.decode("utf-8", "replace")
+            self._reply(self._api(self._payload(raw)))
+
+        @staticmethod
+        def _payload(raw: str) -> dict[str, Any]:
+            if not raw.startswith("{"):
+                return dict(parse_qsl(raw))  # files_upload_v2 sends forms
             try:
-                payload = json.loads(raw) if raw.startswith("{") else {}
+                parsed = json.loads(raw)
             except json.JSONDecodeError:
-                payload = {}
+                return {}
+            return parsed if isinstance(parsed, dict) else {}
+
+        def _api(self, payload: dict[str, Any]) -> dict[str, Any]:
             reply: dict[str, Any] = {"ok": True}
             if self.path.startswith("/respond/"):
                 capture.put(self.path.strip("/"), payload)
@@ -76,6 +104,24 @@ def _handler(capture: _Capture, team_id: str) -> type[BaseHTTPRequestHandler]:
                 thread = payload.get("thread_ts") or ""
                 capture.put(f"thread/{thread}", payload)
                 reply.update(channel=payload.get("channel"), ts=f"{time.time():.6f}")
+            elif self.path == "/api/files.getUploadURLExternal":
+                file_id = f"F{len(names) + 1}"
+                names[file_id] = Path(str(payload.get("filename") or "chart.png")).name
+                upload_url = f"http://{self.headers.get('Host')}/upload/{file_id}"
+                reply.update(file_id=file_id, upload_url=upload_url)
+            elif self.path == "/api/files.completeUploadExternal":
+                files = json.loads(str(payload.get("files") or "[]"))
+                reply.update(files=files)
+                for item in files:
+                    capture.put("chart", {"path": str(charts / names.get(item["id"], ""))})
+            return reply
+
+        def _save(self, file_id: str, data: bytes) -> dict[str, Any]:
+            charts.mkdir(parents=True, exist_ok=True)
+            (charts / names.get(file_id, f"{file_id}.png")).write_bytes(data)
+            return {"ok": True}
+
+        def _reply(self, reply: dict[str, Any]) -> None:
             body = json.dumps(reply).encode("utf-8")
             self.send_response(200)
             self.send_header("Content-Type", "application/json")
@@ -91,8 +137,10 @@ class ConsoleSession:
 
     def __init__(self, settings: Settings) -> None:
         self.capture = _Capture()
+        # Charts land in a folder of their own; the console prints where.
+        self.charts = Path(tempfile.mkdtemp(prefix="empathy-charts-"))
         self.server = ThreadingHTTPServer(
-            ("127.0.0.1", 0), _handler(self.capture, settings.default_team_id)
+            ("127.0.0.1", 0), _handler(self.capture, settings.default_team_id, self.charts)
         )
         self.server.daemon_threads = True
         self.base = f"http://127.0.0.1:{self.server.server_address[1]}"
@@ -113,6 +161,8 @@ class ConsoleSession:
         self.app: App = create_app(self.settings)
         self.team_id = settings.default_team_id
         self.thread_ts: str | None = None
+        self.last_key = ""
+        self.last_answered = False
         self._ids = itertools.count(1)
 
     def close(self) -> None:
@@ -178,10 +228,24 @@ class ConsoleSession:
     def _answer(self, status: int, key: str) -> str:
         if status != 200:
             return f"(the app refused the request: HTTP {status})"
+        self.last_key = key
         payload = self.capture.take(key, ANSWER_TIMEOUT_SECONDS)
+        self.last_answered = payload is not None and not is_error_message(
+            list(payload.get("blocks") or [])
+        )
         if payload is None:
             return "(no answer arrived; see the log above)"
         return str(payload.get("text") or "")
+
+    def chart_saved(self, line: str) -> str | None:
+        """Where the chart a line asked for was saved (Slack would show it in the channel)."""
+        if not self.last_answered or not CHART_WORDS & {w.casefold() for w in tokenize(line)}:
+            return None
+        # The chart, or the reason there is none, posted where the answer went.
+        key, got = self.capture.take_first(("chart", self.last_key), ANSWER_TIMEOUT_SECONDS)
+        if got is None:
+            return None
+        return f"(chart saved to {got['path']})" if key == "chart" else str(got.get("text"))
 
     def handle(self, line: str) -> str | None:
         """The answer to one console line, ``None`` for a blank line."""
@@ -217,6 +281,9 @@ def run_console(settings: Settings, stdin: TextIO, stdout: TextIO) -> int:
             answer = session.handle(line)
             if answer is not None:
                 stdout.write(answer.rstrip() + "\n\n")
+                chart = session.chart_saved(line)
+                if chart:
+                    stdout.write(chart + "\n\n")
     except KeyboardInterrupt:
         stdout.write("\n")
     finally:

@@ -73,3 +73,16 @@ def test_a_missing_database_file_is_created_not_a_crash(tmp_path: Path) -> None:
     code, out = console(settings, "/empathy gap\n")
     assert code == 0
     assert "Traceback" not in out
+
+
+def test_a_chart_is_saved_and_its_path_printed(settings: Settings) -> None:
+    lines = "/empathy gap by role chart\n@empathy themes chart\n/empathy gap by typo chart\n"
+    code, out = console(settings, lines)
+    assert code == 0
+    saved = [line for line in out.splitlines() if line.startswith("(chart saved to ")]
+    assert len(saved) == 1
+    path = Path(saved[0].removeprefix("(chart saved to ").removesuffix(")"))
+    assert path.name == "empathy-gap-2022-necessity-by-role.png"
+    assert path.read_bytes().startswith(b"\x89PNG\r\n\x1a\n")
+    assert "There is no chart for a list" in out  # the reason, where a chart can't be
+    assert "I expected a segment after 'by'" in out  # an error: no chart is waited for
