@@ -5,8 +5,7 @@ A wave's respondents fall into *cells*: one cell per distinct combination of all
 segment values (a blank value is part of the combination). Each cell keeps
 
 * ``aggregate_cells``: how many respondents it holds;
-* ``aggregate_cell_values``: its value for each segment (no row when not stated, exactly as
-  ``respondent_segments`` has none);
+* ``aggregate_cell_values``: its value for each segment (no row when not stated);
 * ``aggregate_answers``: per question, how many answered and how many answered positively;
 * ``aggregate_pairs``: per (personal, organization) question pair of a theme, how many
   answered both, and how many were positive on one side only.
@@ -22,8 +21,8 @@ without aggregates, a question pair nobody foresaw) to ``SqlCounts``. Counts onl
 rules stay in the engine, which sees the same numbers as before.
 
 Aggregates are written in the import's transaction (:func:`build_aggregates`) and removed
-with their wave (ON DELETE CASCADE), so they cannot go stale; migration 5 builds them for
-waves imported before it (:func:`backfill`).
+with their wave (ON DELETE CASCADE), so they cannot go stale; migration 7 builds them for
+waves imported before they existed (:func:`backfill`).
 """
 
 from __future__ import annotations
@@ -37,6 +36,7 @@ from typing import Any
 import pandas as pd
 import sqlite_utils
 
+from insights import responses
 from insights.codebook import Codebook
 from insights.counts import CountSource, Slice, SqlCounts
 from insights.store import Store
@@ -86,10 +86,19 @@ def build_aggregates(
     _build(store.db, f"temp.{stage}", [], wave_id, layout)
 
 
+def answers_in_wave(store: Store, wave_id: int) -> int:
+    """How many answers the wave's respondents gave, all questions together."""
+    row = store.db.execute(
+        "SELECT COALESCE(SUM(n), 0) FROM aggregate_answers WHERE wave_id = ? AND rollup = ?",
+        [wave_id, TOTAL],
+    ).fetchone()
+    return int(row[0])
+
+
 def backfill(db: sqlite_utils.Database) -> list[int]:
     """Build the aggregates of every wave that has none, from the respondent-level tables.
 
-    Waves imported before migration 5 need this; returns the wave ids built.
+    Waves imported before aggregates existed need this; returns the wave ids built.
     """
     waves = db.execute(
         "SELECT w.id, w.survey_id FROM waves w"
@@ -117,19 +126,20 @@ def _backfill_wave(db: sqlite_utils.Database, wave_id: int, survey_id: int) -> N
         questions=tuple((int(qid), (1,)) for qid, _, _ in rows),
         pairs=_pairs([(theme, perspective) for _, theme, perspective in rows]),
     )
+    table = responses.ensure_table(
+        db, survey_id, layout.segment_ids, [q for q, _ in layout.questions]
+    )
     columns = [
+        *(f"x.{responses.segment_column(sid)} AS s{i}" for i, sid in enumerate(layout.segment_ids)),
         *(
-            f"(SELECT value FROM respondent_segments WHERE respondent_id = r.id"
-            f" AND segment_id = {sid}) AS s{i}"
-            for i, sid in enumerate(layout.segment_ids)
-        ),
-        *(
-            f"(SELECT positive FROM answers WHERE respondent_id = r.id"
-            f" AND question_id = {qid}) AS q{i}"
+            f"x.{responses.positive_column(qid)} AS q{i}"
             for i, (qid, _) in enumerate(layout.questions)
         ),
     ]
-    source = f"(SELECT {', '.join(columns) or '1 AS one'} FROM respondents r WHERE r.wave_id = ?)"
+    source = (
+        f"(SELECT {', '.join(columns) or '1 AS one'} FROM respondents r"
+        f" JOIN {table} x ON x.respondent_id = r.id WHERE r.wave_id = ?)"
+    )
     _build(db, source, [wave_id], wave_id, layout)
 
 
@@ -409,13 +419,14 @@ def segment_values(store: Store, survey_id: int) -> dict[int, list[str]]:
         [survey_id],
     ).fetchall()
     if missing:
-        marks = ", ".join("?" for _ in missing)
-        rows += store.db.execute(
-            "SELECT DISTINCT s.segment_id, s.value FROM respondents r"
-            " JOIN respondent_segments s ON s.respondent_id = r.id"
-            f" WHERE r.wave_id IN ({marks})",
-            [row[0] for row in missing],
-        ).fetchall()
+        segments = [
+            int(sid)
+            for (sid,) in store.db.execute(
+                "SELECT id FROM segments WHERE survey_id = ?", [survey_id]
+            )
+        ]
+        waves = [int(wave_id) for (wave_id,) in missing]
+        rows += responses.stated_values(store.db, survey_id, waves, segments)
     for segment_id, value in rows:
         found.setdefault(int(segment_id), set()).add(str(value))
     return {segment_id: sorted(values) for segment_id, values in found.items()}

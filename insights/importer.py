@@ -18,7 +18,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from insights.aggregates import build_aggregates
+from insights import responses
+from insights.aggregates import answers_in_wave, build_aggregates
 from insights.codebook import Codebook
 from insights.errors import ImportFailed
 from insights.exports import Export, Format, Progress, open_export
@@ -116,7 +117,9 @@ def import_export(
             question_ids = _upsert_questions(store, survey_id, codebook)
             segment_ids = _upsert_segments(store, survey_id, codebook)
             wave_id, replaced = _replace_wave(store, survey_id, wave)
-            answers = _write_wave(store, stage, wave_id, codebook, question_ids, segment_ids)
+            answers = _write_wave(
+                store, stage, survey_id, wave_id, codebook, question_ids, segment_ids
+            )
     themes = list(dict.fromkeys(q.theme.strip().lower() for q in codebook.questions))
     return ImportSummary(
         survey_name, wave, kept, answers, themes, replaced, dict(export.excluded), export.name
@@ -208,12 +211,14 @@ def _repeated_ids(store: Store, stage: str, id_column: str, problems: Problems) 
 def _write_wave(
     store: Store,
     stage: str,
+    survey_id: int,
     wave_id: int,
     codebook: Codebook,
     question_ids: dict[str, int],
     segment_ids: dict[str, int],
 ) -> int:
-    """Respondents, segment values and answers from the staged rows, all in SQL.
+    """Respondents, their responses and the wave's aggregates from the staged rows, in SQL;
+    returns how many answers were stored.
 
     Respondent ids are allotted as a block above the highest in use (the transaction holds
     the write lock), so staged row k becomes respondent base + k without a lookup.
@@ -224,62 +229,37 @@ def _write_wave(
         f" SELECT ? + rowid, ?, external_id FROM temp.{stage} ORDER BY rowid",
         [base, wave_id],
     )
-    segments = {f"s{i}": segment_ids[s.key] for i, s in enumerate(codebook.segments)}
-    _insert_long(
-        store, stage, base, "respondent_segments (respondent_id, segment_id, value)", segments, {}
-    )
-    positives = {
-        f"q{i}": codebook.scales[q.scale].positive_codes for i, q in enumerate(codebook.questions)
-    }
-    questions = {f"q{i}": question_ids[q.column] for i, q in enumerate(codebook.questions)}
-    answers = _insert_long(
-        store,
-        stage,
-        base,
-        "answers (respondent_id, question_id, value, positive)",
-        questions,
-        positives,
-    )
+    _insert_responses(store, stage, survey_id, base, codebook, question_ids, segment_ids)
     build_aggregates(store, stage, wave_id, codebook, question_ids, segment_ids)
-    return answers
+    return answers_in_wave(store, wave_id)
 
 
-def _insert_long(
+def _insert_responses(
     store: Store,
     stage: str,
+    survey_id: int,
     base: int,
-    into: str,
-    columns: dict[str, int],
-    positives: dict[str, list[int]],
-) -> int:
-    """One row per respondent and staged column (``columns``: column → id), blanks skipped;
-    with ``positives``, each row also says whether its value counts as agreeing.
-
-    The rows come in primary-key order (respondent, then id): the stage is the outer loop
-    of a CROSS JOIN, which SQLite never reorders, and the ids come sorted. Appending in key
-    order keeps the B-tree inserts sequential; inserting one column at a time interleaves
-    them, which at a million respondents cost more than the rest of the import.
-    """
-    if not columns:
-        return 0
-    ordered = sorted(columns.items(), key=lambda item: item[1])
-    ids = ", ".join(f"({key_id}, '{column}')" for column, key_id in ordered)
-    value = " ".join(f"WHEN '{column}' THEN s.{column}" for column, _ in ordered)
-    selected = f"CASE c.name {value} END AS value"
-    if positives:
-        agree = " ".join(
-            f"WHEN '{column}' THEN s.{column} IN ({', '.join(map(str, positives[column]))})"
-            for column, _ in ordered
-        )
-        selected += f", CASE c.name {agree} END AS positive"
+    codebook: Codebook,
+    question_ids: dict[str, int],
+    segment_ids: dict[str, int],
+) -> None:
+    """One row per staged respondent in the survey's table: its segment values, answers,
+    and whether each answer counts as positive under this codebook."""
+    table = responses.ensure_table(store.db, survey_id, segment_ids.values(), question_ids.values())
+    columns, selected = ["respondent_id"], ["? + rowid"]
+    for i, segment in enumerate(codebook.segments):
+        columns.append(responses.segment_column(segment_ids[segment.key]))
+        selected.append(f"s{i}")
+    for i, question in enumerate(codebook.questions):
+        qid = question_ids[question.column]
+        codes = ", ".join(map(str, codebook.scales[question.scale].positive_codes))
+        columns += [responses.answer_column(qid), responses.positive_column(qid)]
+        selected += [f"q{i}", f"q{i} IN ({codes})"]
     store.db.execute(
-        f"WITH c(id, name) AS (VALUES {ids}) INSERT INTO {into}"
-        f" SELECT * FROM (SELECT ? + s.rowid, c.id, {selected}"
-        f" FROM temp.{stage} AS s CROSS JOIN c) WHERE value IS NOT NULL",
+        f"INSERT INTO {table} ({', '.join(columns)})"
+        f" SELECT {', '.join(selected)} FROM temp.{stage} ORDER BY rowid",
         [base],
     )
-    # sqlite3's rowcount is -1 for a statement that starts with WITH.
-    return int(store.db.execute("SELECT changes()").fetchone()[0])
 
 
 def _upsert_survey(store: Store, team_id: str, name: str, codebook: Codebook) -> int:

@@ -15,6 +15,7 @@ from pathlib import Path
 
 import sqlite_utils
 
+from insights import responses
 from insights.errors import StoreError
 
 Migration = Callable[[sqlite_utils.Database], None]
@@ -225,8 +226,7 @@ def _wave_aggregate_tables(db: sqlite_utils.Database) -> None:
     # insights.aggregates). A cell is one combination of segment values within a rollup:
     # rollup 0 tells every segment apart, -1 none (the whole wave), a segment id only that
     # segment. Every table hangs off wave_aggregates, which goes with its wave; the JSON
-    # lists say which segments, questions and pairs were aggregated. Waves imported earlier
-    # are built here, from the respondent-level tables.
+    # lists say which segments, questions and pairs were aggregated.
     run_script(
         db,
         """
@@ -278,9 +278,8 @@ def _wave_aggregate_tables(db: sqlite_utils.Database) -> None:
         ) WITHOUT ROWID
         """,
     )
-    from insights.aggregates import backfill  # it imports this module: load it late
-
-    backfill(db)
+    # Waves imported before this get their aggregates in migration 7, from the tables it
+    # makes: one way to build them, from one layout of the respondent-level data.
 
 
 @migration(6, "audit log")
@@ -309,6 +308,51 @@ def _audit_log_table(db: sqlite_utils.Database) -> None:
             f"CREATE TRIGGER audit_log_no_{verb.lower()} BEFORE {verb} ON audit_log"
             " BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END"
         )
+
+
+@migration(7, "one row per respondent")
+def _wide_response_tables(db: sqlite_utils.Database) -> None:
+    # The respondent-level data moves from one row per answer and per segment value to one
+    # row per respondent, in a table per survey (see insights.responses); then waves without
+    # aggregates (imported before migration 5) get them, from the new tables.
+    surveys = [int(row[0]) for row in db.execute("SELECT id FROM surveys ORDER BY id")]
+    for survey_id in surveys:
+        _move_responses(db, survey_id)
+    run_script(db, "DROP TABLE answers; DROP TABLE respondent_segments")
+    from insights.aggregates import backfill  # it imports this module: load it late
+
+    backfill(db)
+
+
+def _move_responses(db: sqlite_utils.Database, survey_id: int) -> None:
+    segments = [
+        int(row[0])
+        for row in db.execute("SELECT id FROM segments WHERE survey_id = ?", [survey_id])
+    ]
+    questions = [
+        int(row[0])
+        for row in db.execute("SELECT id FROM questions WHERE survey_id = ?", [survey_id])
+    ]
+    table = responses.ensure_table(db, survey_id, segments, questions)
+    columns, selected = ["respondent_id"], ["r.id"]
+    for sid in segments:
+        columns.append(responses.segment_column(sid))
+        selected.append(
+            "(SELECT value FROM respondent_segments"
+            f" WHERE respondent_id = r.id AND segment_id = {sid})"
+        )
+    for qid in questions:
+        columns += [responses.answer_column(qid), responses.positive_column(qid)]
+        selected += [
+            f"(SELECT {field} FROM answers WHERE respondent_id = r.id AND question_id = {qid})"
+            for field in ("value", "positive")
+        ]
+    db.execute(
+        f"INSERT INTO {table} ({', '.join(columns)}) SELECT {', '.join(selected)}"
+        " FROM respondents r JOIN waves w ON w.id = r.wave_id WHERE w.survey_id = ?"
+        " ORDER BY r.id",
+        [survey_id],
+    )
 
 
 BUSY_MESSAGE = "The database is busy with another change; please try again in a moment."

@@ -2,10 +2,11 @@
 
 :func:`wave_to_forget` says what :func:`forget_wave` would delete (for a confirmation);
 :func:`forget_wave` deletes it in one transaction together with its audit entry. Deleting
-the ``waves`` row removes the rest by ON DELETE CASCADE: its respondents, their segment
-values and answers, and its aggregates (migration 5's tables hang off ``wave_aggregates``,
-which hangs off ``waves``). A survey left without any wave goes too (its questions and
-segments with it), so it cannot become the default survey with nothing to answer from.
+the ``waves`` row removes the rest by ON DELETE CASCADE: its respondents, their rows in the
+survey's response table, and its aggregates (migration 5's tables hang off
+``wave_aggregates``, which hangs off ``waves``). A survey left without any wave goes too
+(its questions, segments and response table with it), so it cannot become the default
+survey with nothing to answer from.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from datetime import datetime
 
 import sqlite_utils
 
-from insights import audit
+from insights import audit, responses
 from insights.errors import ConflictError, NotFoundError, QueryError
 from insights.store import Store
 
@@ -88,12 +89,15 @@ def forget_wave(
                 "SELECT COUNT(*) FROM respondents WHERE wave_id = ?", [found.wave_id]
             ).fetchone()[0]
         )
+        survey_id = responses.survey_of_wave(db, found.wave_id)
         db.execute("DELETE FROM waves WHERE id = ?", [found.wave_id])
         removed = db.execute(
-            "DELETE FROM surveys WHERE team_id = ? AND name = ?"
+            "DELETE FROM surveys WHERE id = ?"
             " AND NOT EXISTS (SELECT 1 FROM waves w WHERE w.survey_id = surveys.id)",
-            [team_id, found.survey],
+            [survey_id],
         ).rowcount
+        if removed and survey_id is not None:
+            responses.drop_table(db, survey_id)
         summary = ForgetSummary(found.survey, found.wave, respondents, bool(removed))
         detail = f"{respondents} respondent{'s' if respondents != 1 else ''} deleted"
         if summary.survey_removed:

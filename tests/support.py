@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from insights import Store
+from insights import Store, responses
 from insights.importer import ImportSummary
 
 TEAM = "T-TEST"
@@ -73,6 +73,31 @@ def table_counts(store: Store) -> dict[str, int]:
         name: int(store.db.execute(f'SELECT COUNT(*) FROM "{name}"').fetchone()[0])
         for name in names
     }
+
+
+def answer_rows(store: Store) -> list[tuple[int, int, int, int]]:
+    """Every stored answer as (respondent id, question id, value, positive), in that order:
+    the respondent-level data one row per answer, whatever its layout."""
+    found: list[tuple[int, int, int, int]] = []
+    for survey_id, qid in store.db.execute("SELECT survey_id, id FROM questions").fetchall():
+        table = responses.table_name(survey_id)
+        value, positive = responses.answer_column(qid), responses.positive_column(qid)
+        found += store.db.execute(
+            f"SELECT respondent_id, {qid}, {value}, {positive} FROM {table}"
+            f" WHERE {value} IS NOT NULL"
+        ).fetchall()
+    return sorted(found)
+
+
+def segment_rows(store: Store) -> list[tuple[int, int, str]]:
+    """Every stated segment value as (respondent id, segment id, value), in that order."""
+    found: list[tuple[int, int, str]] = []
+    for survey_id, sid in store.db.execute("SELECT survey_id, id FROM segments").fetchall():
+        table, column = responses.table_name(survey_id), responses.segment_column(sid)
+        found += store.db.execute(
+            f"SELECT respondent_id, {sid}, {column} FROM {table} WHERE {column} IS NOT NULL"
+        ).fetchall()
+    return sorted(found)
 
 
 def dump(store: Store) -> list[str]:

@@ -1,12 +1,12 @@
-"""Per-wave aggregates: built at import, replaced with their wave, backfilled by migration 5
-for waves imported before it, and read by the catalog and every answer."""
+"""Per-wave aggregates: built at import, replaced with their wave, backfilled by migration 7
+for waves imported before they existed, and read by the catalog and every answer."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 import pytest
-from support import TEAM, Importer
+from support import TEAM, Importer, answer_rows, segment_rows
 
 from insights import Store, ask
 from insights import answer as answer_module
@@ -33,15 +33,7 @@ ROWS = [
     ("r6", "", "north", "Disagree", "Agree", "No"),
     ("r7", "blue", "north", "Agree", "Neutral", "Yes"),
 ]
-RAW_TABLES = (
-    "surveys",
-    "waves",
-    "questions",
-    "segments",
-    "respondents",
-    "respondent_segments",
-    "answers",
-)
+RAW_TABLES = ("surveys", "waves", "questions", "segments", "respondents")
 AGGREGATE_TABLES = (
     "wave_aggregates",
     "aggregate_cells",
@@ -155,29 +147,38 @@ def test_deleting_a_survey_leaves_no_aggregates(store: Store, import_rows: Impor
     assert all(not rows for rows in aggregates_of(store).values())
 
 
-def test_migration_5_backfills_waves_imported_before_it(
+def test_migration_7_moves_a_version_4_database_and_builds_its_aggregates(
     tmp_path: Path, import_rows: Importer, store: Store, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     import_rows(ROWS, wave="w1")
     import_rows(ROWS[2:], wave="w2")
     built_at_import = aggregates_of(store)
-    # A database as migration 4 left it, holding the same survey data.
+    answers, segments = answer_rows(store), segment_rows(store)
+    # A database as migration 4 left it, holding the same survey data one row per answer.
     path = tmp_path / "v4.db"
     with monkeypatch.context() as patched:
         patched.setattr(store_module, "_MIGRATIONS", _MIGRATIONS[:4])
         Store.open(path).close()
-    store.db.execute("ATTACH DATABASE ? AS v4", [str(path)])
+    old = Store.open(path, migrate=False)
     for table in RAW_TABLES:
-        store.db.execute(f"INSERT INTO v4.{table} SELECT * FROM main.{table}")
-    store.db.execute("DETACH DATABASE v4")
+        old.db[table].insert_all(store.db[table].rows)
+    old.db["answers"].insert_all(
+        dict(zip(("respondent_id", "question_id", "value", "positive"), row, strict=True))
+        for row in answers
+    )
+    old.db["respondent_segments"].insert_all(
+        dict(zip(("respondent_id", "segment_id", "value"), row, strict=True)) for row in segments
+    )
+    old.close()
 
-    upgraded = Store.open(path)  # migrates from version 4: builds every wave's aggregates
+    upgraded = Store.open(path)  # migrates from version 4: moves the rows, builds aggregates
+    assert (answer_rows(upgraded), segment_rows(upgraded)) == (answers, segments)
     assert aggregates_of(upgraded) == built_at_import
     assert backfill(upgraded.db) == []  # nothing left to build
     upgraded.close()
 
 
-def test_migration_5_on_an_empty_database(tmp_path: Path) -> None:
+def test_migrations_on_an_empty_database(tmp_path: Path) -> None:
     store = Store.open(tmp_path / "e.db", migrate=False)
     assert store.migrate()[-1] == _MIGRATIONS[-1][0]
     assert all(not rows for rows in aggregates_of(store).values())

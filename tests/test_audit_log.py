@@ -9,8 +9,10 @@ from pathlib import Path
 import pytest
 from support import TEAM, Importer
 
+import insights.store as store_module
 from insights import Store, audit
 from insights.importer import ImportSummary
+from insights.store import _MIGRATIONS
 
 NOON = datetime(2026, 3, 28, 12, 0, tzinfo=UTC)
 
@@ -106,13 +108,16 @@ def test_the_cli_actor_names_the_os_user(monkeypatch: pytest.MonkeyPatch) -> Non
     assert audit.cli_actor() == "cli:unknown"
 
 
-def test_migration_6_upgrades_a_version_5_database(tmp_path: Path) -> None:
+def test_migration_6_upgrades_a_version_5_database(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     path = tmp_path / "e.db"
-    store = Store.open(path)
-    store.db.execute("DROP TABLE audit_log")  # the triggers go with it
-    store.db.execute("DELETE FROM schema_migrations WHERE version = 6")
+    with monkeypatch.context() as patched:
+        patched.setattr(store_module, "_MIGRATIONS", _MIGRATIONS[:5])
+        Store.open(path).close()
+    store = Store.open(path, migrate=False)
     assert store.schema_version == 5
-    assert store.migrate() == [6]
+    assert store.migrate() == [6, 7]
     audit.record(store, TEAM, "UADMIN", "import", "tiny/w1")
     assert len(audit.read(store, TEAM)) == 1
     store.close()

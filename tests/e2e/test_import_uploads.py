@@ -217,7 +217,7 @@ def test_a_broken_file_lists_its_problems_and_writes_nothing(uploads: Uploads) -
         "pulse.toml", OWN_CODEBOOK, channel=upload.channel, thread_ts=upload.ts, filetype="toml"
     )
     uploads.replies(upload, 2)
-    before = uploads.count("SELECT COUNT(*) FROM answers")
+    before = uploads.count("SELECT COUNT(*) FROM respondents")
     waves = uploads.count("SELECT COUNT(*) FROM waves")
 
     uploads.submit_import(pending_id, "pulse", "broken")
@@ -225,7 +225,7 @@ def test_a_broken_file_lists_its_problems_and_writes_nothing(uploads: Uploads) -
     text = problems.payload["text"]
     assert "Maybe" in text and "Nothing was imported" in text
     assert "Traceback" not in text and "reference" not in text
-    assert uploads.count("SELECT COUNT(*) FROM answers") == before
+    assert uploads.count("SELECT COUNT(*) FROM respondents") == before
     assert uploads.count("SELECT COUNT(*) FROM waves") == waves
     # The upload stays pending: fix the codebook and import again.
     assert uploads.count("SELECT COUNT(*) FROM pending_imports WHERE id = ?", pending_id) == 1

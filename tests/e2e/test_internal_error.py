@@ -15,7 +15,9 @@ if TYPE_CHECKING:
 
 def break_the_database(database: Path) -> None:
     with sqlite3.connect(database) as db:
-        db.execute("ALTER TABLE answers RENAME TO answers_lost")
+        tables = db.execute("SELECT name FROM sqlite_master WHERE name LIKE 'responses_%'")
+        for (table,) in tables.fetchall():
+            db.execute(f"ALTER TABLE {table} RENAME TO lost_{table}")
         db.execute("ALTER TABLE aggregate_answers RENAME TO aggregate_answers_lost")
 
 
