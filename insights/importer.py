@@ -23,7 +23,13 @@ from insights.aggregates import answers_in_wave, build_aggregates
 from insights.codebook import Codebook
 from insights.errors import ImportFailed
 from insights.exports import Export, Format, Progress, open_export
-from insights.import_checks import Problems, coded_chunk, missing_columns, rows_text
+from insights.import_checks import (
+    Problems,
+    coded_chunk,
+    missing_columns,
+    rows_text,
+    staged_rows,
+)
 from insights.store import Store
 
 CHUNK_ROWS = 50_000
@@ -189,11 +195,8 @@ def _deferred(store: Store) -> Iterator[None]:
 
 
 def _stage(store: Store, stage: str, coded: pd.DataFrame) -> None:
-    rows = coded.astype(object).where(coded.notna(), None)
     marks = ", ".join("?" * len(coded.columns))
-    store.db.conn.executemany(
-        f"INSERT INTO temp.{stage} VALUES ({marks})", rows.itertuples(index=False, name=None)
-    )
+    store.db.conn.executemany(f"INSERT INTO temp.{stage} VALUES ({marks})", staged_rows(coded))
 
 
 def _repeated_ids(store: Store, stage: str, id_column: str, problems: Problems) -> None:

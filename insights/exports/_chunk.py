@@ -39,7 +39,9 @@ def _refuse_extra_cells(raw: pd.DataFrame, width: int, name: str) -> None:
     if raw.shape[1] <= width:
         return
     extra = raw.iloc[:, width:]
-    filled = ~extra.apply(lambda column: column.str.strip().eq("")).to_numpy()
+    filled = (extra != "").to_numpy()
+    if filled.any():  # these cells are nearly always "": strip them only when they are not
+        filled = filled & ~extra.apply(lambda column: column.str.strip().eq("")).to_numpy()
     rows = filled.any(axis=1)
     if not rows.any():
         return
@@ -60,9 +62,13 @@ def too_many_cells(name: str, row: int, cells: int, width: int) -> ImportFailed:
 def shape(
     raw: pd.DataFrame, ids: list[str], name: str, rule: Exclusions, excluded: Counter[str]
 ) -> pd.DataFrame:
-    """Respondents of ``raw`` under their column ids: blank rows dropped, exclusions counted."""
-    raw = raw.fillna("")
+    """Respondents of ``raw`` under their column ids: blank rows dropped, exclusions counted.
+
+    Readers hand over every cell as text, "" where a row is short, never NaN.
+    """
     _refuse_extra_cells(raw, len(ids), name)
-    frame = raw.iloc[:, : len(ids)].copy()
-    frame.columns = pd.Index(ids)
-    return rule.keep(frame[~_blank(frame)], excluded)
+    frame = raw.iloc[:, : len(ids)].set_axis(ids, axis=1)
+    blank = _blank(frame)
+    if blank.any():  # dropping rows copies every column, so only when some are blank
+        frame = frame[~blank]
+    return rule.keep(frame, excluded)

@@ -88,7 +88,7 @@ class TextSource:
                 index_col=False,
                 skiprows=layout.header_rows,
                 dtype=str,
-                keep_default_na=False,
+                na_filter=False,
                 skip_blank_lines=False,
                 chunksize=rows,
                 engine="c",
