@@ -1,7 +1,8 @@
 """The two designs the benchmark compares against, as ``CountSource``s the engine can use.
 
-* ``SqlCounts`` (insights.counts): a plain SQLite GROUP BY over the respondent-level tables
-  on every question: the straightforward implementation the aggregates replaced.
+* ``SqlCounts`` (insights.counts): a plain SQLite GROUP BY over the survey's respondent
+  table (one row per respondent) on every question: the straightforward implementation
+  the aggregates replaced.
 * ``PandasCounts``: no database at all: on every question, load the wave's respondents
   (its export) into a DataFrame, then filter and group in pandas.
 

@@ -100,15 +100,32 @@ def run_import(
     env.update(DATABASE_PATH=str(database), DEFAULT_TEAM_ID=TEAM)
     command = [str(empathy), "import", str(export), "--codebook", str(codebook)]
     command += ["--survey", synth.SURVEY, "--wave", wave, "--team", TEAM]
+    peak = log.with_suffix(".peak")
     with log.open("ab") as sink:
         started = time.perf_counter()
-        process = subprocess.Popen(command, env=env, stdout=sink, stderr=subprocess.STDOUT)
-        _, status, usage = os.wait4(process.pid, 0)
+        process = subprocess.run(
+            [sys.executable, "-c", _OWN_PEAK, str(peak), *command],
+            env=env,
+            stdout=sink,
+            stderr=subprocess.STDOUT,
+            check=False,
+        )
         seconds = time.perf_counter() - started
-    process.returncode = os.waitstatus_to_exitcode(status)
     if process.returncode != 0:
         raise SystemExit(f"empathy import failed:\n{log.read_text(errors='replace')}")
-    return seconds, usage.ru_maxrss / 1024  # Linux reports kilobytes
+    return seconds, int(peak.read_text()) / 1024  # Linux reports kilobytes
+
+
+# Linux carries a parent's peak RSS over to a child it starts, so this process (holding a
+# million generated rows) would inflate the import's figure. A small process in between
+# starts the import and writes down the import's own peak (argv: peak file, command...).
+_OWN_PEAK = """
+import os, subprocess, sys
+child = subprocess.Popen(sys.argv[2:])
+_, status, usage = os.wait4(child.pid, 0)
+open(sys.argv[1], "w").write(str(usage.ru_maxrss))
+sys.exit(os.waitstatus_to_exitcode(status))
+"""
 
 
 def time_queries(
