@@ -13,7 +13,7 @@ from slack_bolt import App
 from bot.listeners import Deps, StorePerThread, attach, register_all
 from bot.oauth import NOT_INSTALLED, oauth_flow
 from bot.settings import Settings
-from bot.slack_clients import web_client
+from bot.slack_clients import respond_with_retries, web_client
 from insights import Store
 
 logger = logging.getLogger(__name__)
@@ -79,7 +79,8 @@ def create_app(
     ``stores`` opens the store for each thread (default: ``settings.database_path``).
     ``token_verification_enabled`` makes Bolt call ``auth.test`` now, at ``slack_api_url``
     (one workspace only). Socket Mode passes ``request_verification_enabled=False``: its
-    requests are not signed. Every Web API client retries 429 and 5xx (:func:`web_client`).
+    requests are not signed. Every Web API client, and every reply to a response_url,
+    retries 429 and 5xx (:mod:`bot.slack_clients`).
     """
     if request_verification_enabled and settings.slack_signing_secret is None:
         raise MissingCredentials("SLACK_SIGNING_SECRET is not set.")
@@ -105,6 +106,7 @@ def create_app(
             listener_executor=answer_executor(settings),
             process_before_response=True,
         )
+    app.use(respond_with_retries(settings))
     attach(app, deps)
     register_all(app)
     return app

@@ -3,7 +3,8 @@
 Every client the app and the digest worker use gets slack_sdk's retry handlers
 (:func:`web_client`): a 429 waits for its ``Retry-After`` (up to :data:`MAX_RETRY_AFTER`,
 beyond which the caller decides), any 5xx and a dropped connection back off, at most
-``SLACK_MAX_RETRIES`` times in all.
+``SLACK_MAX_RETRIES`` times in all. Replies to a request's response_url get the same
+(:func:`respond_with_retries`).
 """
 
 from __future__ import annotations
@@ -11,8 +12,11 @@ from __future__ import annotations
 import logging
 import random
 import time
+from collections.abc import Callable, Sequence
 from typing import Any
 
+from slack_bolt import BoltContext, BoltResponse
+from slack_bolt.context.respond import Respond
 from slack_sdk import WebClient
 from slack_sdk.http_retry import (
     ConnectionErrorRetryHandler,
@@ -23,6 +27,9 @@ from slack_sdk.http_retry.builtin_handlers import ServerErrorRetryHandler
 from slack_sdk.http_retry.request import HttpRequest
 from slack_sdk.http_retry.response import HttpResponse
 from slack_sdk.http_retry.state import RetryState
+from slack_sdk.models.attachments import Attachment
+from slack_sdk.models.blocks import Block
+from slack_sdk.webhook import WebhookClient, WebhookResponse
 
 from bot.settings import Settings
 
@@ -110,3 +117,69 @@ def web_client(settings: Settings, token: str | None = None) -> WebClient:
         base_url=settings.slack_api_url,
         retry_handlers=retry_handlers(settings.slack_max_retries),
     )
+
+
+class RetryingRespond(Respond):
+    """Bolt's ``respond`` (a reply to the request's response_url), with retry handlers:
+    Bolt's own posts once, so one 5xx or dropped connection there loses the answer."""
+
+    def __init__(self, *, response_url: str | None, handlers: list[RetryHandler]) -> None:
+        super().__init__(response_url=response_url)
+        self.handlers = handlers
+
+    def __call__(
+        self,
+        text: str | dict[str, Any] = "",
+        blocks: Sequence[dict[str, Any] | Block] | None = None,
+        attachments: Sequence[dict[str, Any] | Attachment] | None = None,
+        response_type: str | None = None,
+        replace_original: bool | None = None,
+        delete_original: bool | None = None,
+        unfurl_links: bool | None = None,
+        unfurl_media: bool | None = None,
+        thread_ts: str | None = None,
+        metadata: dict[str, Any] | None = None,
+    ) -> WebhookResponse:
+        if self.response_url is None:
+            raise ValueError("respond is unsupported here as there is no response_url")
+        client = WebhookClient(url=self.response_url, retry_handlers=self.handlers)
+        if isinstance(text, dict):  # a whole message, as Bolt's respond also takes
+            return client.send_dict(text)
+        message = {
+            "text": text,
+            "blocks": _as_dicts(blocks),
+            "attachments": _as_dicts(attachments),
+            "response_type": response_type,
+            "replace_original": replace_original,
+            "delete_original": delete_original,
+            "unfurl_links": unfurl_links,
+            "unfurl_media": unfurl_media,
+            "thread_ts": thread_ts,
+            "metadata": metadata,
+        }
+        return client.send_dict({key: value for key, value in message.items() if value is not None})
+
+
+def _as_dicts(
+    items: Sequence[dict[str, Any] | Block | Attachment] | None,
+) -> list[dict[str, Any]] | None:
+    if items is None:
+        return None
+    return [item if isinstance(item, dict) else item.to_dict() for item in items]
+
+
+def respond_with_retries(settings: Settings) -> Callable[..., BoltResponse]:
+    """A middleware giving listeners a ``respond`` that retries (:class:`RetryingRespond`).
+
+    Lazy listeners get it too: Bolt hands them the request's context, ``respond`` included.
+    """
+    handlers = retry_handlers(settings.slack_max_retries)
+
+    def middleware(context: BoltContext, next: Callable[[], BoltResponse]) -> BoltResponse:
+        if context.response_url:
+            context["respond"] = RetryingRespond(
+                response_url=context.response_url, handlers=handlers
+            )
+        return next()
+
+    return middleware

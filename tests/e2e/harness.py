@@ -368,6 +368,25 @@ def slack_file(name: str, url: str, size: int, filetype: str = "csv") -> dict[st
     }
 
 
+def elements(payload: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    """{button text: button} of an answer's actions block."""
+    return {
+        element["text"]["text"]: element
+        for block in payload.get("blocks") or []
+        if block.get("type") == "actions"
+        for element in block["elements"]
+    }
+
+
+def buttons(payload: dict[str, Any]) -> dict[str, str]:
+    """{button text: the query it carries}."""
+    return {text: element["value"] for text, element in elements(payload).items()}
+
+
+def action_ids(payload: dict[str, Any]) -> dict[str, str]:
+    return {text: element["action_id"] for text, element in elements(payload).items()}
+
+
 def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))

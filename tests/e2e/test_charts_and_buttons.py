@@ -3,34 +3,16 @@ and every kind of button under an answer, clicked with signed block_actions payl
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import pytest
+from harness import action_ids, buttons
 
 if TYPE_CHECKING:
     from fake_slack import FakeSlack, SharedUpload
     from harness import SlackClient, WebControl
 
 PNG = b"\x89PNG\r\n\x1a\n"
-
-
-def elements(payload: dict[str, Any]) -> dict[str, dict[str, Any]]:
-    """{button text: button} of an answer's actions block."""
-    return {
-        element["text"]["text"]: element
-        for block in payload.get("blocks") or []
-        if block.get("type") == "actions"
-        for element in block["elements"]
-    }
-
-
-def buttons(payload: dict[str, Any]) -> dict[str, str]:
-    """{button text: the query it carries}."""
-    return {text: element["value"] for text, element in elements(payload).items()}
-
-
-def action_ids(payload: dict[str, Any]) -> dict[str, str]:
-    return {text: element["action_id"] for text, element in elements(payload).items()}
 
 
 def assert_chart(upload: SharedUpload, *figures: str) -> None:

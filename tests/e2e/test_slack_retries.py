@@ -1,17 +1,20 @@
-"""Slack answers 429 or 5xx: the web process's Web API calls are retried (slack_sdk's retry
-handlers, also on the clients Bolt makes per request), so the answer lands exactly once."""
+"""Slack answers 429 or 5xx: the web process's Web API calls, and its replies to a
+response_url, are retried (slack_sdk's retry handlers, also on the clients Bolt makes per
+request), so the answer lands exactly once."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 
 import pytest
-from fake_slack import FakeSlack, rate_limited, server_error
+from fake_slack import RESPOND, FakeSlack, Scripted, rate_limited, server_error
 from harness import (
     OAUTH_ENV,
     SlackClient,
     SlackWithWorkspaces,
     WebProcess,
+    action_ids,
+    buttons,
     install,
     start_web,
     stop_web,
@@ -43,6 +46,36 @@ def test_a_server_error_is_retried_with_backoff(
 ) -> None:
     fake_slack.script("chat.postMessage", server_error(status))
     assert answered_once(fake_slack, slack, f"1700800{status}.000100") == [status, 200]
+
+
+def responses_to(fake: FakeSlack, key: str, count: int) -> list[int]:
+    """The statuses of the first ``count`` posts to response_url ``key``."""
+    calls = fake.wait_for(lambda c: c.path == f"/respond/{key}", count)
+    return [call.status for call in calls]
+
+
+@pytest.mark.parametrize("failure", [server_error(502), rate_limited(1)], ids=["502", "429"])
+def test_a_failed_reply_to_a_response_url_is_retried(
+    slack: SlackClient, fake_slack: FakeSlack, failure: Scripted
+) -> None:
+    fake_slack.script(RESPOND, failure)
+    ack, key = slack.command("gap by role")
+    assert ack.status == 200
+    assert responses_to(fake_slack, key, 2) == [failure.status, 200]
+    assert "Empathy gap by role" in fake_slack.responded(key)["text"]
+
+
+def test_a_button_answer_to_a_response_url_is_retried(
+    slack: SlackClient, fake_slack: FakeSlack
+) -> None:
+    """A button answers through the response_url of the click, after its ack."""
+    _, key = slack.command("gap")
+    answer = fake_slack.responded(key)
+    fake_slack.script(RESPOND, server_error(503))
+    click = slack.unique("click")
+    slack.click(action_ids(answer)["Trend"], "empathy_answer", buttons(answer)["Trend"], click)
+    assert responses_to(fake_slack, click, 2) == [503, 200]
+    assert "2021-pilot" in fake_slack.responded(click)["text"]
 
 
 def test_a_slack_outage_longer_than_the_retries_is_logged_not_raised(
