@@ -3,10 +3,11 @@
 It asks a ``CountSource`` for aggregated counts (never respondent rows), applies the
 privacy rules and the statistics, and returns the findings model.
 
-Privacy: a group with fewer than ``min_group_size`` respondents is suppressed; when a
-breakdown would hide exactly one group, the next-smallest is hidden too, so the hidden
-one cannot be recovered by subtracting the shown groups from the total. A question
-whose base within a shown group is below the minimum is shown as suppressed.
+Privacy (rules in :mod:`insights.privacy`): a group with fewer than ``min_group_size``
+respondents is suppressed, with the next-smallest when only one would be, and so is a
+group that a question differing by one filter would single out fewer than that many of:
+a filtered question whose whole slice is such is refused. A question whose base within a
+shown group is below the minimum is shown as suppressed.
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ from insights.findings import (
     WaveResult,
     describe_filters,
 )
+from insights.privacy import Revealing, revealing_filters, suppressed_groups
 from insights.stats import (
     Proportion,
     change_test,
@@ -82,7 +84,8 @@ class Engine:
             overall = tuple(r for r in overall if r.asked)
         where = self._slice(wave, filters, by=segment)
         sizes = self.source.group_sizes(where)
-        hidden = suppressed_groups(sizes, self.min_group_size)
+        revealing = revealing_filters(self.source, where, self.min_group_size)
+        hidden = suppressed_groups(sizes, self.min_group_size, also=set(revealing))
         by_group = self._results(where, themes)
         groups = [
             Group(
@@ -100,7 +103,8 @@ class Engine:
         if hidden:
             notes.append(
                 f"{len(hidden)} group(s) hidden: fewer than {self.min_group_size} respondents"
-                " (or hidden so that a small group cannot be worked out from the total)."
+                " (or hidden so that a few cannot be worked out from the total, or from a"
+                " question with one filter fewer)."
             )
         context = self._context(wave, filters, theme, total)
         return BreakdownReport(context, segment.name, overall, tuple(groups), tuple(notes))
@@ -153,11 +157,18 @@ class Engine:
         total = self._total(self._slice(last, filters), filters)
         results = tuple(self._wave_result(wave, filters, themes) for wave in waves)
         notes = list(self._notes([r for wave in results for r in wave.themes]))
-        hidden = [wave.label for wave in results if wave.suppressed]
-        if hidden:
+        small = [w.label for w in results if w.suppressed and not w.near_complete]
+        if small:
             notes.append(
-                f"Wave(s) {', '.join(hidden)} hidden: fewer than {self.min_group_size}"
+                f"Wave(s) {', '.join(small)} hidden: fewer than {self.min_group_size}"
                 " respondents match."
+            )
+        near = [w.label for w in results if w.near_complete]
+        if near:
+            notes.append(
+                f"Wave(s) {', '.join(near)} hidden: there the filters leave out fewer than"
+                f" {self.min_group_size} of the respondents one filter fewer would match, so"
+                " comparing the two would show how those few answered."
             )
         context = self._context(last, filters, theme, total)
         return TrendReport(context, results, tuple(notes))
@@ -178,6 +189,8 @@ class Engine:
             return WaveResult(wave.label, 0)
         if total < self.min_group_size:
             return WaveResult(wave.label, 0, suppressed=True)
+        if revealing_filters(self.source, where, self.min_group_size):
+            return WaveResult(wave.label, 0, suppressed=True, near_complete=True)
         return WaveResult(wave.label, total, self._results(where, themes)[""])
 
     @staticmethod
@@ -202,7 +215,28 @@ class Engine:
                 f"{self.min_group_size}, so the answer is hidden to protect their privacy.",
                 suggestion="Try a broader group.",
             )
+        revealing = revealing_filters(self.source, where, self.min_group_size).get("")
+        if revealing is not None:
+            raise self._revealing_error(revealing, filters)
         return total
+
+    def _revealing_error(self, why: Revealing, filters: Filters) -> SuppressedError:
+        [(segment, values)] = [(s, v) for s, v in filters if s.id == why.segment]
+        k = self.min_group_size
+        if why.value is not None:
+            return SuppressedError(
+                f"Only a handful of these respondents have {segment.name} = {why.value}"
+                f" (fewer than {k}). Beside the same question without {why.value}, this answer"
+                " would show how they answered, so it is hidden to protect their privacy.",
+                suggestion=f"Leave {why.value} out, or ask about it with a broader group.",
+            )
+        return SuppressedError(
+            f"The filter {segment.name} = {' or '.join(values)} leaves out fewer than {k} of"
+            " the respondents the other filters match. Beside the same question without it,"
+            " this answer would show how those few answered, so it is hidden to protect"
+            " their privacy.",
+            suggestion=f"Drop the {segment.name} filter, or choose other values.",
+        )
 
     def _results(self, where: Slice, themes: Sequence[Theme]) -> dict[str, tuple[ThemeResult, ...]]:
         questions = [q for theme in themes for q in theme.questions]
@@ -288,15 +322,6 @@ def _by_group(
 
 def _described(filters: Filters) -> str:
     return describe_filters((segment.name, values) for segment, values in filters)
-
-
-def suppressed_groups(sizes: pd.DataFrame, min_group_size: int) -> set[str]:
-    """Groups to hide: the small ones, plus the next-smallest when only one would be hidden."""
-    small = set(sizes.loc[sizes["respondents"] < min_group_size, "group"].astype(str))
-    if len(small) == 1 and len(sizes) > 1:
-        rest = sizes[~sizes["group"].astype(str).isin(small)].sort_values(["respondents", "group"])
-        small.add(str(rest.iloc[0]["group"]))
-    return small
 
 
 def _ordered(sizes: pd.DataFrame) -> pd.DataFrame:

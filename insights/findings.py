@@ -126,6 +126,8 @@ class WaveResult:
     respondents: int  # 0 when suppressed or when nobody in the wave matches
     themes: tuple[ThemeResult, ...] = ()
     suppressed: bool = False
+    # Suppressed not for its size but because the filters leave out too few there.
+    near_complete: bool = False
 
 
 @dataclass(frozen=True)

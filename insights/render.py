@@ -256,6 +256,8 @@ def _change_parts(report: ChangeReport, style: _Style) -> list[_Part]:
 
 def _wave_line(wave: WaveResult, index: int, style: _Style, min_group_size: int) -> str:
     name = style.bold(wave.label)
+    if wave.near_complete:
+        return f"{name}: hidden (the filters leave out fewer than {min_group_size}, for privacy)"
     if wave.suppressed:
         return f"{name}: hidden (fewer than {min_group_size} respondents match, for privacy)"
     if not wave.themes:

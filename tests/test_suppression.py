@@ -9,8 +9,9 @@ from support import TEAM, Importer
 
 from insights import Store, SuppressedError, ask
 from insights.answer import answer_query, interpret
-from insights.engine import NOT_STATED, suppressed_groups
+from insights.engine import NOT_STATED
 from insights.findings import BreakdownReport, GapReport, Group
+from insights.privacy import suppressed_groups
 
 MIN = 5
 

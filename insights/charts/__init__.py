@@ -277,8 +277,9 @@ def _trend_theme(report: TrendReport, theme: str | None) -> ThemeResult:
 
 def _wave_row(wave: WaveResult, theme: str, min_group_size: int) -> Row:
     spoken = f"wave {wave.label}"
-    if wave.suppressed:  # a whole wave is only ever hidden for its own size
-        note = f"hidden (n < {min_group_size})"
+    if wave.suppressed:
+        why = "filters leave out" if wave.near_complete else "n"
+        note = f"hidden ({why} < {min_group_size})"
         return Row(wave.label, "", spoken, note=note, suppressed=True)
     result = next((r for r in wave.themes if r.theme == theme), None)
     if result is None:
