@@ -20,16 +20,18 @@ handful of rows per question), any other the finest cells, narrowed by its filte
 without aggregates, a question pair nobody foresaw) to ``SqlCounts``. Counts only: privacy
 rules stay in the engine, which sees the same numbers as before.
 
-Aggregates are written in the import's transaction (:func:`build_aggregates`) and removed
-with their wave (ON DELETE CASCADE), so they cannot go stale; migration 7 builds them for
-waves imported before they existed (:func:`backfill`).
+An import groups its staged rows into cells before it takes the write lock
+(:func:`grouped_stage`) and writes the aggregates in its transaction
+(:func:`write_aggregates`); they go with their wave (ON DELETE CASCADE), so they cannot go
+stale. Migration 7 builds them for waves imported before they existed (:func:`backfill`).
 """
 
 from __future__ import annotations
 
 import json
 import uuid
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
@@ -50,40 +52,69 @@ TOTAL = -1
 
 
 @dataclass(frozen=True)
-class _Layout:
-    """What to aggregate from a source with columns s0..s{k-1} (segment values, NULL when
-    blank) and q0..q{n-1} (answers, NULL when unanswered).
+class _Counted:
+    """What to count from a source with columns s0..s{segments-1} (segment values, NULL
+    when blank) and q0..q{n-1} (answers, NULL when unanswered): ``positives[i]`` are the
+    answer codes of q{i} that count as positive; ``pairs`` are (personal, organization)
+    indexes into the questions."""
 
-    ``questions[i]`` is (question id, the answer codes of q{i} that count as positive);
-    ``pairs`` are (personal index, organization index) into ``questions``.
-    """
-
-    segment_ids: tuple[int, ...]
-    questions: tuple[tuple[int, tuple[int, ...]], ...]
+    segments: int
+    positives: tuple[tuple[int, ...], ...]
     pairs: tuple[tuple[int, int], ...]
 
 
-def build_aggregates(
+@dataclass(frozen=True)
+class _Layout:
+    """The ids the counted columns stand for: s{i} is ``segment_ids[i]``, q{i}
+    ``question_ids[i]``."""
+
+    segment_ids: tuple[int, ...]
+    question_ids: tuple[int, ...]
+    counted: _Counted
+
+
+@dataclass(frozen=True)
+class Cells:
+    """A wave's rows grouped into cells (one wide row per cell, in a temporary table),
+    ready for :func:`write_aggregates`."""
+
+    table: str
+    counted: _Counted
+
+
+@contextmanager
+def grouped_stage(store: Store, stage: str, codebook: Codebook) -> Iterator[Cells]:
+    """The importer's staged rows (``temp.<stage>``) grouped into cells: the one pass over
+    every row, done before the import takes the write lock, so that others' writes wait
+    only for the few hundred inserts of :func:`write_aggregates`."""
+    counted = _Counted(
+        segments=len(codebook.segments),
+        positives=tuple(tuple(codebook.scales[q.scale].positive_codes) for q in codebook.questions),
+        pairs=_pairs([(q.theme.strip().lower(), q.perspective) for q in codebook.questions]),
+    )
+    cells = Cells(_group(store.db, f"temp.{stage}", [], counted), counted)
+    try:
+        yield cells
+    finally:
+        store.db.execute(f"DROP TABLE IF EXISTS temp.{cells.table}")
+
+
+def write_aggregates(
     store: Store,
-    stage: str,
+    cells: Cells,
     wave_id: int,
     codebook: Codebook,
     question_ids: dict[str, int],
     segment_ids: dict[str, int],
 ) -> None:
-    """Aggregate a wave from the importer's staged rows (``temp.<stage>``), in the caller's
-    transaction: one GROUP BY over the staged rows, then a few hundred small inserts."""
-    questions = tuple(
-        (question_ids[q.column], tuple(codebook.scales[q.scale].positive_codes))
-        for q in codebook.questions
-    )
-    sides = [(q.theme.strip().lower(), q.perspective) for q in codebook.questions]
+    """Write a wave's aggregates from its :func:`grouped_stage` cells, in the caller's
+    transaction: the cells, rolled up, spread into a few hundred rows."""
     layout = _Layout(
         segment_ids=tuple(segment_ids[s.key] for s in codebook.segments),
-        questions=questions,
-        pairs=_pairs(sides),
+        question_ids=tuple(question_ids[q.column] for q in codebook.questions),
+        counted=cells.counted,
     )
-    _build(store.db, f"temp.{stage}", [], wave_id, layout)
+    _write(store.db, cells.table, wave_id, layout)
 
 
 def answers_in_wave(store: Store, wave_id: int) -> int:
@@ -110,37 +141,41 @@ def backfill(db: sqlite_utils.Database) -> list[int]:
 
 
 def _backfill_wave(db: sqlite_utils.Database, wave_id: int, survey_id: int) -> None:
-    segments = [
+    segments = tuple(
         int(row[0])
         for row in db.execute(
             "SELECT id FROM segments WHERE survey_id = ? ORDER BY ordinal, id", [survey_id]
         )
-    ]
+    )
     rows = db.execute(
         "SELECT id, theme, perspective FROM questions WHERE survey_id = ? ORDER BY ordinal, id",
         [survey_id],
     ).fetchall()
-    # Stored answers already carry their positive flag: aggregate that (1 = positive).
+    questions = tuple(int(qid) for qid, _, _ in rows)
+    # Stored answers already carry their positive flag: count that (1 = positive).
     layout = _Layout(
-        segment_ids=tuple(segments),
-        questions=tuple((int(qid), (1,)) for qid, _, _ in rows),
-        pairs=_pairs([(theme, perspective) for _, theme, perspective in rows]),
-    )
-    table = responses.ensure_table(
-        db, survey_id, layout.segment_ids, [q for q, _ in layout.questions]
-    )
-    columns = [
-        *(f"x.{responses.segment_column(sid)} AS s{i}" for i, sid in enumerate(layout.segment_ids)),
-        *(
-            f"x.{responses.positive_column(qid)} AS q{i}"
-            for i, (qid, _) in enumerate(layout.questions)
+        segment_ids=segments,
+        question_ids=questions,
+        counted=_Counted(
+            segments=len(segments),
+            positives=tuple((1,) for _ in questions),
+            pairs=_pairs([(theme, perspective) for _, theme, perspective in rows]),
         ),
+    )
+    table = responses.ensure_table(db, survey_id, segments, questions)
+    columns = [
+        *(f"x.{responses.segment_column(sid)} AS s{i}" for i, sid in enumerate(segments)),
+        *(f"x.{responses.positive_column(qid)} AS q{i}" for i, qid in enumerate(questions)),
     ]
     source = (
         f"(SELECT {', '.join(columns) or '1 AS one'} FROM respondents r"
         f" JOIN {table} x ON x.respondent_id = r.id WHERE r.wave_id = ?)"
     )
-    _build(db, source, [wave_id], wave_id, layout)
+    wide = _group(db, source, [wave_id], layout.counted)
+    try:
+        _write(db, wide, wave_id, layout)
+    finally:
+        db.execute(f"DROP TABLE IF EXISTS temp.{wide}")
 
 
 def _pairs(sides: Sequence[tuple[str, str | None]]) -> tuple[tuple[int, int], ...]:
@@ -154,56 +189,62 @@ def _pairs(sides: Sequence[tuple[str, str | None]]) -> tuple[tuple[int, int], ..
     )
 
 
-def _build(
-    db: sqlite_utils.Database, source: str, params: list[Any], wave_id: int, layout: _Layout
-) -> None:
-    """Group ``source`` into cells in one pass, roll the cells up, then spread the wide rows
-    into the long aggregate tables (loops over segments and questions, never respondents)."""
-    wide = f"aggregate_build_{uuid.uuid4().hex[:12]}"
-    segments = [f"s{i}" for i in range(len(layout.segment_ids))]
+def _measures(counted: _Counted) -> list[str]:
+    """The wide row of a cell: respondents, then n/p per question, then b/po/oo per pair."""
 
     def positive(i: int) -> str:
-        return f"q{i} IN ({', '.join(str(code) for code in layout.questions[i][1])})"
+        return f"q{i} IN ({', '.join(str(code) for code in counted.positives[i])})"
 
     def negative(i: int) -> str:
-        return f"q{i} NOT IN ({', '.join(str(code) for code in layout.questions[i][1])})"
+        return f"q{i} NOT IN ({', '.join(str(code) for code in counted.positives[i])})"
 
     measures = ["COUNT(*) AS respondents"]
-    for i in range(len(layout.questions)):
+    for i in range(len(counted.positives)):
         measures += [f"COUNT(q{i}) AS n{i}", f"COUNT(CASE WHEN {positive(i)} THEN 1 END) AS p{i}"]
-    for k, (i, j) in enumerate(layout.pairs):
+    for k, (i, j) in enumerate(counted.pairs):
         measures += [
             f"COUNT(CASE WHEN q{i} IS NOT NULL AND q{j} IS NOT NULL THEN 1 END) AS b{k}",
             f"COUNT(CASE WHEN {positive(i)} AND {negative(j)} THEN 1 END) AS po{k}",
             f"COUNT(CASE WHEN {negative(i)} AND {positive(j)} THEN 1 END) AS oo{k}",
         ]
-    names = [measure.rsplit(" AS ", 1)[1] for measure in measures]
+    return measures
+
+
+def _group(db: sqlite_utils.Database, source: str, params: list[Any], counted: _Counted) -> str:
+    """Group ``source`` into cells in one pass; the name of the temporary table of cells."""
+    wide = f"aggregate_build_{uuid.uuid4().hex[:12]}"
+    segments = [f"s{i}" for i in range(counted.segments)]
     grouping = f" GROUP BY {', '.join(segments)}" if segments else ""
     db.execute(
-        f"CREATE TEMP TABLE {wide} AS SELECT {', '.join([*segments, *measures])}"
+        f"CREATE TEMP TABLE {wide} AS SELECT {', '.join([*segments, *_measures(counted)])}"
         f" FROM {source}{grouping}",
         params,
     )
-    try:
-        _register(db, wave_id, layout, wide)
-        _spread(db, f"temp.{wide}", wave_id, FINEST, layout, list(range(len(segments))))
-        # Roll the cells up (sums over a few hundred rows): one segment at a time, and none.
-        rollups = [(TOTAL, []), *((sid, [i]) for i, sid in enumerate(layout.segment_ids))]
-        for rollup, kept in rollups:
-            columns = [f"s{i}" for i in kept]
-            sums = [f"SUM({name}) AS {name}" for name in names]
-            by = f" GROUP BY {', '.join(columns)}" if columns else ""
-            source_sql = f"(SELECT {', '.join([*columns, *sums])} FROM temp.{wide}{by})"
-            _spread(db, source_sql, wave_id, rollup, layout, kept)
-    finally:
-        db.execute(f"DROP TABLE IF EXISTS temp.{wide}")
+    return wide
+
+
+def _write(db: sqlite_utils.Database, wide: str, wave_id: int, layout: _Layout) -> None:
+    """Register the cells of ``temp.<wide>``, roll them up, then spread the wide rows into
+    the long aggregate tables (loops over segments and questions, never respondents)."""
+    names = [measure.rsplit(" AS ", 1)[1] for measure in _measures(layout.counted)]
+    _register(db, wave_id, layout, wide)
+    _spread(db, f"temp.{wide}", wave_id, FINEST, layout, list(range(layout.counted.segments)))
+    # Roll the cells up (sums over a few hundred rows): one segment at a time, and none.
+    rollups = [(TOTAL, []), *((sid, [i]) for i, sid in enumerate(layout.segment_ids))]
+    for rollup, kept in rollups:
+        columns = [f"s{i}" for i in kept]
+        sums = [f"SUM({name}) AS {name}" for name in names]
+        by = f" GROUP BY {', '.join(columns)}" if columns else ""
+        source_sql = f"(SELECT {', '.join([*columns, *sums])} FROM temp.{wide}{by})"
+        _spread(db, source_sql, wave_id, rollup, layout, kept)
 
 
 def _register(db: sqlite_utils.Database, wave_id: int, layout: _Layout, wide: str) -> None:
     totals = db.execute(
         f"SELECT COUNT(*), COALESCE(SUM(respondents), 0) FROM temp.{wide} WHERE respondents > 0"
     ).fetchone()
-    pairs = [[layout.questions[i][0], layout.questions[j][0]] for i, j in layout.pairs]
+    ids = layout.question_ids
+    pairs = [[ids[i], ids[j]] for i, j in layout.counted.pairs]
     db.execute(
         "INSERT INTO wave_aggregates (wave_id, respondents, cells, segments, questions, pairs)"
         " VALUES (?, ?, ?, ?, ?, ?)",
@@ -212,7 +253,7 @@ def _register(db: sqlite_utils.Database, wave_id: int, layout: _Layout, wide: st
             totals[1],
             totals[0],
             json.dumps(list(layout.segment_ids)),
-            json.dumps([qid for qid, _ in layout.questions]),
+            json.dumps(list(layout.question_ids)),
             json.dumps(pairs),
         ],
     )
@@ -251,18 +292,18 @@ def _insert_rollup(
             f" SELECT ?, ?, rowid, ?, s{i} FROM {rows} WHERE s{i} IS NOT NULL",
             [*head, layout.segment_ids[i]],
         )
-    for i, (question_id, _) in enumerate(layout.questions):
+    for i, question_id in enumerate(layout.question_ids):
         db.execute(
             f"INSERT INTO aggregate_answers (wave_id, rollup, cell, question_id, n, positive)"
             f" SELECT ?, ?, rowid, ?, n{i}, p{i} FROM {rows} WHERE n{i} > 0",
             [*head, question_id],
         )
-    for k, (i, j) in enumerate(layout.pairs):
+    for k, (i, j) in enumerate(layout.counted.pairs):
         db.execute(
             f"INSERT INTO aggregate_pairs (wave_id, rollup, cell, personal_id, organization_id,"
             f" n, personal_only, organization_only)"
             f" SELECT ?, ?, rowid, ?, ?, b{k}, po{k}, oo{k} FROM {rows} WHERE b{k} > 0",
-            [*head, layout.questions[i][0], layout.questions[j][0]],
+            [*head, layout.question_ids[i], layout.question_ids[j]],
         )
 
 

@@ -19,7 +19,7 @@ from pathlib import Path
 import pandas as pd
 
 from insights import responses
-from insights.aggregates import answers_in_wave, build_aggregates
+from insights.aggregates import Cells, answers_in_wave, grouped_stage, write_aggregates
 from insights.codebook import Codebook
 from insights.errors import ImportFailed
 from insights.exports import Export, Format, Progress, open_export
@@ -118,14 +118,16 @@ def import_export(
         kept = _stage_all(store, stage, export, codebook, id_column, progress, chunk_rows)
         if kept == 0:
             raise ImportFailed(_nothing_to_import(export))
-        with store.transaction():
+        with grouped_stage(store, stage, codebook) as cells, store.transaction():
             survey_id = _upsert_survey(store, team_id, survey_name, codebook)
-            question_ids = _upsert_questions(store, survey_id, codebook)
-            segment_ids = _upsert_segments(store, survey_id, codebook)
             wave_id, replaced = _replace_wave(store, survey_id, wave)
-            answers = _write_wave(
-                store, stage, survey_id, wave_id, codebook, question_ids, segment_ids
+            target = _Target(
+                survey_id,
+                wave_id,
+                _upsert_questions(store, survey_id, codebook),
+                _upsert_segments(store, survey_id, codebook),
             )
+            answers = _write_wave(store, stage, cells, target, codebook)
     themes = list(dict.fromkeys(q.theme.strip().lower() for q in codebook.questions))
     return ImportSummary(
         survey_name, wave, kept, answers, themes, replaced, dict(export.excluded), export.name
@@ -211,15 +213,17 @@ def _repeated_ids(store: Store, stage: str, id_column: str, problems: Problems) 
         )
 
 
-def _write_wave(
-    store: Store,
-    stage: str,
-    survey_id: int,
-    wave_id: int,
-    codebook: Codebook,
-    question_ids: dict[str, int],
-    segment_ids: dict[str, int],
-) -> int:
+@dataclass(frozen=True)
+class _Target:
+    """Where the staged rows go: ids the import's transaction made or found."""
+
+    survey_id: int
+    wave_id: int
+    question_ids: dict[str, int]  # column → id
+    segment_ids: dict[str, int]  # key → id
+
+
+def _write_wave(store: Store, stage: str, cells: Cells, target: _Target, codebook: Codebook) -> int:
     """Respondents, their responses and the wave's aggregates from the staged rows, in SQL;
     returns how many answers were stored.
 
@@ -230,25 +234,24 @@ def _write_wave(
     store.db.execute(
         f"INSERT INTO respondents (id, wave_id, external_id)"
         f" SELECT ? + rowid, ?, external_id FROM temp.{stage} ORDER BY rowid",
-        [base, wave_id],
+        [base, target.wave_id],
     )
-    _insert_responses(store, stage, survey_id, base, codebook, question_ids, segment_ids)
-    build_aggregates(store, stage, wave_id, codebook, question_ids, segment_ids)
-    return answers_in_wave(store, wave_id)
+    _insert_responses(store, stage, base, target, codebook)
+    write_aggregates(
+        store, cells, target.wave_id, codebook, target.question_ids, target.segment_ids
+    )
+    return answers_in_wave(store, target.wave_id)
 
 
 def _insert_responses(
-    store: Store,
-    stage: str,
-    survey_id: int,
-    base: int,
-    codebook: Codebook,
-    question_ids: dict[str, int],
-    segment_ids: dict[str, int],
+    store: Store, stage: str, base: int, target: _Target, codebook: Codebook
 ) -> None:
     """One row per staged respondent in the survey's table: its segment values, answers,
     and whether each answer counts as positive under this codebook."""
-    table = responses.ensure_table(store.db, survey_id, segment_ids.values(), question_ids.values())
+    question_ids, segment_ids = target.question_ids, target.segment_ids
+    table = responses.ensure_table(
+        store.db, target.survey_id, segment_ids.values(), question_ids.values()
+    )
     columns, selected = ["respondent_id"], ["? + rowid"]
     for i, segment in enumerate(codebook.segments):
         columns.append(responses.segment_column(segment_ids[segment.key]))

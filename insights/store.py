@@ -355,6 +355,10 @@ def _move_responses(db: sqlite_utils.Database, survey_id: int) -> None:
     )
 
 
+# How long a write waits for another writer. An import holds the lock while it writes:
+# about 3.5 s for a million respondents here (it reads, checks and groups before); the
+# bot's own small writes (event claims, thread context) wait for it rather than fail.
+BUSY_TIMEOUT_MS = 15_000
 BUSY_MESSAGE = "The database is busy with another change; please try again in a moment."
 BUSY_RETRIES = 3
 
@@ -399,7 +403,9 @@ class Store:
         self.db = db
 
     @classmethod
-    def open(cls, path: str | Path, *, migrate: bool = True, busy_timeout_ms: int = 5000) -> Store:
+    def open(
+        cls, path: str | Path, *, migrate: bool = True, busy_timeout_ms: int = BUSY_TIMEOUT_MS
+    ) -> Store:
         """Open (creating if needed) and migrate the database at ``path``; ':memory:' works.
 
         ``busy_timeout_ms`` is how long a statement waits for another writer's lock.

@@ -18,7 +18,7 @@ def test_file_database_uses_wal_and_foreign_keys(tmp_path: Path) -> None:
     store = Store.open(tmp_path / "e.db")
     assert store.db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
     assert store.db.execute("PRAGMA foreign_keys").fetchone()[0] == 1
-    assert store.db.execute("PRAGMA busy_timeout").fetchone()[0] == 5000
+    assert store.db.execute("PRAGMA busy_timeout").fetchone()[0] == 15_000
     store.close()
 
 

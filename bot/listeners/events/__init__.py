@@ -24,6 +24,7 @@ from bot.home import publish_home
 from bot.listeners import Deps, answer, deps_of
 from bot.oauth import TOKENS_REVOKED, UNINSTALLED, InstallationStore, forget_workspace
 from bot.threads import claim_event, load_context, save_context, strip_mentions
+from insights import StoreError
 
 logger = logging.getLogger(__name__)
 
@@ -33,7 +34,12 @@ def first_delivery(deps: Deps, body: dict[str, Any]) -> bool:
     event_id = body.get("event_id")
     if not isinstance(event_id, str) or not event_id:
         return True
-    if claim_event(deps.store(), event_id, body.get("team_id")):
+    try:
+        claimed = claim_event(deps.store(), event_id, body.get("team_id"))
+    except StoreError as error:  # a long import holds the database: answer, unrecorded
+        logger.warning("Event %s answered without being recorded: %s", event_id, error)
+        return True
+    if claimed:
         return True
     logger.info("Ignoring a repeated delivery of event %s", event_id)
     return False
