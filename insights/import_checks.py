@@ -10,12 +10,10 @@ import difflib
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 
-import numpy as np
-import numpy.typing as npt
 import pandas as pd
-from pandas.api.extensions import take
 
 from insights.codebook import Codebook, Question, Scale
+from insights.distinct import Distinct
 from insights.exports import Layout
 
 MAX_ROWS_NAMED = 5  # per problem, so a broken column doesn't produce 10,000 row numbers
@@ -86,9 +84,9 @@ def respondent_ids(frame: pd.DataFrame, id_column: str | None, problems: Problem
 
 def segment_values(values: pd.Series) -> pd.Series:
     """A segment column's values stripped, NA where blank."""
-    cells, texts = _distinct(values)
-    texts = texts.str.strip()
-    return _spread(texts.where(texts != ""), cells, values.index)
+    distinct = Distinct.of(values)
+    texts = distinct.texts.str.strip()
+    return distinct.spread(texts.where(texts != ""))
 
 
 def code_answers(
@@ -103,7 +101,8 @@ def code_answers(
     exact = dict(zip(scale.labels, positions, strict=True))
     exact |= {str(code): i for code, i in zip(scale.export_codes, positions, strict=True)}
     folded = {label.casefold(): i for label, i in exact.items()}
-    cells, texts = _distinct(frame[question.column])
+    distinct = Distinct.of(frame[question.column])
+    texts = distinct.texts
     # A text written exactly as a label or code is taken as it is; only the rest are
     # stripped and folded, so an exact match always wins over a case-insensitive one.
     codes = texts.map(exact)
@@ -113,21 +112,13 @@ def code_answers(
         codes = codes.where(~loose, texts[loose].str.casefold().map(folded))
     unknown = (texts != "") & codes.isna()
     if unknown.any():
-        _report_unknown(question, scale, texts, unknown, cells, frame.index, problems)
-    return _spread(codes.astype("Int64"), cells, frame.index)
+        bad = distinct.spread(texts.where(unknown)).dropna()
+        _report_unknown(question, scale, bad, problems)
+    return distinct.spread(codes.astype("Int64"))
 
 
-def _report_unknown(
-    question: Question,
-    scale: Scale,
-    texts: pd.Series,
-    unknown: pd.Series,
-    cells: npt.NDArray[np.intp],
-    index: pd.Index,
-    problems: Problems,
-) -> None:
-    """One problem per unknown answer text, naming the rows that hold it."""
-    bad = _spread(texts.where(unknown), cells, index).dropna()
+def _report_unknown(question: Question, scale: Scale, bad: pd.Series, problems: Problems) -> None:
+    """One problem per unknown answer text (``bad``: those texts, by row), naming its rows."""
     expected = (
         f"expected one of: {', '.join(scale.labels)}; or a code {_codes_text(scale.export_codes)}"
     )
@@ -137,22 +128,6 @@ def _report_unknown(
             f"{value!r} is not an answer on scale {question.scale!r} ({expected})",
             list(rows),
         )
-
-
-def _distinct(values: pd.Series) -> tuple[npt.NDArray[np.intp], pd.Series]:
-    """Each cell's position among the column's distinct texts (-1 if missing), and those texts.
-
-    Answer and segment columns repeat a handful of texts, so working on each distinct text
-    once rather than on every cell is what keeps a million rows fast.
-    """
-    cells, distinct = pd.factorize(values.to_numpy(dtype=object))
-    return cells, pd.Series(distinct, dtype=values.dtype)
-
-
-def _spread(per_text: pd.Series, cells: npt.NDArray[np.intp], index: pd.Index) -> pd.Series:
-    """Values found per distinct text, put back on the cells that hold it (NA where missing)."""
-    spread = take(per_text.array, cells, allow_fill=True)
-    return pd.Series(spread, index=index, dtype=per_text.dtype)
 
 
 def _codes_text(codes: Sequence[int]) -> str:

@@ -8,9 +8,12 @@ writes the status as text or as a numeric code depending on the export option.
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import pandas as pd
+
+from insights.distinct import Distinct
 
 PREVIEW = "survey preview"
 TEST = "survey test"
@@ -36,10 +39,12 @@ class Exclusions:
         """
         reasons = pd.Series("", index=frame.index, dtype=object)
         if self.finished and not self.include_unfinished:
-            unfinished = frame[self.finished].str.strip().str.casefold().isin(NOT_FINISHED)
-            reasons[unfinished] = UNFINISHED
+            unfinished = _per_text(
+                frame[self.finished], lambda texts: texts.isin(NOT_FINISHED).astype("boolean")
+            )
+            reasons[unfinished.fillna(False).astype(bool)] = UNFINISHED
         if self.status and not self.include_previews:
-            status = frame[self.status].str.strip().str.casefold().map(STATUS_REASONS)
+            status = _per_text(frame[self.status], lambda texts: texts.map(STATUS_REASONS))
             reasons[status.notna()] = status[status.notna()]
         return reasons
 
@@ -50,3 +55,10 @@ class Exclusions:
         reasons = self.reasons(frame)
         excluded.update(reasons[reasons != ""].tolist())
         return frame[reasons == ""]
+
+
+def _per_text(values: pd.Series, decide: Callable[[pd.Series], pd.Series]) -> pd.Series:
+    """``decide`` on each distinct stripped, case-folded text of ``values``, spread back
+    over the rows (a status column holds two or three texts over a whole export)."""
+    distinct = Distinct.of(values)
+    return distinct.spread(decide(distinct.texts.str.strip().str.casefold()))
