@@ -8,7 +8,12 @@ install pages), so SLACK_CLIENT_ID and SLACK_CLIENT_SECRET are ignored here.
 
 from __future__ import annotations
 
+import signal
 import sys
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from types import FrameType
 from typing import TextIO
 
 from slack_bolt.adapter.socket_mode import SocketModeHandler
@@ -42,7 +47,8 @@ def run_socket_mode(settings: Settings, stderr: TextIO | None = None) -> int:
     app = create_app(settings, request_verification_enabled=False)
     handler = SocketModeHandler(app, app_token)
     try:
-        handler.start()  # type: ignore[no-untyped-call]
+        with _sigterm_as_interrupt():
+            handler.start()  # type: ignore[no-untyped-call]
     except KeyboardInterrupt:
         pass
     except SlackApiError as error:
@@ -51,3 +57,23 @@ def run_socket_mode(settings: Settings, stderr: TextIO | None = None) -> int:
     finally:
         handler.close()  # type: ignore[no-untyped-call]
     return 0
+
+
+@contextmanager
+def _sigterm_as_interrupt() -> Iterator[None]:
+    """Supervisors (systemd, Docker, Heroku) stop a process with SIGTERM, which by default
+    ends it at once: envelopes already acknowledged would lose their answers, and Slack
+    does not send those again. Taken like Ctrl-C, it closes the connection and lets the
+    answers in progress finish before the process exits."""
+    if threading.current_thread() is not threading.main_thread():
+        yield  # only the main thread may set signal handlers
+        return
+
+    def interrupt(signum: int, frame: FrameType | None) -> None:
+        raise KeyboardInterrupt
+
+    previous = signal.signal(signal.SIGTERM, interrupt)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)

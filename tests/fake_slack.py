@@ -268,6 +268,11 @@ class FakeSlack:
         with self._changed:
             self.scripts.setdefault(method, []).extend(replies)
 
+    def unscript(self, method: str) -> None:
+        """Forget the replies still scripted for ``method``: ``method`` is answered as usual."""
+        with self._changed:
+            self.scripts.pop(method, None)
+
     def fail(self, method: str, error: str, times: int = 1) -> None:
         """The next ``times`` calls of ``method`` get ``{"ok": false, "error": error}``."""
         self.script(method, *(api_error(error) for _ in range(times)))

@@ -216,3 +216,16 @@ def test_the_installed_command(tmp_path: Path) -> None:
     assert gap.returncode == 0
     assert "91%" in gap.stdout and "36%" in gap.stdout
     assert "Traceback" not in gap.stderr
+
+
+def test_socket_without_tokens_says_what_is_missing(
+    run: Run, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for name in ("SLACK_APP_TOKEN", "SLACK_BOT_TOKEN"):
+        monkeypatch.delenv(name, raising=False)
+    result = run("socket")
+    assert result.exit_code == 2
+    assert "Socket Mode needs SLACK_APP_TOKEN (xapp-…) and SLACK_BOT_TOKEN (xoxb-…)" in (
+        result.stderr
+    )
+    assert "Install in your Slack workspace" in result.stderr

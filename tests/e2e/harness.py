@@ -233,16 +233,7 @@ class SlackClient:
         event_id: str | None = None,
         retry: int | None = None,
     ) -> Response:
-        event: dict[str, Any] = {
-            "type": "app_mention",
-            "user": "UALICE",
-            "text": f"<@{BOT_USER_ID}> {text}",
-            "ts": ts,
-            "channel": channel,
-            "event_ts": ts,
-        }
-        if thread_ts:
-            event["thread_ts"] = thread_ts
+        event = mention_event(text, channel=channel, ts=ts, thread_ts=thread_ts)
         return self.event(event, event_id=event_id, retry=retry)
 
     def click_share(self, value: str, key: str) -> Response:
@@ -422,6 +413,42 @@ def demo_database(directory: Path) -> Path:
     return path
 
 
+def mention_event(
+    text: str, *, channel: str, ts: str, thread_ts: str | None = None
+) -> dict[str, Any]:
+    """An ``app_mention`` event by UALICE, as Slack sends it inside an event callback."""
+    event: dict[str, Any] = {
+        "type": "app_mention",
+        "user": "UALICE",
+        "text": f"<@{BOT_USER_ID}> {text}",
+        "ts": ts,
+        "channel": channel,
+        "event_ts": ts,
+    }
+    if thread_ts:
+        event["thread_ts"] = thread_ts
+    return event
+
+
+def app_env(fake: FakeSlack, database: Path) -> dict[str, str]:
+    """The environment of an app process in a test: this one's, without any Slack setting
+    or database of its own, plus the bot token, ``fake`` as Slack's API and ``database``."""
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if not key.startswith("SLACK_") and key not in ("DATABASE_PATH", "PORT")
+    }
+    env.update(
+        PATH=f"{Path(sys.executable).parent}{os.pathsep}{env.get('PATH', '')}",
+        DATABASE_PATH=str(database),
+        SLACK_BOT_TOKEN=BOT_TOKEN,
+        SLACK_API_URL=fake.api_url,
+        DEFAULT_TEAM_ID="local",
+        LOG_LEVEL="DEBUG",
+    )
+    return env
+
+
 def start_web(
     directory: Path,
     fake: FakeSlack,
@@ -434,22 +461,8 @@ def start_web(
     of None removes that setting (e.g. ``{"SLACK_BOT_TOKEN": None}``).
     """
     port = free_port()
-    env = {
-        key: value
-        for key, value in os.environ.items()
-        if not key.startswith("SLACK_") and key not in ("DATABASE_PATH", "PORT")
-    }
-    env.update(
-        PATH=f"{Path(sys.executable).parent}{os.pathsep}{env.get('PATH', '')}",
-        PORT=str(port),
-        DATABASE_PATH=str(database),
-        SLACK_BOT_TOKEN=BOT_TOKEN,
-        SLACK_SIGNING_SECRET=SIGNING_SECRET,
-        SLACK_API_URL=fake.api_url,
-        DEFAULT_TEAM_ID="local",
-        LOG_LEVEL="DEBUG",
-        WEB_CONCURRENCY="2",
-    )
+    env = app_env(fake, database)
+    env.update(PORT=str(port), SLACK_SIGNING_SECRET=SIGNING_SECRET, WEB_CONCURRENCY="2")
     for key, value in (extra_env or {}).items():
         if value is None:
             env.pop(key, None)
