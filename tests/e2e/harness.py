@@ -413,6 +413,45 @@ def demo_database(directory: Path) -> Path:
     return path
 
 
+# A small pulse survey the import tests upload (five respondents in three teams, one
+# paired theme), and its codebook without and with the team segment.
+PULSE_CSV = b"""id,team,value_personal,value_organization
+1,north,Agree,Agree
+2,north,Agree,Disagree
+3,south,Disagree,Disagree
+4,south,Agree,Agree
+5,east,Agree,Disagree
+"""
+PULSE_CODEBOOK = b"""
+[survey]
+name = "pulse"
+respondent_id = "id"
+
+[scales.agree]
+labels = ["Disagree", "Agree"]
+positive = ["Agree"]
+
+[[questions]]
+column = "value_personal"
+theme = "business value"
+perspective = "personal"
+scale = "agree"
+
+[[questions]]
+column = "value_organization"
+theme = "business value"
+perspective = "organization"
+scale = "agree"
+"""
+PULSE_CODEBOOK_BY_TEAM = (
+    PULSE_CODEBOOK
+    + b"""
+[[segments]]
+column = "team"
+"""
+)
+
+
 def mention_event(
     text: str, *, channel: str, ts: str, thread_ts: str | None = None
 ) -> dict[str, Any]:

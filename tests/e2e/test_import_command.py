@@ -6,38 +6,10 @@ from __future__ import annotations
 import json
 from typing import TYPE_CHECKING, Any
 
+from harness import PULSE_CODEBOOK, PULSE_CSV
+
 if TYPE_CHECKING:
     from harness import FakeSlack, ImportWeb, Uploads
-
-CSV = b"""id,team,value_personal,value_organization
-1,north,Agree,Agree
-2,north,Agree,Disagree
-3,south,Disagree,Disagree
-4,south,Agree,Agree
-5,east,Agree,Disagree
-"""
-
-CODEBOOK = b"""
-[survey]
-name = "pulse"
-respondent_id = "id"
-
-[scales.agree]
-labels = ["Disagree", "Agree"]
-positive = ["Agree"]
-
-[[questions]]
-column = "value_personal"
-theme = "business value"
-perspective = "personal"
-scale = "agree"
-
-[[questions]]
-column = "value_organization"
-theme = "business value"
-perspective = "organization"
-scale = "agree"
-"""
 
 
 def opened_view(fake_slack: FakeSlack, trigger: str) -> dict[str, Any]:
@@ -78,14 +50,14 @@ def test_a_non_admin_gets_no_modal(uploads: Uploads, fake_slack: FakeSlack) -> N
 def test_the_modal_submission_offers_the_mapping_in_a_dm(
     uploads: Uploads, fake_slack: FakeSlack
 ) -> None:
-    url = fake_slack.serve_file("teams.csv", CSV)
+    url = fake_slack.serve_file("teams.csv", PULSE_CSV)
     user = uploads.slack.unique("UADM")
     fake_slack.users[user] = {"is_owner": True}
     file = {
         "id": "FMODAL",
         "name": "teams.csv",
         "filetype": "csv",
-        "size": len(CSV),
+        "size": len(PULSE_CSV),
         "url_private": url,
         "url_private_download": url,
     }
@@ -115,7 +87,12 @@ def test_the_modal_submission_offers_the_mapping_in_a_dm(
     ).fetchall()
     store.close()
     uploads.share(
-        "pulse.toml", CODEBOOK, user=user, channel=f"D{user}", thread_ts=thread_ts, filetype="toml"
+        "pulse.toml",
+        PULSE_CODEBOOK,
+        user=user,
+        channel=f"D{user}",
+        thread_ts=thread_ts,
+        filetype="toml",
     )
     [remapped] = fake_slack.posted_in(f"D{user}", thread_ts)
     assert "your codebook" in str(remapped.payload["blocks"])
@@ -125,7 +102,7 @@ def test_the_modal_submission_offers_the_mapping_in_a_dm(
 def test_an_import_button_works_after_a_restart(
     uploads: Uploads, import_web: ImportWeb, fake_slack: FakeSlack
 ) -> None:
-    upload = uploads.share("restart.csv", CSV)
+    upload = uploads.share("restart.csv", PULSE_CSV)
     pending_id = uploads.pending_id(uploads.reply(upload))
 
     import_web.restart(fake_slack)  # nothing the button needs lived in the old process

@@ -10,6 +10,7 @@ import tomllib
 from typing import TYPE_CHECKING
 
 import yaml
+from harness import PULSE_CODEBOOK_BY_TEAM, PULSE_CSV
 from openpyxl import Workbook
 
 if TYPE_CHECKING:
@@ -52,39 +53,6 @@ QUALTRICS = qualtrics_csv(
     ]
 )
 
-PLAIN = b"""id,team,value_personal,value_organization
-1,north,Agree,Agree
-2,north,Agree,Disagree
-3,south,Disagree,Disagree
-4,south,Agree,Agree
-5,east,Agree,Disagree
-"""
-
-OWN_CODEBOOK = b"""
-[survey]
-name = "pulse"
-respondent_id = "id"
-
-[scales.agree]
-labels = ["Disagree", "Agree"]
-positive = ["Agree"]
-
-[[questions]]
-column = "value_personal"
-theme = "business value"
-perspective = "personal"
-scale = "agree"
-
-[[questions]]
-column = "value_organization"
-theme = "business value"
-perspective = "organization"
-scale = "agree"
-
-[[segments]]
-column = "team"
-"""
-
 
 def texts(payload: dict[str, object]) -> str:
     """Everything a message shows: its fallback text and its blocks."""
@@ -124,11 +92,15 @@ def test_an_admin_imports_an_upload_and_the_bot_answers_from_it(
 
 
 def test_an_own_codebook_replaces_the_suggested_mapping(uploads: Uploads) -> None:
-    upload = uploads.share("teams.csv", PLAIN)
+    upload = uploads.share("teams.csv", PULSE_CSV)
     pending_id = uploads.pending_id(uploads.reply(upload))
 
     uploads.share(
-        "pulse.toml", OWN_CODEBOOK, channel=upload.channel, thread_ts=upload.ts, filetype="toml"
+        "pulse.toml",
+        PULSE_CODEBOOK_BY_TEAM,
+        channel=upload.channel,
+        thread_ts=upload.ts,
+        filetype="toml",
     )
     [_, replaced] = uploads.replies(upload, 2)
     shown = texts(replaced.payload)
@@ -140,7 +112,7 @@ def test_an_own_codebook_replaces_the_suggested_mapping(uploads: Uploads) -> Non
         uploads.count(
             "SELECT COUNT(*) FROM pending_imports WHERE id = ? AND codebook = ? AND survey = ?",
             pending_id,
-            OWN_CODEBOOK.decode(),
+            PULSE_CODEBOOK_BY_TEAM.decode(),
             "pulse",
         )
         == 1
@@ -149,7 +121,7 @@ def test_an_own_codebook_replaces_the_suggested_mapping(uploads: Uploads) -> Non
 
 def test_a_yaml_codebook_and_an_xlsx_export_work_too(uploads: Uploads) -> None:
     sheet = Workbook()
-    rows = [line.split(",") for line in PLAIN.decode().splitlines()]
+    rows = [line.split(",") for line in PULSE_CSV.decode().splitlines()]
     for row in rows:
         sheet.active.append(row)
     data = io.BytesIO()
@@ -157,7 +129,7 @@ def test_a_yaml_codebook_and_an_xlsx_export_work_too(uploads: Uploads) -> None:
     upload = uploads.share("teams.xlsx", data.getvalue(), filetype="xlsx")
     assert "5 responses" in texts(uploads.reply(upload))
 
-    codebook = yaml.safe_dump(tomllib.loads(OWN_CODEBOOK.decode())).encode()
+    codebook = yaml.safe_dump(tomllib.loads(PULSE_CODEBOOK_BY_TEAM.decode())).encode()
     uploads.share(
         "pulse.yaml", codebook, channel=upload.channel, thread_ts=upload.ts, filetype="yaml"
     )
@@ -168,9 +140,9 @@ def test_a_yaml_codebook_and_an_xlsx_export_work_too(uploads: Uploads) -> None:
 
 
 def test_an_invalid_codebook_is_explained_and_the_mapping_kept(uploads: Uploads) -> None:
-    upload = uploads.share("teams.csv", PLAIN)
+    upload = uploads.share("teams.csv", PULSE_CSV)
     uploads.reply(upload)
-    broken = OWN_CODEBOOK.replace(b'positive = ["Agree"]', b'positive = ["Yes"]').replace(
+    broken = PULSE_CODEBOOK_BY_TEAM.replace(b'positive = ["Agree"]', b'positive = ["Yes"]').replace(
         b'column = "team"', b'column = "squad"'
     )
     uploads.share(
@@ -183,13 +155,13 @@ def test_an_invalid_codebook_is_explained_and_the_mapping_kept(uploads: Uploads)
 
 
 def test_a_codebook_outside_an_import_thread_is_explained(uploads: Uploads) -> None:
-    upload = uploads.share("pulse.toml", OWN_CODEBOOK, filetype="toml")
+    upload = uploads.share("pulse.toml", PULSE_CODEBOOK_BY_TEAM, filetype="toml")
     reply = uploads.reply(upload)["text"]
     assert "upload the export first" in reply
 
 
 def test_cancel_forgets_the_upload(uploads: Uploads, fake_slack: FakeSlack) -> None:
-    upload = uploads.share("teams.csv", PLAIN)
+    upload = uploads.share("teams.csv", PULSE_CSV)
     pending_id = uploads.pending_id(uploads.reply(upload))
     key = uploads.slack.unique("cancel")
     uploads.slack.click(
@@ -211,10 +183,14 @@ def test_a_broken_file_lists_its_problems_and_writes_nothing(uploads: Uploads) -
     bad_rows = b"".join(
         f"{n},north,Maybe,Agree\n".encode() for n in range(6, 30)
     )  # 24 answers the scale does not know
-    upload = uploads.share("broken.csv", PLAIN + bad_rows)
+    upload = uploads.share("broken.csv", PULSE_CSV + bad_rows)
     pending_id = uploads.pending_id(uploads.reply(upload))
     uploads.share(
-        "pulse.toml", OWN_CODEBOOK, channel=upload.channel, thread_ts=upload.ts, filetype="toml"
+        "pulse.toml",
+        PULSE_CODEBOOK_BY_TEAM,
+        channel=upload.channel,
+        thread_ts=upload.ts,
+        filetype="toml",
     )
     uploads.replies(upload, 2)
     before = uploads.count("SELECT COUNT(*) FROM respondents")
@@ -235,18 +211,23 @@ def test_a_workspace_admin_may_upload_without_being_listed(
     uploads: Uploads, fake_slack: FakeSlack
 ) -> None:
     fake_slack.users["UWSADMIN"] = {"is_admin": True}
-    upload = uploads.share("teams.csv", PLAIN, user="UWSADMIN")
+    upload = uploads.share("teams.csv", PULSE_CSV, user="UWSADMIN")
     assert uploads.pending_id(uploads.reply(upload))
 
 
 def test_a_retried_event_is_handled_once(uploads: Uploads, fake_slack: FakeSlack) -> None:
     event_id = uploads.slack.unique("EvUpload")
-    upload = uploads.share("teams.csv", PLAIN, event_id=event_id)
+    upload = uploads.share("teams.csv", PULSE_CSV, event_id=event_id)
     uploads.reply(upload)
     uploads.share(  # Slack's retry: the very same event
-        "teams.csv", PLAIN, channel=upload.channel, ts=upload.ts, url=upload.url, event_id=event_id
+        "teams.csv",
+        PULSE_CSV,
+        channel=upload.channel,
+        ts=upload.ts,
+        url=upload.url,
+        event_id=event_id,
     )
-    later = uploads.share("other.csv", PLAIN, channel=upload.channel)  # a fresh event ...
+    later = uploads.share("other.csv", PULSE_CSV, channel=upload.channel)  # a fresh event ...
     uploads.reply(later)  # ... is answered, so the retry had its chance to be too
     assert len(fake_slack.downloads(upload.url)) == 1
     assert len(fake_slack.matching(lambda c: c.payload.get("thread_ts") == upload.ts)) == 1
