@@ -13,15 +13,8 @@ import hmac
 import http.client
 import json
 import multiprocessing
-import os
-import signal
-import socket
-import subprocess
-import sys
 import threading
 import time
-import urllib.error
-import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -31,7 +24,8 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qsl, urlencode
 
-REPO = Path(__file__).resolve().parents[1]
+from benchmarks import procfile
+
 BOT_TOKEN = "xoxb-0000-0000-benchmarkToken"
 SIGNING_SECRET = "benchmark-signing-secret-0123456789"
 TEAM_ID = "TBENCH"
@@ -118,77 +112,24 @@ class FakeSlack:
             )
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
-def _procfile(process: str = "web") -> str:
-    for line in (REPO / "Procfile").read_text().splitlines():
-        name, _, command = line.partition(":")
-        if name.strip() == process:
-            return command.strip()
-    raise SystemExit(f"The Procfile has no {process}: line.")
-
-
 @contextmanager
 def web_process(
     database: Path, fake: FakeSlack, directory: Path, workers: int
 ) -> Iterator[tuple[str, Path]]:
     """The Procfile's web command, serving ``database``; yields its URL and log file."""
-    port = _free_port()
-    env = {
-        key: value
-        for key, value in os.environ.items()
-        if not key.startswith("SLACK_") and key not in ("DATABASE_PATH", "PORT")
-    }
-    env.update(
-        PATH=f"{Path(sys.executable).parent}{os.pathsep}{env.get('PATH', '')}",
-        PORT=str(port),
-        DATABASE_PATH=str(database),
-        SLACK_BOT_TOKEN=BOT_TOKEN,
-        SLACK_SIGNING_SECRET=SIGNING_SECRET,
-        SLACK_API_URL=f"{fake.url}/api/",
-        DEFAULT_TEAM_ID="local",
-        LOG_LEVEL="WARNING",
-        WEB_CONCURRENCY=str(workers),
+    env = procfile.app_env(
+        api_url=f"{fake.url}/api/", database=database, bot_token=BOT_TOKEN, log_level="WARNING"
     )
+    env.update(SLACK_SIGNING_SECRET=SIGNING_SECRET, WEB_CONCURRENCY=str(workers))
     log = directory / "web.log"
-    with log.open("wb") as sink:
-        process = subprocess.Popen(
-            ["bash", "-c", _procfile("web")],
-            cwd=directory,  # no .env here: settings come from env only
-            env=env,
-            stdout=sink,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
-    url = f"http://127.0.0.1:{port}"
     try:
-        _wait_healthy(url, process, log)
+        url, process = procfile.start_web(directory, env, log)
+    except RuntimeError as error:
+        raise SystemExit(str(error)) from None
+    try:
         yield url, log
     finally:
-        os.killpg(process.pid, signal.SIGTERM)
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)
-            process.wait()
-
-
-def _wait_healthy(url: str, process: subprocess.Popen[bytes], log: Path) -> None:
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise SystemExit(f"The web process exited:\n{log.read_text(errors='replace')}")
-        try:
-            with urllib.request.urlopen(f"{url}/healthz", timeout=2) as reply:
-                if reply.status == 200:
-                    return
-        except (urllib.error.URLError, ConnectionError, TimeoutError):
-            time.sleep(0.1)
-    raise SystemExit(f"/healthz never answered:\n{log.read_text(errors='replace')}")
+        procfile.stop(process)
 
 
 def _signed_command(text: str, response_url: str) -> tuple[bytes, dict[str, str]]:

@@ -17,14 +17,9 @@ import itertools
 import json
 import os
 import re
-import signal
-import socket
 import sqlite3
 import subprocess
-import sys
 import time
-import urllib.error
-import urllib.request
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -34,6 +29,7 @@ from urllib.parse import parse_qs, urlencode, urlsplit
 import pytest
 from fake_slack import WAIT_SECONDS, Call, FakeSlack, _Reply
 
+from benchmarks import procfile
 from insights import Store
 from insights.demo_loader import load_demo
 
@@ -378,20 +374,6 @@ def action_ids(payload: dict[str, Any]) -> dict[str, str]:
     return {text: element["action_id"] for text, element in elements(payload).items()}
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
-def procfile_command(process: str = "web") -> str:
-    for line in (REPO / "Procfile").read_text().splitlines():
-        name, _, command = line.partition(":")
-        if name.strip() == process:
-            return command.strip()
-    raise AssertionError(f"no {process}: line in the Procfile")
-
-
 @dataclass
 class WebProcess:
     url: str
@@ -470,22 +452,11 @@ def mention_event(
 
 
 def app_env(fake: FakeSlack, database: Path) -> dict[str, str]:
-    """The environment of an app process in a test: this one's, without any Slack setting
-    or database of its own, plus the bot token, ``fake`` as Slack's API and ``database``."""
-    env = {
-        key: value
-        for key, value in os.environ.items()
-        if not key.startswith("SLACK_") and key not in ("DATABASE_PATH", "PORT")
-    }
-    env.update(
-        PATH=f"{Path(sys.executable).parent}{os.pathsep}{env.get('PATH', '')}",
-        DATABASE_PATH=str(database),
-        SLACK_BOT_TOKEN=BOT_TOKEN,
-        SLACK_API_URL=fake.api_url,
-        DEFAULT_TEAM_ID="local",
-        LOG_LEVEL="DEBUG",
+    """The environment of an app process in a test: the bot token, ``fake`` as Slack's API,
+    ``database``, and debug logs."""
+    return procfile.app_env(
+        api_url=fake.api_url, database=database, bot_token=BOT_TOKEN, log_level="DEBUG"
     )
-    return env
 
 
 def start_web(
@@ -499,47 +470,21 @@ def start_web(
     ``extra_env`` adds settings (e.g. ADMIN_USER_IDS) on top of the test defaults; a value
     of None removes that setting (e.g. ``{"SLACK_BOT_TOKEN": None}``).
     """
-    port = free_port()
     env = app_env(fake, database)
-    env.update(PORT=str(port), SLACK_SIGNING_SECRET=SIGNING_SECRET, WEB_CONCURRENCY="2")
+    env.update(SLACK_SIGNING_SECRET=SIGNING_SECRET, WEB_CONCURRENCY="2")
     for key, value in (extra_env or {}).items():
         if value is None:
             env.pop(key, None)
         else:
             env[key] = value
     log = directory / "web.log"
-    with log.open("ab") as sink:  # appended: a restarted process keeps the earlier log
-        process = subprocess.Popen(
-            ["bash", "-c", procfile_command("web")],
-            cwd=directory,
-            env=env,
-            stdout=sink,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
-    web = WebProcess(f"http://127.0.0.1:{port}", database, log, process, dict(extra_env or {}))
-    deadline = time.monotonic() + WAIT_SECONDS
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise AssertionError(f"the web process exited:\n{web.log_text()}")
-        try:
-            with urllib.request.urlopen(f"{web.url}/healthz", timeout=2) as reply:
-                if reply.status == 200:
-                    return web
-        except (urllib.error.URLError, ConnectionError, TimeoutError):
-            time.sleep(0.1)
-    stop_web(web)
-    raise AssertionError(f"/healthz never answered:\n{web.log_text()}")
+    url, process = procfile.start_web(directory, env, log)
+    return WebProcess(url, database, log, process, dict(extra_env or {}))
 
 
 def stop_web(web: WebProcess) -> None:
     """Stop the process group we started (the shell, gunicorn's master and its workers)."""
-    os.killpg(web.process.pid, signal.SIGTERM)
-    try:
-        web.process.wait(timeout=15)
-    except subprocess.TimeoutExpired:
-        os.killpg(web.process.pid, signal.SIGKILL)
-        web.process.wait()
+    procfile.stop(web.process, timeout=15)
 
 
 @pytest.fixture(scope="session")
