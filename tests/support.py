@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import Any
+
+from slack_sdk.models.blocks import Block
 
 from insights import Store, responses
 from insights.importer import ImportSummary
@@ -109,3 +112,24 @@ Writer = Callable[..., Path]
 """write_csv(rows, name="wave.csv", header=TINY_COLUMNS) -> path of a UTF-8 CSV."""
 Importer = Callable[..., ImportSummary]
 """import_rows(rows, wave="w1") -> summary of importing rows of the tiny survey."""
+
+
+# Slack's Block Kit limits (api.slack.com/reference/block-kit): header text, section and
+# context text; a message holds 50 blocks, a Home tab view 100.
+SLACK_MAX_HEADER = 150
+SLACK_MAX_TEXT = 3000
+
+
+def assert_valid_blocks(blocks: list[dict[str, Any]], max_blocks: int) -> None:
+    """Every block parses as Block Kit, passes slack_sdk's own checks, and keeps the limits."""
+    assert 0 < len(blocks) <= max_blocks
+    for raw in blocks:
+        block = Block.parse(raw)
+        assert block is not None, raw
+        block.validate_json()  # raises SlackObjectFormationError when a limit is broken
+        if raw["type"] == "header":
+            assert len(raw["text"]["text"]) <= SLACK_MAX_HEADER
+        if raw["type"] == "section":
+            assert 0 < len(raw["text"]["text"]) <= SLACK_MAX_TEXT
+        if raw["type"] == "context":
+            assert all(0 < len(e["text"]) <= SLACK_MAX_TEXT for e in raw["elements"])

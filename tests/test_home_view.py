@@ -9,9 +9,8 @@ from datetime import UTC, datetime, time
 from typing import Any
 
 import pytest
-from slack_sdk.models.blocks import Block
 from slack_sdk.models.views import View
-from support import TEAM
+from support import TEAM, assert_valid_blocks
 
 from insights import Store, ask
 from insights import subscriptions as subs
@@ -21,8 +20,6 @@ from insights.home import MAX_THEMES, home_view, report_blocks
 from insights.schedule import WeeklySchedule
 
 SLACK_MAX_VIEW_BLOCKS = 100
-SLACK_MAX_HEADER = 150
-SLACK_MAX_TEXT = 3000
 NOW = datetime(2026, 3, 28, 10, tzinfo=UTC)
 
 
@@ -36,20 +33,8 @@ def demo() -> Iterator[Store]:
 
 
 def assert_valid(view: dict[str, Any]) -> None:
-    assert view["type"] == "home"
-    blocks = view["blocks"]
-    assert 0 < len(blocks) <= SLACK_MAX_VIEW_BLOCKS
     View(**view).validate_json()
-    for raw in blocks:
-        block = Block.parse(raw)
-        assert block is not None, raw
-        block.validate_json()  # raises SlackObjectFormationError when a limit is broken
-        if raw["type"] == "header":
-            assert len(raw["text"]["text"]) <= SLACK_MAX_HEADER
-        if raw["type"] == "section":
-            assert 0 < len(raw["text"]["text"]) <= SLACK_MAX_TEXT
-        if raw["type"] == "context":
-            assert all(0 < len(e["text"]) <= SLACK_MAX_TEXT for e in raw["elements"])
+    assert_valid_blocks(view["blocks"], SLACK_MAX_VIEW_BLOCKS)
 
 
 def section(view: dict[str, Any], starting: str) -> str:

@@ -6,31 +6,17 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from slack_sdk.models.blocks import Block
-from support import TEAM, Importer, Writer
+from support import TEAM, Importer, Writer, assert_valid_blocks
 
 from insights import Store, ask
 from insights.codebook import parse_codebook
 from insights.importer import import_file
 
 SLACK_MAX_BLOCKS = 50
-SLACK_MAX_HEADER = 150
-SLACK_MAX_SECTION = 3000
 
 
 def assert_valid(blocks: list[dict[str, Any]]) -> None:
-    assert 0 < len(blocks) <= SLACK_MAX_BLOCKS
-    for raw in blocks:
-        block = Block.parse(raw)
-        assert block is not None, raw
-        block.validate_json()  # raises SlackObjectFormationError when a limit is broken
-        if raw["type"] == "header":
-            assert len(raw["text"]["text"]) <= SLACK_MAX_HEADER
-        if raw["type"] == "section":
-            assert 0 < len(raw["text"]["text"]) <= SLACK_MAX_SECTION
-        if raw["type"] == "context":
-            for element in raw["elements"]:
-                assert 0 < len(element["text"]) <= SLACK_MAX_SECTION
+    assert_valid_blocks(blocks, SLACK_MAX_BLOCKS)
 
 
 def all_text(blocks: list[dict[str, Any]]) -> str:
