@@ -21,7 +21,18 @@ from unittest import mock
 import pandas as pd
 
 import insights.answer
-from insights.counts import CountSource, Slice
+from insights.counts import (
+    CountSource,
+    Layout,
+    answered_column,
+    both_column,
+    both_positive_column,
+    organization_only_column,
+    personal_only_column,
+    positive_column,
+    segment_column,
+    shaped,
+)
 from insights.store import Store
 
 
@@ -56,57 +67,29 @@ class PandasCounts:
             self._loaded[wave_id] = frame
         return self._loaded[wave_id]
 
-    def _sliced(self, where: Slice) -> pd.DataFrame:
-        frame = self._wave(where.wave_id)
-        mask = pd.Series(True, index=frame.index)
-        for segment_id, values in where.filters.items():
-            mask &= frame[self.exports.segments[segment_id]].isin(list(values))
-        chosen = frame[mask]
-        group = chosen[self.exports.segments[where.by]] if where.by is not None else ""
-        return chosen.assign(group=group)
-
-    def group_sizes(self, where: Slice) -> pd.DataFrame:
-        sizes = self._sliced(where).groupby("group").size()
-        return sizes.rename("respondents").reset_index()
-
-    def question_counts(self, where: Slice, question_ids: Sequence[int]) -> pd.DataFrame:
-        frame = self._sliced(where)
-        parts = []
-        for qid in question_ids:
-            if qid not in self.exports.questions:
-                continue
-            answered = frame[f"answered_{qid}"]
-            counts = pd.DataFrame(
-                {
-                    "group": frame["group"],
-                    "n": answered,
-                    "positive": answered & frame[f"positive_{qid}"],
-                }
-            )
-            summed = counts.groupby("group")[["n", "positive"]].sum().reset_index()
-            parts.append(summed[summed["n"] > 0].assign(question_id=qid))
-        columns = ["group", "question_id", "n", "positive"]
-        return pd.concat(parts)[columns] if parts else pd.DataFrame(columns=columns)
-
-    def pair_counts(self, where: Slice, pairs: Sequence[tuple[int, int]]) -> pd.DataFrame:
-        frame = self._sliced(where)
-        parts = []
-        for personal, organization in pairs:
+    def cells(self, wave_id: int, layout: Layout) -> pd.DataFrame:
+        frame = self._wave(wave_id)
+        counts = pd.DataFrame(
+            {
+                segment_column(sid): frame[self.exports.segments[sid]].fillna("")
+                for sid in layout.segment_ids
+            }
+        )
+        counts["respondents"] = 1
+        for qid in layout.question_ids:
+            if qid in self.exports.questions:
+                answered = frame[f"answered_{qid}"]
+                counts[answered_column(qid)] = answered
+                counts[positive_column(qid)] = answered & frame[f"positive_{qid}"]
+        for personal, organization in layout.pairs:
             both = frame[f"answered_{personal}"] & frame[f"answered_{organization}"]
             p, o = frame[f"positive_{personal}"], frame[f"positive_{organization}"]
-            counts = pd.DataFrame(
-                {
-                    "group": frame["group"],
-                    "n": both,
-                    "personal_only": both & p & ~o,
-                    "organization_only": both & ~p & o,
-                }
-            )
-            summed = counts.groupby("group")[["n", "personal_only", "organization_only"]].sum()
-            summed = summed.reset_index()
-            parts.append(summed[summed["n"] > 0].assign(personal_id=personal))
-        columns = ["group", "personal_id", "n", "personal_only", "organization_only"]
-        return pd.concat(parts)[columns] if parts else pd.DataFrame(columns=columns)
+            counts[both_column(personal)] = both
+            counts[both_positive_column(personal)] = both & p & o
+            counts[personal_only_column(personal)] = both & p & ~o
+            counts[organization_only_column(personal)] = both & ~p & o
+        grouped = counts.groupby(layout.segment_columns(), as_index=False).sum()
+        return shaped(grouped, layout)
 
 
 def export_map(store: Store, waves: Mapping[str, Path], positive: Sequence[str]) -> ExportMap:

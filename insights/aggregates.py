@@ -8,7 +8,8 @@ segment values (a blank value is part of the combination). Each cell keeps
 * ``aggregate_cell_values``: its value for each segment (no row when not stated);
 * ``aggregate_answers``: per question, how many answered and how many answered positively;
 * ``aggregate_pairs``: per (personal, organization) question pair of a theme, how many
-  answered both, and how many were positive on one side only.
+  answered both, how many of them were positive on both sides, and how many on one side
+  only.
 
 Any slice the engine asks for (one wave, filtered by segment values, broken down by a
 segment) is a union of whole cells, so its counts are sums over cells: the same GROUP BY as
@@ -23,24 +24,39 @@ rules stay in the engine, which sees the same numbers as before.
 An import groups its staged rows into cells before it takes the write lock
 (:func:`grouped_stage`) and writes the aggregates in its transaction
 (:func:`write_aggregates`); they go with their wave (ON DELETE CASCADE), so they cannot go
-stale. Migration 7 builds them for waves imported before they existed (:func:`backfill`).
+stale. Migration 8 builds them for waves imported before (:func:`backfill`).
 """
 
 from __future__ import annotations
 
 import json
+import threading
 import uuid
-from collections.abc import Iterator, Sequence
+from collections import OrderedDict
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
+import numpy as np
 import pandas as pd
 import sqlite_utils
 
 from insights import responses
 from insights.codebook import Codebook
-from insights.counts import CountSource, Slice, SqlCounts
+from insights.counts import (
+    CountSource,
+    Layout,
+    SqlCounts,
+    answered_column,
+    both_column,
+    both_positive_column,
+    organization_only_column,
+    personal_only_column,
+    positive_column,
+    segment_column,
+    shaped,
+)
 from insights.store import Store
 
 # Rollups: the finest cells tell every segment apart; TOTAL has one cell (the whole wave);
@@ -190,7 +206,9 @@ def _pairs(sides: Sequence[tuple[str, str | None]]) -> tuple[tuple[int, int], ..
 
 
 def _measures(counted: _Counted) -> list[str]:
-    """The wide row of a cell: respondents, then n/p per question, then b/po/oo per pair."""
+    """The wide row of a cell: respondents, then n/p per question, then b/pp/po/oo per pair
+    (answered both, positive on both, on the personal side only, on the organization side
+    only)."""
 
     def positive(i: int) -> str:
         return f"q{i} IN ({', '.join(str(code) for code in counted.positives[i])})"
@@ -204,6 +222,7 @@ def _measures(counted: _Counted) -> list[str]:
     for k, (i, j) in enumerate(counted.pairs):
         measures += [
             f"COUNT(CASE WHEN q{i} IS NOT NULL AND q{j} IS NOT NULL THEN 1 END) AS b{k}",
+            f"COUNT(CASE WHEN {positive(i)} AND {positive(j)} THEN 1 END) AS pp{k}",
             f"COUNT(CASE WHEN {positive(i)} AND {negative(j)} THEN 1 END) AS po{k}",
             f"COUNT(CASE WHEN {negative(i)} AND {positive(j)} THEN 1 END) AS oo{k}",
         ]
@@ -246,8 +265,8 @@ def _register(db: sqlite_utils.Database, wave_id: int, layout: _Layout, wide: st
     ids = layout.question_ids
     pairs = [[ids[i], ids[j]] for i, j in layout.counted.pairs]
     db.execute(
-        "INSERT INTO wave_aggregates (wave_id, respondents, cells, segments, questions, pairs)"
-        " VALUES (?, ?, ?, ?, ?, ?)",
+        "INSERT INTO wave_aggregates (wave_id, respondents, cells, segments, questions, pairs,"
+        " version) VALUES (?, ?, ?, ?, ?, ?, ?)",
         [
             wave_id,
             totals[1],
@@ -255,6 +274,7 @@ def _register(db: sqlite_utils.Database, wave_id: int, layout: _Layout, wide: st
             json.dumps(list(layout.segment_ids)),
             json.dumps(list(layout.question_ids)),
             json.dumps(pairs),
+            uuid.uuid4().hex,
         ],
     )
 
@@ -301,36 +321,26 @@ def _insert_rollup(
     for k, (i, j) in enumerate(layout.counted.pairs):
         db.execute(
             f"INSERT INTO aggregate_pairs (wave_id, rollup, cell, personal_id, organization_id,"
-            f" n, personal_only, organization_only)"
-            f" SELECT ?, ?, rowid, ?, ?, b{k}, po{k}, oo{k} FROM {rows} WHERE b{k} > 0",
+            f" n, both_positive, personal_only, organization_only)"
+            f" SELECT ?, ?, rowid, ?, ?, b{k}, pp{k}, po{k}, oo{k} FROM {rows} WHERE b{k} > 0",
             [*head, layout.question_ids[i], layout.question_ids[j]],
         )
 
 
 # -- answering --------------------------------------------------------------------------------
 
-
-@dataclass(frozen=True)
-class _Coverage:
-    """What a wave's aggregates hold: which segments, questions and pairs."""
-
-    segments: frozenset[int]
-    questions: frozenset[int]
-    pairs: frozenset[tuple[int, int]]
-
-    def rollup(self, where: Slice) -> int:
-        """The coarsest rollup that tells apart every segment the slice uses."""
-        used = {*where.filters, *([where.by] if where.by is not None else [])}
-        if not used:
-            return TOTAL
-        if len(used) == 1 and used <= self.segments:
-            return used.pop()
-        return FINEST
+_TABLES_KEPT = 32  # cell tables kept per process (a few hundred rows each)
+_tables: OrderedDict[tuple[int, str, Layout], pd.DataFrame] = OrderedDict()
+_tables_lock = threading.Lock()
 
 
 class AggregateCounts:
-    """A ``CountSource`` over the per-wave aggregates: sums over cells, not respondents.
+    """A ``CountSource`` over the per-wave aggregates: the finest cells, as built at import.
 
+    Each wave's table is read once per process and kept, keyed by the version its
+    aggregates were built with (a new one at every build), so a wave replaced or forgotten,
+    by this process or another, is never answered from a stale table; each question costs
+    one small read to check that. The table carries its version in ``attrs["version"]``.
     Waves without aggregates, and question pairs that were not aggregated, are answered by
     ``fallback`` (``SqlCounts`` by default), so the answer is always the same.
     """
@@ -339,102 +349,90 @@ class AggregateCounts:
         self.store = store
         self.fallback = fallback or SqlCounts(store)
 
-    def _coverage(self, wave_id: int) -> _Coverage | None:
+    def cells(self, wave_id: int, layout: Layout) -> pd.DataFrame:
         row = self.store.db.execute(
-            "SELECT segments, questions, pairs FROM wave_aggregates WHERE wave_id = ?", [wave_id]
+            "SELECT pairs, version FROM wave_aggregates WHERE wave_id = ?", [wave_id]
         ).fetchone()
         if row is None:
-            return None
-        segments, questions, pairs = (json.loads(column) for column in row)
-        return _Coverage(
-            frozenset(segments), frozenset(questions), frozenset((p, o) for p, o in pairs)
-        )
+            return self.fallback.cells(wave_id, layout)
+        built = {(p, o) for p, o in json.loads(row[0])}
+        if any(pair not in built for pair in layout.pairs):
+            return self.fallback.cells(wave_id, layout)
+        key = (wave_id, str(row[1]), layout)
+        with _tables_lock:
+            found = _tables.get(key)
+            if found is not None:
+                _tables.move_to_end(key)
+                return found
+        table = self._table(wave_id, layout)
+        table.attrs["version"] = f"{wave_id}:{row[1]}"
+        with _tables_lock:
+            _tables[key] = table
+            while len(_tables) > _TABLES_KEPT:
+                _tables.popitem(last=False)
+        return table
 
-    @staticmethod
-    def _base(where: Slice, rollup: int) -> tuple[str, list[Any]]:
-        """``base(cell, grp, respondents)``: the cells of one rollup matching the filters;
-        ``key`` (wave_id = ? AND rollup = ?) and its two parameters join the measures."""
-        params: list[Any] = []
-        group = "''"
-        join = ""
-        if where.by is not None:
-            join = (
-                " LEFT JOIN aggregate_cell_values g ON g.wave_id = c.wave_id"
-                " AND g.rollup = c.rollup AND g.cell = c.cell AND g.segment_id = ?"
-            )
-            params.append(where.by)
-            group = "COALESCE(g.value, '')"
-        clauses = ["c.wave_id = ? AND c.rollup = ?"]
-        params += [where.wave_id, rollup]
-        for segment_id, values in where.filters.items():
-            marks = ", ".join("?" for _ in values)
-            clauses.append(
-                "c.cell IN (SELECT cell FROM aggregate_cell_values WHERE wave_id = ?"
-                f" AND rollup = ? AND segment_id = ? AND value IN ({marks}))"
-            )
-            params += [where.wave_id, rollup, segment_id, *values]
-        sql = (
-            f"WITH base AS (SELECT c.cell AS cell, {group} AS grp, c.respondents AS respondents"
-            f" FROM aggregate_cells c{join} WHERE {' AND '.join(clauses)})"
-        )
-        return sql, params
+    def _table(self, wave_id: int, layout: Layout) -> pd.DataFrame:
+        key = [wave_id, FINEST]
+        sizes = self._read(
+            "SELECT cell, respondents FROM aggregate_cells WHERE wave_id = ? AND rollup = ?",
+            key,
+            ["cell", "respondents"],
+        ).set_index("cell")
+        parts = [sizes, self._segments(key, layout), self._answers(key, layout)]
+        parts.append(self._pairs(key, layout))
+        return shaped(pd.concat(parts, axis=1).reindex(sizes.index), layout)
 
-    def _frame(self, sql: str, params: list[Any], columns: list[str]) -> pd.DataFrame:
-        rows = self.store.db.execute(sql, params).fetchall()
-        return pd.DataFrame(rows, columns=columns)
+    def _read(self, sql: str, params: list[Any], columns: list[str]) -> pd.DataFrame:
+        return pd.DataFrame(self.store.db.execute(sql, params).fetchall(), columns=columns)
 
-    def group_sizes(self, where: Slice) -> pd.DataFrame:
-        coverage = self._coverage(where.wave_id)
-        if coverage is None:
-            return self.fallback.group_sizes(where)
-        base, params = self._base(where, coverage.rollup(where))
-        sql = f"{base} SELECT grp, SUM(respondents) FROM base GROUP BY grp"
-        return self._frame(sql, params, ["group", "respondents"])
+    def _segments(self, key: list[int], layout: Layout) -> pd.DataFrame:
+        values = self._read(
+            "SELECT cell, segment_id, value FROM aggregate_cell_values"
+            " WHERE wave_id = ? AND rollup = ?",
+            key,
+            ["cell", "segment_id", "value"],
+        )
+        wide = values.pivot(index="cell", columns="segment_id", values="value")
+        return wide.rename(columns=segment_column)
 
-    def question_counts(self, where: Slice, question_ids: Sequence[int]) -> pd.DataFrame:
-        coverage = self._coverage(where.wave_id)
-        if coverage is None:
-            return self.fallback.question_counts(where, question_ids)
-        # A question outside the coverage was not in the wave's codebook: nobody answered it.
-        asked = [qid for qid in question_ids if qid in coverage.questions]
-        rollup = coverage.rollup(where)
-        base, params = self._base(where, rollup)
-        marks = ", ".join("?" for _ in asked)
-        sql = (
-            f"{base} SELECT b.grp, a.question_id, SUM(a.n), SUM(a.positive) FROM base b"
-            " JOIN aggregate_answers a ON a.wave_id = ? AND a.rollup = ? AND a.cell = b.cell"
-            f" WHERE a.question_id IN ({marks}) GROUP BY b.grp, a.question_id"
+    def _answers(self, key: list[int], layout: Layout) -> pd.DataFrame:
+        answers = self._read(
+            "SELECT cell, question_id, n, positive FROM aggregate_answers"
+            " WHERE wave_id = ? AND rollup = ?",
+            key,
+            ["cell", "question_id", "n", "positive"],
         )
-        return self._frame(
-            sql,
-            [*params, where.wave_id, rollup, *asked],
-            ["group", "question_id", "n", "positive"],
-        )
+        wide = answers.pivot(index="cell", columns="question_id", values=["n", "positive"])
+        names = {"n": answered_column, "positive": positive_column}
+        wide.columns = _names(wide, names)
+        return wide
 
-    def pair_counts(self, where: Slice, pairs: Sequence[tuple[int, int]]) -> pd.DataFrame:
-        columns = ["group", "personal_id", "n", "personal_only", "organization_only"]
-        coverage = self._coverage(where.wave_id)
-        if coverage is None:
-            return self.fallback.pair_counts(where, pairs)
-        # A pair with a question outside the coverage has nobody who answered both.
-        wanted = [(p, o) for p, o in pairs if p in coverage.questions and o in coverage.questions]
-        if any(pair not in coverage.pairs for pair in wanted):
-            return self.fallback.pair_counts(where, pairs)
-        if not wanted:
-            return pd.DataFrame(columns=columns)
-        rollup = coverage.rollup(where)
-        base, params = self._base(where, rollup)
-        values = ", ".join("(?, ?)" for _ in wanted)
-        sql = (
-            f"{base}, pairs(pid, oid) AS (VALUES {values})"
-            " SELECT b.grp, x.personal_id, SUM(x.n), SUM(x.personal_only),"
-            " SUM(x.organization_only) FROM base b"
-            " JOIN aggregate_pairs x ON x.wave_id = ? AND x.rollup = ? AND x.cell = b.cell"
-            " JOIN pairs ON x.personal_id = pairs.pid AND x.organization_id = pairs.oid"
-            " GROUP BY b.grp, x.personal_id"
+    def _pairs(self, key: list[int], layout: Layout) -> pd.DataFrame:
+        pairs = self._read(
+            "SELECT cell, personal_id, organization_id, n, both_positive, personal_only,"
+            " organization_only FROM aggregate_pairs WHERE wave_id = ? AND rollup = ?",
+            key,
+            ["cell", "pid", "oid", "n", "pp", "po", "oo"],
         )
-        flat = [qid for pair in wanted for qid in pair]
-        return self._frame(sql, [*params, *flat, where.wave_id, rollup], columns)
+        wanted = set(layout.pairs)
+        kept = [(p, o) in wanted for p, o in zip(pairs["pid"], pairs["oid"], strict=True)]
+        pairs = pairs.loc[np.array(kept, dtype=bool)]
+        wide = pairs.pivot(index="cell", columns="pid", values=["n", "pp", "po", "oo"])
+        names = {
+            "n": both_column,
+            "pp": both_positive_column,
+            "po": personal_only_column,
+            "oo": organization_only_column,
+        }
+        wide.columns = _names(wide, names)
+        return wide
+
+
+def _names(wide: pd.DataFrame, names: Mapping[str, Callable[[int], str]]) -> list[str]:
+    """Cell-table column names for a pivot's (measure, id) columns."""
+    columns: list[Any] = list(wide.columns)
+    return [names[str(measure)](int(key)) for measure, key in columns]
 
 
 def counts_for(store: Store) -> CountSource:

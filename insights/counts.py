@@ -1,14 +1,25 @@
-"""The engine's only door to respondent data: aggregated counts, computed in SQL.
+"""The engine's only door to respondent data: a wave's counts per *cell*, computed in SQL.
 
-``CountSource`` is the narrow interface; ``SqlCounts`` answers it with GROUP BY queries
-over the respondent-level table. A faster implementation (precomputed tables) can replace it
-without the engine noticing. Every count comes back as a pandas DataFrame keyed by
-``group`` (the breakdown segment's value; ``""`` for "not stated" or no breakdown).
+A cell is one distinct combination of every segment's value (not stated is a value of its
+own). Every answer the engine gives, and every privacy rule it applies, is a sum over whole
+cells, so one small table per wave is all it needs: no respondent row ever leaves the
+store. ``CountSource`` is the interface; ``SqlCounts`` answers it with one GROUP BY over the
+respondent-level table, and ``insights.aggregates.AggregateCounts`` from the cells built
+at import.
+
+The table has one row per cell with at least one respondent, and these columns:
+
+* ``segment_column(id)``, per segment: the cell's value, ``""`` when not stated;
+* ``respondents``;
+* per question: ``answered_column(id)`` and ``positive_column(id)``;
+* per (personal, organization) pair, keyed by the personal question's id:
+  ``both_column(id)`` (answered both), and of those ``both_positive_column(id)`` (positive
+  on both sides), ``personal_only_column(id)`` and ``organization_only_column(id)``
+  (positive on that side only).
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
 
@@ -18,136 +29,123 @@ from insights import responses
 from insights.store import Store
 
 
+def segment_column(segment_id: int) -> str:
+    return f"s{int(segment_id)}"
+
+
+def answered_column(question_id: int) -> str:
+    return f"n{int(question_id)}"
+
+
+def positive_column(question_id: int) -> str:
+    return f"p{int(question_id)}"
+
+
+def both_column(personal_id: int) -> str:
+    return f"b{int(personal_id)}"
+
+
+def both_positive_column(personal_id: int) -> str:
+    return f"pp{int(personal_id)}"
+
+
+def personal_only_column(personal_id: int) -> str:
+    return f"po{int(personal_id)}"
+
+
+def organization_only_column(personal_id: int) -> str:
+    return f"oo{int(personal_id)}"
+
+
 @dataclass(frozen=True)
-class Slice:
-    """Which respondents: one wave, optionally filtered and grouped by segments.
+class Layout:
+    """What to count in a wave: its survey's segments, questions and question pairs
+    (personal id, organization id)."""
 
-    ``filters`` maps a segment id to the values allowed (OR within a segment, AND across).
-    """
+    segment_ids: tuple[int, ...]
+    question_ids: tuple[int, ...]
+    pairs: tuple[tuple[int, int], ...]
 
-    wave_id: int
-    filters: Mapping[int, Sequence[str]]
-    by: int | None = None
+    def columns(self) -> list[str]:
+        """The cell table's columns, in order."""
+        names = [segment_column(sid) for sid in self.segment_ids] + ["respondents"]
+        for qid in self.question_ids:
+            names += [answered_column(qid), positive_column(qid)]
+        for pid, _ in self.pairs:
+            names += [
+                both_column(pid),
+                both_positive_column(pid),
+                personal_only_column(pid),
+                organization_only_column(pid),
+            ]
+        return names
+
+    def segment_columns(self) -> list[str]:
+        return [segment_column(sid) for sid in self.segment_ids]
+
+    def empty(self) -> pd.DataFrame:
+        return shaped(pd.DataFrame(columns=self.columns()), self)
+
+
+def shaped(frame: pd.DataFrame, layout: Layout) -> pd.DataFrame:
+    """``frame`` with the layout's columns in order: segment values as text, counts as
+    integers, a count nobody contributed to as 0."""
+    out = frame.reindex(columns=layout.columns())
+    segments = layout.segment_columns()
+    for column in segments:
+        out[column] = out[column].astype(object).where(out[column].notna(), "").astype(str)
+    counts = [c for c in out.columns if c not in segments]
+    out[counts] = out[counts].fillna(0).astype("int64")
+    return out.reset_index(drop=True)
 
 
 class CountSource(Protocol):
-    def group_sizes(self, where: Slice) -> pd.DataFrame:
-        """Columns: group, respondents."""
-        ...
-
-    def question_counts(self, where: Slice, question_ids: Sequence[int]) -> pd.DataFrame:
-        """Columns: group, question_id, n, positive."""
-        ...
-
-    def pair_counts(self, where: Slice, pairs: Sequence[tuple[int, int]]) -> pd.DataFrame:
-        """Columns: group, personal_id, n, personal_only, organization_only.
-
-        ``n`` counts respondents who answered both questions of the pair.
-        """
+    def cells(self, wave_id: int, layout: Layout) -> pd.DataFrame:
+        """The wave's cells, with the columns described in this module's docstring."""
         ...
 
 
 class SqlCounts:
     """A plain GROUP BY over the survey's respondent-level table (``insights.responses``):
-    one scan of the wave's respondents per call. Values are parameters; the only spliced
-    text is column names built from ids."""
+    one scan of the wave's respondents per call. The only spliced text is column names built
+    from ids."""
 
     def __init__(self, store: Store) -> None:
         self.store = store
 
-    def _table(self, where: Slice) -> tuple[str, set[str]] | None:
-        """The wave's table and its columns; None when the wave has no respondents stored."""
-        survey_id = responses.survey_of_wave(self.store.db, where.wave_id)
-        if survey_id is None:
-            return None
-        name = responses.table_name(survey_id)
-        if not self.store.db[name].exists():
-            return None
-        return name, set(self.store.db[name].columns_dict)
+    def cells(self, wave_id: int, layout: Layout) -> pd.DataFrame:
+        survey_id = responses.survey_of_wave(self.store.db, wave_id)
+        name = responses.table_name(survey_id) if survey_id is not None else ""
+        if survey_id is None or not self.store.db[name].exists():
+            return layout.empty()
+        have = set(self.store.db[name].columns_dict)
 
-    def _select(
-        self, where: Slice, table: tuple[str, set[str]], measures: list[str]
-    ) -> pd.DataFrame:
-        """``measures`` (SQL over ``x``, the respondent's row) per group of the slice."""
-        name, columns = table
-        params: list[Any] = [where.wave_id]
-        clauses = ["r.wave_id = ?"]
-        for segment_id, values in where.filters.items():
-            column = responses.segment_column(segment_id)
-            if column not in columns:  # a segment this survey never had: nobody stated it
-                clauses.append("0")
-                continue
-            clauses.append(f"x.{column} IN ({', '.join('?' for _ in values)})")
-            params += list(values)
-        group = "''"
-        if where.by is not None and responses.segment_column(where.by) in columns:
-            group = f"COALESCE(x.{responses.segment_column(where.by)}, '')"
-        sql = (
-            f"SELECT {group} AS grp, {', '.join(measures)} FROM respondents r"
-            f" JOIN {name} x ON x.respondent_id = r.id WHERE {' AND '.join(clauses)}"
-            " GROUP BY grp"
-        )
-        rows = self.store.db.execute(sql, params).fetchall()
-        return pd.DataFrame(rows, columns=["group", *(f"m{i}" for i in range(len(measures)))])
+        def flag(qid: int) -> str:
+            column = responses.positive_column(qid)
+            return f"x.{column}" if column in have else "NULL"
 
-    def group_sizes(self, where: Slice) -> pd.DataFrame:
-        table = self._table(where)
-        if table is None:
-            return pd.DataFrame(columns=["group", "respondents"])
-        return self._select(where, table, ["COUNT(*)"]).set_axis(["group", "respondents"], axis=1)
-
-    def question_counts(self, where: Slice, question_ids: Sequence[int]) -> pd.DataFrame:
-        columns = ["group", "question_id", "n", "positive"]
-        table = self._table(where)
-        asked = [qid for qid in question_ids if table and self._has_answers(table, qid)]
-        if table is None or not asked:
-            return pd.DataFrame(columns=columns)
-        measures = []
-        for qid in asked:
-            positive = responses.positive_column(qid)
-            measures += [f"COUNT(x.{positive})", f"COUNT(CASE WHEN x.{positive} = 1 THEN 1 END)"]
-        wide = self._select(where, table, measures)
-        return _long(wide, asked, ["n", "positive"], "question_id", columns)
-
-    def pair_counts(self, where: Slice, pairs: Sequence[tuple[int, int]]) -> pd.DataFrame:
-        columns = ["group", "personal_id", "n", "personal_only", "organization_only"]
-        table = self._table(where)
-        asked = [
-            (p, o)
-            for p, o in pairs
-            if table and self._has_answers(table, p) and self._has_answers(table, o)
-        ]
-        if table is None or not asked:
-            return pd.DataFrame(columns=columns)
-        measures = []
-        for p, o in asked:
-            personal, organization = responses.positive_column(p), responses.positive_column(o)
-            measures += [
-                f"COUNT(CASE WHEN x.{personal} IS NOT NULL AND x.{organization} IS NOT NULL"
-                " THEN 1 END)",
-                f"COUNT(CASE WHEN x.{personal} = 1 AND x.{organization} = 0 THEN 1 END)",
-                f"COUNT(CASE WHEN x.{personal} = 0 AND x.{organization} = 1 THEN 1 END)",
+        selected: list[str] = []
+        for sid in layout.segment_ids:
+            column = responses.segment_column(sid)
+            selected.append(f"COALESCE(x.{column}, '')" if column in have else "''")
+        grouping = [str(i + 1) for i in range(len(selected))]
+        selected.append("COUNT(*)")
+        for qid in layout.question_ids:
+            selected += [f"COUNT({flag(qid)})", f"COUNT(CASE WHEN {flag(qid)} = 1 THEN 1 END)"]
+        for pid, oid in layout.pairs:
+            p, o = flag(pid), flag(oid)
+            selected += [
+                f"COUNT(CASE WHEN {p} IS NOT NULL AND {o} IS NOT NULL THEN 1 END)",
+                f"COUNT(CASE WHEN {p} = 1 AND {o} = 1 THEN 1 END)",
+                f"COUNT(CASE WHEN {p} = 1 AND {o} = 0 THEN 1 END)",
+                f"COUNT(CASE WHEN {p} = 0 AND {o} = 1 THEN 1 END)",
             ]
-        wide = self._select(where, table, measures)
-        measured = ["n", "personal_only", "organization_only"]
-        return _long(wide, [p for p, _ in asked], measured, "personal_id", columns)
-
-    @staticmethod
-    def _has_answers(table: tuple[str, set[str]], question_id: int) -> bool:
-        return responses.positive_column(question_id) in table[1]
-
-
-def _long(
-    wide: pd.DataFrame, keys: list[int], measured: list[str], key: str, columns: list[str]
-) -> pd.DataFrame:
-    """One row per group and key from one row per group with ``len(measured)`` measures per
-    key; rows nobody answered are dropped, as a join over answers would have none."""
-    parts = []
-    width = len(measured)
-    for k, key_id in enumerate(keys):
-        part = wide[["group", *(f"m{k * width + i}" for i in range(width))]].copy()
-        part.columns = ["group", *measured]
-        part.insert(1, key, key_id)
-        parts.append(part)
-    found = pd.concat(parts, ignore_index=True)
-    return found.loc[found[measured[0]] > 0, columns].reset_index(drop=True)
+        group_by = f" GROUP BY {', '.join(grouping)}" if grouping else ""
+        sql = (
+            f"SELECT {', '.join(selected)} FROM respondents r JOIN {name} x"
+            f" ON x.respondent_id = r.id WHERE r.wave_id = ?{group_by}"
+        )
+        rows: list[Any] = self.store.db.execute(sql, [wave_id]).fetchall()
+        if not grouping:
+            rows = [row for row in rows if row[0]]  # no segments: one row, even when empty
+        return shaped(pd.DataFrame(rows, columns=layout.columns()), layout)

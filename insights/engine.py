@@ -1,23 +1,35 @@
 """The gap engine: counts in, findings out.
 
-It asks a ``CountSource`` for aggregated counts (never respondent rows), applies the
-privacy rules and the statistics, and returns the findings model.
+It asks a ``CountSource`` for a wave's cells (never respondent rows), lets
+:mod:`insights.privacy` merge small values and decide what may be shown, and computes the
+statistics on exactly the people each figure names. Every figure is a sum over the
+selected atoms:
 
-Privacy (rules in :mod:`insights.privacy`): a group with fewer than ``min_group_size``
-respondents is suppressed, with the next-smallest when only one would be, and so is a
-group that a question differing by one filter would single out fewer than that many of:
-a filtered question whose whole slice is such is refused. A question whose base within a
-shown group is below the minimum is shown as suppressed.
+* a theme with a personal and an organization question: both shares, the gap and
+  McNemar's test on the respondents who answered **both** (one base for all four, so the
+  verdict can never contradict the gap);
+* a single question: its share among those who answered it.
+
+A figure privacy hides is kept in the findings without numbers, with the reason.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 
-import pandas as pd
+import numpy as np
 
 from insights.catalog import Catalog, QuestionRef, SegmentRef, Theme, WaveRef
-from insights.counts import CountSource, Slice
+from insights.counts import (
+    CountSource,
+    Layout,
+    answered_column,
+    both_column,
+    both_positive_column,
+    organization_only_column,
+    personal_only_column,
+    positive_column,
+)
 from insights.errors import NotFoundError, SuppressedError
 from insights.findings import (
     BreakdownReport,
@@ -32,7 +44,7 @@ from insights.findings import (
     WaveResult,
     describe_filters,
 )
-from insights.privacy import Revealing, revealing_filters, suppressed_groups
+from insights.privacy import NOT_STATED, OTHER, Family, Verdict, WaveView, view
 from insights.stats import (
     Proportion,
     change_test,
@@ -42,7 +54,8 @@ from insights.stats import (
 )
 
 Filters = tuple[tuple[SegmentRef, tuple[str, ...]], ...]
-NOT_STATED = "(not stated)"
+NOT_STATED_LABEL = "(not stated)"
+HIDDEN = (Verdict.TOO_FEW, Verdict.REVEALING)
 
 
 class Engine:
@@ -52,20 +65,40 @@ class Engine:
         self.source = source
         self.catalog = catalog
         self.min_group_size = min_group_size
+        self.layout = Layout(
+            segment_ids=tuple(s.id for s in catalog.segments),
+            question_ids=tuple(q.id for t in catalog.themes for q in t.questions),
+            pairs=tuple(
+                (t.personal.id, t.organization.id)
+                for t in catalog.themes
+                if t.personal and t.organization
+            ),
+        )
+
+    def view(self, wave: WaveRef) -> WaveView:
+        """The wave as answers may see it: merged values and what privacy lets through."""
+        cells = self.source.cells(wave.id, self.layout)
+        families = [Family(_pair_key(p), both_column(p)) for p, _ in self.layout.pairs]
+        families += [Family(_question_key(q), answered_column(q)) for q in self.layout.question_ids]
+        return view(cells, self.layout, families, self.min_group_size)
 
     def gap(self, wave: WaveRef, filters: Filters = (), theme: str | None = None) -> GapReport:
         themes = self._themes(theme)
-        where = self._slice(wave, filters)
-        total = self._total(where, filters)
-        results = self._results(where, themes)[""]
+        seen = self.view(wave)
+        mask = self._select(seen, filters)
+        total = self._total(seen, mask, filters)
+        results = self._results(seen, [mask], themes)[0]
+        self._refuse_if_hidden(results, filters)
         asked = tuple(r for r in results if r.asked)
         notes = list(self._notes(asked))
         unasked = [r.theme for r in results if not r.asked]
         if unasked:
             notes.append(f"Not asked of these respondents: {', '.join(unasked)}.")
+        notes += self._one_side_notes(seen, mask, themes)
+        notes += self._merge_notes(seen, filters)
         if not asked:
             asked = results
-        context = self._context(wave, filters, theme, total)
+        context = self._context(seen, wave, filters, theme, total)
         return GapReport(context, asked, notes=tuple(notes))
 
     def breakdown(
@@ -76,37 +109,31 @@ class Engine:
         theme: str | None = None,
     ) -> BreakdownReport:
         themes = self._themes(theme, gaps_only=theme is None)
-        total_where = self._slice(wave, filters)
-        total = self._total(total_where, filters)
-        overall = self._results(total_where, themes)[""]
+        seen = self.view(wave)
+        mask = self._select(seen, filters)
+        total = self._total(seen, mask, filters)
+        overall = self._results(seen, [mask], themes)[0]
         if any(result.asked for result in overall):
             themes = tuple(t for t, r in zip(themes, overall, strict=True) if r.asked)
             overall = tuple(r for r in overall if r.asked)
-        where = self._slice(wave, filters, by=segment)
-        sizes = self.source.group_sizes(where)
-        revealing = revealing_filters(self.source, where, self.min_group_size)
-        hidden = suppressed_groups(sizes, self.min_group_size, also=set(revealing))
-        by_group = self._results(where, themes)
+        split = _ordered(seen, seen.split(mask, segment.id))
+        by_group = self._results(seen, [box for _, box in split], themes)
         groups = [
-            Group(
-                label=group or NOT_STATED,
-                respondents=int(size),
-                suppressed=group in hidden,
-                themes=() if group in hidden else by_group.get(group, ()),
-            )
-            for group, size in _ordered(sizes)[["group", "respondents"]].itertuples(
-                index=False, name=None
-            )
+            self._group(seen, segment, value, box, results)
+            for (value, box), results in zip(split, by_group, strict=True)
         ]
         shown = tuple(result for group in groups for result in group.themes)
         notes = list(self._notes((*overall, *shown)))
+        hidden = [g for g in groups if g.suppressed]
         if hidden:
             notes.append(
-                f"{len(hidden)} group(s) hidden: fewer than {self.min_group_size} respondents"
-                " (or hidden so that a few cannot be worked out from the total, or from a"
-                " question with one filter fewer)."
+                f"{len(hidden)} group(s) hidden to protect privacy: fewer than"
+                f" {self.min_group_size} answered, or beside other answers the figures would"
+                f" show how fewer than {self.min_group_size} people answered."
             )
-        context = self._context(wave, filters, theme, total)
+        notes += self._one_side_notes(seen, mask, themes)
+        notes += self._merge_notes(seen, filters, segment)
+        context = self._context(seen, wave, filters, theme, total)
         return BreakdownReport(context, segment.name, overall, tuple(groups), tuple(notes))
 
     def change(
@@ -122,15 +149,18 @@ class Engine:
                 suggestion="Name an earlier wave after `vs`.",
             )
         themes = self._themes(theme)
-        now_where, then_where = self._slice(wave, filters), self._slice(previous, filters)
-        total = self._total(now_where, filters)
-        then_total = self._total(then_where, filters)
-        now, then = self._results(now_where, themes)[""], self._results(then_where, themes)[""]
+        now_seen, then_seen = self.view(wave), self.view(previous)
+        now_mask, then_mask = self._select(now_seen, filters), self._select(then_seen, filters)
+        total = self._total(now_seen, now_mask, filters)
+        then_total = self._total(then_seen, then_mask, filters)
+        now = self._results(now_seen, [now_mask], themes)[0]
+        then = self._results(then_seen, [then_mask], themes)[0]
         changes = tuple(
             _theme_change(before, after) for before, after in zip(then, now, strict=True)
         )
-        context = self._context(wave, filters, theme, total)
-        return ChangeReport(context, previous.label, then_total, changes, self._notes(now + then))
+        context = self._context(now_seen, wave, filters, theme, total)
+        notes = [*self._notes(now + then), *self._merge_notes(now_seen, filters)]
+        return ChangeReport(context, previous.label, then_total, changes, tuple(notes))
 
     def trend(
         self,
@@ -142,8 +172,8 @@ class Engine:
         """Every wave of the catalog from ``since`` to ``until`` (default: all), oldest first.
 
         The latest wave must be answerable as ``gap`` would answer it (same errors); an
-        earlier wave where too few respondents match is kept, marked suppressed, so a
-        trend never silently drops a wave.
+        earlier wave where too few respondents match, or whose figures privacy hides, is
+        kept, marked suppressed, so a trend never silently drops a wave.
         """
         last = until or self.catalog.waves[-1]
         first = since or self.catalog.waves[0]
@@ -154,26 +184,27 @@ class Engine:
                 suggestion="Name the earlier wave first.",
             )
         themes = self._themes(theme)
-        total = self._total(self._slice(last, filters), filters)
+        last_seen = self.view(last)
+        total = self._total(last_seen, self._select(last_seen, filters), filters)
         results = tuple(self._wave_result(wave, filters, themes) for wave in waves)
         notes = list(self._notes([r for wave in results for r in wave.themes]))
-        small = [w.label for w in results if w.suppressed and not w.near_complete]
+        small = [w.label for w in results if w.suppressed and not w.revealing]
         if small:
             notes.append(
                 f"Wave(s) {', '.join(small)} hidden: fewer than {self.min_group_size}"
                 " respondents match."
             )
-        near = [w.label for w in results if w.near_complete]
-        if near:
+        revealing = [w.label for w in results if w.revealing]
+        if revealing:
             notes.append(
-                f"Wave(s) {', '.join(near)} hidden: there the filters leave out fewer than"
-                f" {self.min_group_size} of the respondents one filter fewer would match, so"
-                " comparing the two would show how those few answered."
+                f"Wave(s) {', '.join(revealing)} hidden: there, beside other answers, these"
+                f" figures would show how fewer than {self.min_group_size} people answered."
             )
-        context = self._context(last, filters, theme, total)
+        notes += self._merge_notes(last_seen, filters)
+        context = self._context(last_seen, last, filters, theme, total)
         return TrendReport(context, results, tuple(notes))
 
-    # -- helpers ---------------------------------------------------------------------------
+    # -- selecting -----------------------------------------------------------------------------
 
     def _themes(self, name: str | None, gaps_only: bool = False) -> tuple[Theme, ...]:
         if name is not None:
@@ -181,29 +212,12 @@ class Engine:
         themes = self.catalog.themes
         return tuple(t for t in themes if t.paired) if gaps_only else themes
 
-    def _wave_result(self, wave: WaveRef, filters: Filters, themes: Sequence[Theme]) -> WaveResult:
-        where = self._slice(wave, filters)
-        sizes = self.source.group_sizes(where)
-        total = int(sizes["respondents"].sum()) if len(sizes) else 0
-        if total == 0:
-            return WaveResult(wave.label, 0)
-        if total < self.min_group_size:
-            return WaveResult(wave.label, 0, suppressed=True)
-        if revealing_filters(self.source, where, self.min_group_size):
-            return WaveResult(wave.label, 0, suppressed=True, near_complete=True)
-        return WaveResult(wave.label, total, self._results(where, themes)[""])
-
     @staticmethod
-    def _slice(wave: WaveRef, filters: Filters, by: SegmentRef | None = None) -> Slice:
-        return Slice(
-            wave_id=wave.id,
-            filters={segment.id: values for segment, values in filters},
-            by=by.id if by else None,
-        )
+    def _select(seen: WaveView, filters: Filters) -> np.ndarray:
+        return seen.select({segment.id: values for segment, values in filters})
 
-    def _total(self, where: Slice, filters: Filters) -> int:
-        sizes = self.source.group_sizes(where)
-        total = int(sizes["respondents"].sum()) if len(sizes) else 0
+    def _total(self, seen: WaveView, mask: np.ndarray, filters: Filters) -> int:
+        total = seen.total("respondents", mask)
         if total == 0:
             raise NotFoundError(
                 "No respondents match those filters in this wave.",
@@ -215,86 +229,202 @@ class Engine:
                 f"{self.min_group_size}, so the answer is hidden to protect their privacy.",
                 suggestion="Try a broader group.",
             )
-        revealing = revealing_filters(self.source, where, self.min_group_size).get("")
-        if revealing is not None:
-            raise self._revealing_error(revealing, filters)
         return total
 
-    def _revealing_error(self, why: Revealing, filters: Filters) -> SuppressedError:
-        [(segment, values)] = [(s, v) for s, v in filters if s.id == why.segment]
+    def _refuse_if_hidden(self, results: Sequence[ThemeResult], filters: Filters) -> None:
+        """A whole answer privacy hides is refused with a sentence, not shown empty."""
+        asked = [r for r in results if r.asked]
+        if not asked or not all(r.hidden for r in asked):
+            return
         k = self.min_group_size
-        if why.value is not None:
-            return SuppressedError(
-                f"Only a handful of these respondents have {segment.name} = {why.value}"
-                f" (fewer than {k}). Beside the same question without {why.value}, this answer"
-                " would show how they answered, so it is hidden to protect their privacy.",
-                suggestion=f"Leave {why.value} out, or ask about it with a broader group.",
+        if filters and any(r.revealing for r in asked):
+            raise SuppressedError(
+                f"I can't show {_described(filters)}: beside answers to other questions, these"
+                f" figures would show how fewer than {k} people answered, so they are hidden to"
+                " protect their privacy.",
+                suggestion="Ask about a broader group, or break it down with `by SEGMENT`.",
             )
-        return SuppressedError(
-            f"The filter {segment.name} = {' or '.join(values)} leaves out fewer than {k} of"
-            " the respondents the other filters match. Beside the same question without it,"
-            " this answer would show how those few answered, so it is hidden to protect"
-            " their privacy.",
-            suggestion=f"Drop the {segment.name} filter, or choose other values.",
+        raise SuppressedError(
+            f"Fewer than {k} of these respondents ({_described(filters)}) answered, so the"
+            " answer is hidden to protect their privacy.",
+            suggestion="Try a broader group.",
         )
 
-    def _results(self, where: Slice, themes: Sequence[Theme]) -> dict[str, tuple[ThemeResult, ...]]:
-        questions = [q for theme in themes for q in theme.questions]
-        counts = self.source.question_counts(where, [q.id for q in questions])
-        pairs = [
-            (t.personal.id, t.organization.id) for t in themes if t.personal and t.organization
-        ]
-        paired = self.source.pair_counts(where, pairs)
-        answered = _by_group(counts, ["question_id"], ["n", "positive"])
-        both = _by_group(paired, ["personal_id"], ["n", "personal_only", "organization_only"])
-        return {
-            group: tuple(
-                self._theme_result(theme, answered.get(group, {}), both.get(group, {}))
-                for theme in themes
+    # -- computing -----------------------------------------------------------------------------
+
+    def _results(
+        self, seen: WaveView, masks: Sequence[np.ndarray], themes: Sequence[Theme]
+    ) -> list[tuple[ThemeResult, ...]]:
+        """Each theme's result in each box, one tuple per box."""
+        per_theme = [self._theme_results(seen, masks, theme) for theme in themes]
+        return (
+            [tuple(column) for column in zip(*per_theme, strict=True)]
+            if per_theme
+            else [() for _ in masks]
+        )
+
+    def _theme_results(
+        self, seen: WaveView, masks: Sequence[np.ndarray], theme: Theme
+    ) -> list[ThemeResult]:
+        if theme.personal and theme.organization and _has_pairs(seen, theme.personal.id):
+            return self._paired(seen, masks, theme, theme.personal, theme.organization)
+        sides = {
+            side: self._single(seen, masks, question) if question else [None] * len(masks)
+            for side, question in (
+                ("personal", theme.personal),
+                ("organization", theme.organization),
+                ("single", theme.single),
             )
-            for group in set(answered) | {""}
         }
+        return [
+            ThemeResult(theme.name, personal, organization, single)
+            for personal, organization, single in zip(
+                sides["personal"], sides["organization"], sides["single"], strict=True
+            )
+        ]
 
-    def _theme_result(
+    def _paired(
         self,
+        seen: WaveView,
+        masks: Sequence[np.ndarray],
         theme: Theme,
-        answered: dict[int, tuple[int, ...]],
-        both: dict[int, tuple[int, ...]],
-    ) -> ThemeResult:
-        def measure(question: QuestionRef | None) -> Measure | None:
-            if question is None:
-                return None
-            n, positive = answered.get(question.id, (0, 0))
-            hidden = 0 < n < self.min_group_size
-            return Measure(question, None if hidden else Proportion(positive, n))
+        personal: QuestionRef,
+        organization: QuestionRef,
+    ) -> list[ThemeResult]:
+        pid = personal.id
+        verdicts = seen.verdicts(_pair_key(pid), masks)
+        results = []
+        for mask, verdict in zip(masks, verdicts, strict=True):
+            if verdict in HIDDEN:
+                revealing = verdict is Verdict.REVEALING
+                results.append(
+                    ThemeResult(
+                        theme.name,
+                        Measure(personal, None, revealing),
+                        Measure(organization, None, revealing),
+                    )
+                )
+                continue
+            n = seen.total(both_column(pid), mask)
+            both = seen.total(both_positive_column(pid), mask)
+            b = seen.total(personal_only_column(pid), mask)
+            c = seen.total(organization_only_column(pid), mask)
+            results.append(
+                ThemeResult(
+                    theme.name,
+                    Measure(personal, Proportion(both + b, n)),
+                    Measure(organization, Proportion(both + c, n)),
+                    None,
+                    n,
+                    mcnemar(b, c) if n else None,
+                    personal_only=b,
+                    organization_only=c,
+                )
+            )
+        return results
 
-        result = ThemeResult(
-            theme.name, measure(theme.personal), measure(theme.organization), measure(theme.single)
-        )
-        if theme.personal is None or result.gap is None or theme.personal.id not in both:
-            return result
-        n, b, c = both[theme.personal.id]
-        return ThemeResult(
-            result.theme,
-            result.personal,
-            result.organization,
-            None,
-            n,
-            mcnemar(b, c),
-            personal_only=b,
-            organization_only=c,
-        )
+    def _single(
+        self, seen: WaveView, masks: Sequence[np.ndarray], question: QuestionRef
+    ) -> list[Measure]:
+        verdicts = seen.verdicts(_question_key(question.id), masks)
+        measures = []
+        for mask, verdict in zip(masks, verdicts, strict=True):
+            if verdict in HIDDEN:
+                measures.append(Measure(question, None, verdict is Verdict.REVEALING))
+                continue
+            n = seen.total(answered_column(question.id), mask)
+            positive = seen.total(positive_column(question.id), mask)
+            measures.append(Measure(question, Proportion(positive, n)))
+        return measures
 
-    def _context(self, wave: WaveRef, filters: Filters, theme: str | None, total: int) -> Context:
+    def _group(
+        self,
+        seen: WaveView,
+        segment: SegmentRef,
+        value: str,
+        box: np.ndarray,
+        results: tuple[ThemeResult, ...],
+    ) -> Group:
+        respondents = seen.total("respondents", box)
+        label = _label(seen, segment, value)
+        if respondents < self.min_group_size:
+            return Group(label, respondents, True)
+        asked = [r for r in results if r.asked]
+        if asked and all(r.hidden for r in asked):
+            return Group(label, respondents, True, revealing=any(r.revealing for r in asked))
+        return Group(label, respondents, False, results)
+
+    def _wave_result(self, wave: WaveRef, filters: Filters, themes: Sequence[Theme]) -> WaveResult:
+        seen = self.view(wave)
+        mask = self._select(seen, filters)
+        total = seen.total("respondents", mask)
+        if total == 0:
+            return WaveResult(wave.label, 0)
+        if total < self.min_group_size:
+            return WaveResult(wave.label, 0, suppressed=True)
+        results = self._results(seen, [mask], themes)[0]
+        asked = [r for r in results if r.asked]
+        if asked and all(r.hidden for r in asked):
+            revealing = any(r.revealing for r in asked)
+            return WaveResult(wave.label, 0, suppressed=True, revealing=revealing)
+        return WaveResult(wave.label, total, results)
+
+    # -- describing ----------------------------------------------------------------------------
+
+    def _context(
+        self, seen: WaveView, wave: WaveRef, filters: Filters, theme: str | None, total: int
+    ) -> Context:
         return Context(
             survey=self.catalog.survey.name,
             survey_title=self.catalog.survey.title,
             wave=wave.label,
             respondents=total,
-            filters=tuple((segment.name, values) for segment, values in filters),
+            filters=tuple(
+                (segment.name, _reported(seen, segment, values)) for segment, values in filters
+            ),
             theme=theme,
             min_group_size=self.min_group_size,
         )
+
+    def _merge_notes(
+        self, seen: WaveView, filters: Filters, by: SegmentRef | None = None
+    ) -> list[str]:
+        """Say which values an answer reports together, for the segments it uses."""
+        used = [segment for segment, _ in filters] + ([by] if by else [])
+        notes = []
+        for segment in dict.fromkeys(used):
+            merged = seen.merges[segment.id].merged if segment.id in seen.merges else ()
+            if merged:
+                names = ", ".join(v if v != NOT_STATED else NOT_STATED_LABEL for v in merged)
+                notes.append(
+                    f"In this wave, {segment.name} values with fewer than"
+                    f" {self.min_group_size} respondents are reported together as “{OTHER}”:"
+                    f" {names}."
+                )
+        return notes
+
+    def _one_side_notes(
+        self, seen: WaveView, mask: np.ndarray, themes: Sequence[Theme]
+    ) -> list[str]:
+        """How many answered only one of a theme's two questions (not in its gap)."""
+        partial = []
+        for theme in themes:
+            if not (theme.personal and theme.organization and _has_pairs(seen, theme.personal.id)):
+                continue
+            both = seen.total(both_column(theme.personal.id), mask)
+            one = (
+                seen.total(answered_column(theme.personal.id), mask)
+                + seen.total(answered_column(theme.organization.id), mask)
+                - 2 * both
+            )
+            if one:
+                partial.append(f"{theme.name} {one}")
+        if not partial:
+            return []
+        return [
+            "Each gap counts the respondents who answered both of its questions; answered"
+            f" only one (not counted): {', '.join(partial)}."
+        ]
 
     @staticmethod
     def _notes(results: Sequence[ThemeResult]) -> tuple[str, ...]:
@@ -309,26 +439,50 @@ class Engine:
         return ()
 
 
-def _by_group(
-    frame: pd.DataFrame, keys: list[str], values: list[str]
-) -> dict[str, dict[int, tuple[int, ...]]]:
-    """{group: {key: (value, …)}} as plain ints, from a counts frame."""
-    out: dict[str, dict[int, tuple[int, ...]]] = {}
-    for record in frame[["group", *keys, *values]].itertuples(index=False, name=None):
-        group, key, *rest = record
-        out.setdefault(str(group), {})[int(key)] = tuple(int(v or 0) for v in rest)
-    return out
+def _pair_key(personal_id: int) -> str:
+    return f"pair{int(personal_id)}"
+
+
+def _question_key(question_id: int) -> str:
+    return f"question{int(question_id)}"
+
+
+def _has_pairs(seen: WaveView, personal_id: int) -> bool:
+    """Whether anyone in the wave answered both questions of the pair."""
+    return seen.total(both_column(personal_id), np.ones(len(seen.atoms), dtype=bool)) > 0
+
+
+def _label(seen: WaveView, segment: SegmentRef, value: str) -> str:
+    """How a reported value is named in an answer."""
+    if value == NOT_STATED:
+        return NOT_STATED_LABEL
+    if value == OTHER:
+        merged = seen.merges[segment.id].merged if segment.id in seen.merges else ()
+        names = ", ".join(v if v != NOT_STATED else NOT_STATED_LABEL for v in merged)
+        return f"Other (small groups: {names})" if names else "Other (small groups)"
+    return value
+
+
+def _reported(seen: WaveView, segment: SegmentRef, values: Sequence[str]) -> tuple[str, ...]:
+    """A filter's values as the answer computed them (merged small values named so)."""
+    return tuple(_label(seen, segment, v) for v in seen.reported(segment.id, values))
 
 
 def _described(filters: Filters) -> str:
     return describe_filters((segment.name, values) for segment, values in filters)
 
 
-def _ordered(sizes: pd.DataFrame) -> pd.DataFrame:
-    """Largest groups first; "not stated" last."""
-    return sizes.assign(_unstated=sizes["group"] == "").sort_values(
-        ["_unstated", "respondents", "group"], ascending=[True, False, True]
-    )
+def _ordered(
+    seen: WaveView, split: Sequence[tuple[str, np.ndarray]]
+) -> list[tuple[str, np.ndarray]]:
+    """Largest groups first; merged small groups, then "not stated", last."""
+
+    def key(item: tuple[str, np.ndarray]) -> tuple[int, int, str]:
+        value, box = item
+        rank = 2 if value == NOT_STATED else 1 if value == OTHER else 0
+        return (rank, -seen.total("respondents", box), value)
+
+    return sorted(split, key=key)
 
 
 def _theme_change(before: ThemeResult, after: ThemeResult) -> ThemeChange:

@@ -17,10 +17,12 @@ def describe_filters(filters: Iterable[tuple[str, tuple[str, ...]]]) -> str:
 
 @dataclass(frozen=True)
 class Measure:
-    """One question's share agreeing; ``share`` is None when its base is too small to show."""
+    """One question's share agreeing; ``share`` is None when privacy hides it: its base is
+    too small, or (``revealing``) beside other answers it would show how a few answered."""
 
     question: QuestionRef
     share: Proportion | None
+    revealing: bool = False
 
 
 @dataclass(frozen=True)
@@ -38,8 +40,9 @@ class ThemeResult:
 
     @property
     def gap(self) -> float | None:
-        """Personal minus organization, in percentage points."""
-        if not (self.personal and self.organization):
+        """Personal minus organization, in percentage points, among the ``paired_n`` who
+        answered both (None when nobody did: the sides' own bases would differ)."""
+        if not (self.personal and self.organization) or not self.paired_n:
             return None
         if self.personal.share is None or self.organization.share is None:
             return None
@@ -52,6 +55,19 @@ class ThemeResult:
         """False when nobody in the group was asked any of the theme's questions."""
         measures = [m for m in (self.personal, self.organization, self.single) if m]
         return any(m.share is None or m.share.n > 0 for m in measures)
+
+    @property
+    def hidden(self) -> bool:
+        """Privacy hides every figure of the theme."""
+        measures = [m for m in (self.personal, self.organization, self.single) if m]
+        return bool(measures) and all(m.share is None for m in measures)
+
+    @property
+    def revealing(self) -> bool:
+        """Hidden because, beside other answers, it would show how a few people answered."""
+        return any(
+            m is not None and m.revealing for m in (self.personal, self.organization, self.single)
+        )
 
     @property
     def is_gap(self) -> bool:
@@ -77,10 +93,14 @@ class Context:
 
 @dataclass(frozen=True)
 class Group:
+    """A breakdown's group; ``suppressed`` when privacy hides all its figures (``revealing``
+    when not for its size but because they would show how a few others answered)."""
+
     label: str
     respondents: int
     suppressed: bool
     themes: tuple[ThemeResult, ...] = ()
+    revealing: bool = False
 
 
 @dataclass(frozen=True)
@@ -126,8 +146,9 @@ class WaveResult:
     respondents: int  # 0 when suppressed or when nobody in the wave matches
     themes: tuple[ThemeResult, ...] = ()
     suppressed: bool = False
-    # Suppressed not for its size but because the filters leave out too few there.
-    near_complete: bool = False
+    # Suppressed not for its size but because, beside other answers, its figures would show
+    # how a few people answered.
+    revealing: bool = False
 
 
 @dataclass(frozen=True)

@@ -1,90 +1,408 @@
-"""Privacy rules: which groups an answer must not show.
+"""Privacy: what an answer may show, so that nobody learns how fewer than ``k`` people
+answered (``k`` is MIN_GROUP_SIZE), whatever sequence of questions they ask.
 
-Two rules, both about working out what a few respondents answered:
+**What is protected, and what is not.** People's answers are protected: how many agreed,
+on one question or on both sides of a theme. Group sizes are not: how many respondents,
+and how many of them answered a question, are printed beside every figure (they are the
+bases that make a figure honest), so an attacker is assumed to know them all.
 
-* **Small groups.** A group of fewer than ``min_group_size`` respondents is hidden; when a
-  breakdown would hide exactly one group, the next-smallest goes too, so the hidden one
-  cannot be worked out by subtracting the shown groups from the total
-  (:func:`suppressed_groups`).
-* **Near-complete filters.** Two answers that differ by one filter differ by the people
-  that filter leaves out: ``gap region=europe`` minus ``gap region=europe role=in-house``
-  is what Europe's other respondents answered. So a filter must leave out nobody or at
-  least ``min_group_size`` respondents (of those matching the other filters, in each
-  group shown), and each value of a filter naming several must itself match nobody or at
-  least that many (:func:`revealing_filters`). This closes differences between two
-  questions; like any rule short of adding noise, it cannot close every combination of
-  many.
+**The attacker.** Every printed count is a sum over whole *cells* (respondents sharing every
+segment value, see :mod:`insights.counts`), so whatever anyone can work out from any number
+of answers is a linear combination of the printed counts. The rule below makes sure that
+no such combination is the count of fewer than ``k`` people. ``tests/test_privacy_attacker.py``
+checks it independently: it asks every question a curious colleague could, and solves for
+every small group with exact arithmetic.
+
+**The rules**, per wave:
+
+1. *Small values are merged.* A segment value (not stated included) held by fewer than
+   ``k`` respondents of the wave is reported, for every question about that wave, as
+   ``other (small groups)``, together with the next-smallest values until that group
+   reaches ``k``: filters and breakdowns see only the merged value (:class:`Merge`). The
+   merged cells are the *atoms* every answer is a sum over.
+2. *Families.* Counts printed together over one base form a family: a single question's
+   answers among those who answered it, or a theme's pair among those who answered both of
+   its questions. Families never share people's answers, so each is protected on its own,
+   with its own base as the weight of an atom.
+3. *The audit* (:func:`audit`). A fixed list of boxes (the whole wave, then each value of
+   each segment, then each combination of two and of three segments' values, larger
+   first) is considered in order; a box is *published* when its base is at least ``k``
+   and, together with the boxes published before it, it lets nobody determine the counts
+   of a set of atoms whose base is below ``k``. Exactly: among the combinations of
+   published boxes that vanish on every atom with a base of ``k`` or more, any two small
+   atoms that some combination tells apart must each belong to a group (of atoms no
+   combination tells apart) with a base of at least ``k``. Since any group of fewer than
+   ``k`` people that could be worked out would be such a combination, none can be.
+4. *Answering.* A figure is shown when its box is a combination of published boxes (then
+   it tells nothing the published boxes don't); otherwise it is hidden, saying whether its
+   base is too small or it would reveal others' answers. Which boxes are published
+   depends only on the wave's data and ``k``, never on who asked what before.
+
+The audit's cost grows with the number of atoms; it runs once per wave and process
+(:func:`view`'s cache) and is skipped for a family without small atoms, where every box
+is a sum of atoms of at least ``k`` people and so always safe.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+import enum
+import hashlib
+import itertools
+import threading
+from collections import OrderedDict
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 
-from insights.counts import CountSource, Slice
+from insights.counts import Layout, segment_column
+
+OTHER = "other (small groups)"
+NOT_STATED = ""  # how a cell table writes a value that was not stated
+MAX_DEPTH = 3  # the audit considers combinations of up to this many segments' values
+MAX_CANDIDATES = 4000  # and at most this many boxes per family (larger ones first)
+_PRIME = 2_147_483_647  # exact arithmetic modulo a prime: no rounding can hide a leak
 
 
-def suppressed_groups(
-    sizes: pd.DataFrame, min_group_size: int, also: set[str] | None = None
-) -> set[str]:
-    """Groups to hide: the small ones and ``also``, plus the next-smallest when only one
-    would be hidden."""
-    small = set(sizes.loc[sizes["respondents"] < min_group_size, "group"].astype(str))
-    small |= also or set()
-    if len(small) == 1 and len(sizes) > 1:
-        rest = sizes[~sizes["group"].astype(str).isin(small)].sort_values(["respondents", "group"])
-        small.add(str(rest.iloc[0]["group"]))
-    return small
+class Verdict(enum.Enum):
+    SHOWN = "shown"
+    NOBODY = "nobody"  # nobody in the box answered: nothing to hide, nothing to show
+    TOO_FEW = "too few"  # the box's base is below k
+    REVEALING = "revealing"  # beside published answers, it would reveal a small group's
 
 
 @dataclass(frozen=True)
-class Revealing:
-    """Why a group is hidden: filter ``segment`` (a segment id) leaves out too few
-    respondents, or (``value`` set) one of its values matches too few."""
+class Family:
+    """Counts printed together over one base; ``weight`` is the cell table's column of
+    that base (answered a question, or answered both questions of a pair)."""
 
-    segment: int
-    value: str | None = None
-
-
-def revealing_filters(
-    source: CountSource, where: Slice, min_group_size: int
-) -> dict[str, Revealing]:
-    """{group: why} for the groups of ``where`` (``""`` without a breakdown) that another
-    question differing by one filter would single out fewer than ``min_group_size`` of."""
-    if min_group_size <= 1 or not where.filters:
-        return {}
-    found: dict[str, Revealing] = {}
-    shown = _sizes(source, where)
-    for segment, values in where.filters.items():
-        broader = _sizes(source, _with(where, segment, None))
-        for group, size in broader.items():
-            if _too_few(size - shown.get(group, 0), min_group_size):
-                found.setdefault(group, Revealing(segment))
-        if len(values) > 1:
-            for value in values:
-                alone = _sizes(source, _with(where, segment, [value]))
-                for group, size in alone.items():
-                    if _too_few(size, min_group_size):
-                        found.setdefault(group, Revealing(segment, value))
-    return found
+    key: str
+    weight: str
 
 
-def _too_few(respondents: int, min_group_size: int) -> bool:
-    return 0 < respondents < min_group_size
+# -- merging small values ---------------------------------------------------------------------
 
 
-def _sizes(source: CountSource, where: Slice) -> dict[str, int]:
-    sizes = source.group_sizes(where)
-    return {str(g): int(n) for g, n in sizes[["group", "respondents"]].itertuples(index=False)}
+@dataclass(frozen=True)
+class Merge:
+    """How one segment's values are reported in one wave: ``reported[value]`` is the value
+    itself, or :data:`OTHER` for the values merged because they are small."""
+
+    segment_id: int
+    reported: Mapping[str, str]
+
+    @property
+    def merged(self) -> tuple[str, ...]:
+        """The values reported as :data:`OTHER`, not stated last."""
+        values = [v for v, r in self.reported.items() if r == OTHER]
+        return tuple(sorted(values, key=lambda v: (v == NOT_STATED, v.casefold())))
 
 
-def _with(where: Slice, segment: int, values: Sequence[str] | None) -> Slice:
-    """``where`` with filter ``segment`` set to ``values``, or dropped (None)."""
-    filters: Mapping[int, Sequence[str]] = {
-        key: kept for key, kept in where.filters.items() if key != segment
-    }
-    if values is not None:
-        filters = {**filters, segment: values}
-    return Slice(where.wave_id, filters, where.by)
+def merge_small_values(sizes: Mapping[str, int], k: int) -> dict[str, str]:
+    """{value: reported value}: values with fewer than ``k`` respondents become
+    :data:`OTHER`, with the next-smallest values added until the merged group has ``k``."""
+    small = {v for v, n in sizes.items() if 0 < n < k}
+    if not small:
+        return {v: v for v in sizes}
+    total = sum(sizes[v] for v in small)
+    rest = sorted((n, v) for v, n in sizes.items() if v not in small and n > 0)
+    for n, value in rest:
+        if total >= k:
+            break
+        small.add(value)
+        total += n
+    return {v: OTHER if v in small else v for v in sizes}
+
+
+# -- the audit --------------------------------------------------------------------------------
+
+
+class _Span:
+    """A published span in reduced row echelon form modulo :data:`_PRIME`, over one
+    family's atoms, with pivots taken among the big atoms' columns whenever a row has a
+    nonzero there. Rows whose big-atom part is zero (``_small_rows``) then span exactly the
+    combinations of published boxes that vanish on every big atom."""
+
+    def __init__(self, big: np.ndarray) -> None:
+        self.big = big
+        self._rows = np.zeros((len(big), len(big)), dtype=np.int64)  # rank <= atoms
+        self.pivots: list[int] = []
+        self.small_rows: list[bool] = []
+
+    @property
+    def rows(self) -> np.ndarray:
+        return self._rows[: len(self.pivots)]
+
+    def reduce(self, boxes: np.ndarray) -> np.ndarray:
+        """The 0/1 ``boxes`` (one per row) reduced by the span: all zero when in it."""
+        vectors = boxes.astype(np.int64)
+        if not self.pivots:
+            return vectors
+        # 0/1 coefficients times entries below the prime: the sum cannot overflow.
+        reduced: np.ndarray = (vectors - vectors[:, self.pivots] @ self.rows) % _PRIME
+        return reduced
+
+    def insert(self, reduced: np.ndarray) -> None:
+        nonzero = np.flatnonzero(reduced)
+        on_big = nonzero[self.big[nonzero]]
+        pivot = int(on_big[0] if len(on_big) else nonzero[0])
+        row = reduced * pow(int(reduced[pivot]), _PRIME - 2, _PRIME) % _PRIME
+        rows = self.rows
+        touched = np.flatnonzero(rows[:, pivot])
+        if len(touched):
+            rows[touched] = (rows[touched] - rows[touched, pivot, None] * row) % _PRIME
+        self._rows[len(self.pivots)] = row
+        self.pivots.append(pivot)
+        self.small_rows.append(not len(on_big))
+
+    def small_part(self) -> np.ndarray:
+        small: np.ndarray = self.rows[np.array(self.small_rows, dtype=bool)][:, ~self.big]
+        return small
+
+
+def _groups_big_enough(small_rows: np.ndarray, weights: np.ndarray, k: int) -> bool:
+    """Whether the atoms that the rows tell apart come in groups with a base of ``k``:
+    atoms whose columns are equal cannot be told apart by any combination of the rows."""
+    columns = small_rows.T
+    touched = columns.any(axis=1)
+    if not touched.any():
+        return True
+    _, group = np.unique(columns[touched], axis=0, return_inverse=True)
+    sums = np.bincount(group.ravel(), weights=weights[touched])
+    return bool((sums >= k).all())
+
+
+@dataclass(frozen=True)
+class Audit:
+    """What one family may show: every box when ``span`` is None (no small atoms), else
+    the boxes in the span of the published ones."""
+
+    space: np.ndarray  # atoms with a nonzero base, as a mask over all atoms
+    span: _Span | None
+
+    def in_span(self, boxes: np.ndarray) -> np.ndarray:
+        """For 0/1 ``boxes`` over all atoms (one per row): whether each may be shown."""
+        if self.span is None:
+            return np.ones(len(boxes), dtype=bool)
+        reduced = self.span.reduce(boxes[:, self.space])
+        return np.asarray((reduced == 0).all(axis=1), dtype=bool)
+
+
+def audit(
+    weights: np.ndarray, candidates: Iterable[np.ndarray], k: int, space: np.ndarray | None = None
+) -> Audit:
+    """Publish ``candidates`` (0/1 boxes over the atoms, in order) under the rule in this
+    module's docstring, for atoms with the bases ``weights``, over the atoms of ``space``
+    (default: those with a nonzero base; an atom of the space with base 0 is a small one)."""
+    space = weights > 0 if space is None else space
+    base = weights[space]
+    big = base >= k
+    if big.all():
+        return Audit(space, None)
+    span = _Span(big)
+    for box in candidates:
+        vector = box[space]
+        if base[vector].sum() < k:
+            continue
+        reduced = span.reduce(vector[None, :])[0]
+        if not reduced.any():
+            continue  # already a combination of published boxes
+        if not reduced[big].any():
+            rows = np.vstack([span.small_part(), reduced[~big][None, :]])
+            if not _groups_big_enough(rows, base[~big], k):
+                continue
+        span.insert(reduced)
+    return Audit(space, span)
+
+
+def shared_audits(
+    families: Mapping[str, np.ndarray],
+    respondents: np.ndarray,
+    candidates: Sequence[np.ndarray],
+    k: int,
+) -> dict[str, Audit]:
+    """One audit for each group of families asked of the same people, instead of one each.
+
+    Families form a group when they leave out the same atoms: those of ``k`` or more
+    respondents where nobody answered (a question asked of some roles only), and those of
+    ``2 k`` or more where fewer than ``k`` did (a question few answer); for questions most
+    people answer, none. A group is audited once, over every atom any of them has, with each
+    atom's smallest base among them (zero included), so random gaps in small atoms cost a
+    little, and only there.
+    That is safe for each family: a combination vanishing on the family's big atoms
+    vanishes on the group's (a group-big atom is big in every family), so it is constant
+    on the group's blocks, and a block's base in the family is at least its group base.
+    It costs one audit per group; it hides a little more than one audit per family would.
+    """
+    groups: dict[bytes, list[str]] = {}
+    for key, weights in families.items():
+        unasked = (weights == 0) & (respondents >= k)
+        sparse = (weights < k) & (respondents >= 2 * k)
+        groups.setdefault(np.flatnonzero(unasked | sparse).tobytes(), []).append(key)
+    audits: dict[str, Audit] = {}
+    for members in groups.values():
+        stacked = np.vstack([families[key] for key in members])
+        space = np.asarray((stacked > 0).any(axis=0), dtype=bool)
+        shared = audit(stacked.min(axis=0), candidates, k, space) if k > 1 else Audit(space, None)
+        audits.update(dict.fromkeys(members, shared))
+    return audits
+
+
+# -- a wave, as answers may see it ----------------------------------------------------------
+
+
+class WaveView:
+    """One wave's cells, merged into atoms, with each family's audit.
+
+    Filters name stated values (or :data:`NOT_STATED`); each selects the atoms of the
+    values it is reported as, so ``region=europe`` selects every merged value when Europe
+    is one of them, and the answer says so (:meth:`reported`).
+    """
+
+    def __init__(
+        self, cells: pd.DataFrame, layout: Layout, families: Sequence[Family], k: int
+    ) -> None:
+        self.layout = layout
+        self.k = k
+        self.segments = layout.segment_columns()
+        self.merges = {
+            sid: Merge(sid, merge_small_values(_sizes(cells, column), k))
+            for sid, column in zip(layout.segment_ids, self.segments, strict=True)
+        }
+        merged = cells.assign(
+            **{
+                column: cells[column].map(self.merges[sid].reported)
+                for sid, column in zip(layout.segment_ids, self.segments, strict=True)
+            }
+        )
+        counts = [c for c in cells.columns if c not in self.segments]
+        if self.segments:
+            self.atoms = merged.groupby(self.segments, as_index=False, sort=True)[counts].sum()
+        else:
+            self.atoms = merged[counts].sum().to_frame().T
+        self._counts = {c: self.atoms[c].to_numpy(dtype=np.int64) for c in counts}
+        self._values = {c: self.atoms[c].to_numpy(dtype=object) for c in self.segments}
+        self.families = {family.key: family for family in families}
+        self._candidates = _candidates(self.atoms, self.segments) if k > 1 else []
+        self._audits = shared_audits(
+            {family.key: self._counts[family.weight] for family in families},
+            self._counts["respondents"],
+            self._candidates,
+            k,
+        )
+
+    # -- selecting atoms --
+
+    def select(self, filters: Mapping[int, Collection[str]]) -> np.ndarray:
+        """The atoms matching every filter (values of one segment OR-ed)."""
+        mask = np.ones(len(self.atoms), dtype=bool)
+        for sid, values in filters.items():
+            reported = self.reported(sid, values)
+            column = self._column(sid)
+            if column is None:
+                mask &= False
+                continue
+            mask &= np.isin(self._values[column], reported)
+        return mask
+
+    def reported(self, segment_id: int, values: Iterable[str]) -> tuple[str, ...]:
+        """What filter values are reported as, in order, without repeats."""
+        merge = self.merges.get(segment_id)
+        found: dict[str, None] = {}
+        for value in values:
+            found.setdefault(merge.reported.get(value, value) if merge else value)
+        return tuple(found)
+
+    def split(self, mask: np.ndarray, segment_id: int) -> list[tuple[str, np.ndarray]]:
+        """The selected atoms grouped by one segment's reported value."""
+        column = self._column(segment_id)
+        if column is None:
+            return [(NOT_STATED, mask)] if mask.any() else []
+        values = self._values[column]
+        return [(str(v), mask & (values == v)) for v in pd.unique(values[mask])]
+
+    def _column(self, segment_id: int) -> str | None:
+        column = segment_column(segment_id)
+        return column if column in self.atoms.columns else None
+
+    # -- counting and deciding --
+
+    def total(self, column: str, mask: np.ndarray) -> int:
+        return int(self._counts[column][mask].sum())
+
+    def verdicts(self, family: str, masks: Sequence[np.ndarray]) -> list[Verdict]:
+        """Whether each box's counts of the family may be shown."""
+        if not masks:
+            return []
+        weights = self._counts[self.families[family].weight]
+        boxes = np.vstack(masks)
+        bases = boxes.astype(np.int64) @ weights
+        shown = self._audits[family].in_span(boxes)
+        return [self._decide(int(base), bool(ok)) for base, ok in zip(bases, shown, strict=True)]
+
+    def _decide(self, base: int, in_span: bool) -> Verdict:
+        if base == 0:
+            return Verdict.NOBODY
+        if base < self.k:
+            return Verdict.TOO_FEW
+        return Verdict.SHOWN if in_span else Verdict.REVEALING
+
+    def verdict(self, family: str, mask: np.ndarray) -> Verdict:
+        return self.verdicts(family, [mask])[0]
+
+
+def _sizes(cells: pd.DataFrame, column: str) -> dict[str, int]:
+    sums = cells.groupby(column)["respondents"].sum()
+    return {str(v): int(n) for v, n in sums.items()}
+
+
+def _candidates(atoms: pd.DataFrame, segments: Sequence[str]) -> list[np.ndarray]:
+    """The boxes the audit considers, in order: the whole wave, then every combination of
+    one, two and three segments' values, by depth, larger boxes first."""
+    sizes = atoms["respondents"].to_numpy()
+    found: list[tuple[int, int, tuple[str, ...], np.ndarray]] = []
+    for depth in range(min(MAX_DEPTH, len(segments)) + 1):
+        for chosen in itertools.combinations(segments, depth):
+            if not chosen:
+                found.append((0, -int(sizes.sum()), (), np.ones(len(atoms), dtype=bool)))
+                continue
+            keys = atoms[list(chosen)].astype(str).agg("\x1f".join, axis=1).to_numpy()
+            codes, uniques = pd.factorize(keys, sort=True)
+            for code, label in enumerate(uniques):
+                box = codes == code
+                found.append((depth, -int(sizes[box].sum()), (*chosen, str(label)), box))
+    found.sort(key=lambda item: (item[0], item[1], item[2]))
+    return [box for *_, box in found[:MAX_CANDIDATES]]
+
+
+# -- one view per wave and process ------------------------------------------------------------
+
+_CACHE_SIZE = 32
+_cache: OrderedDict[str, WaveView] = OrderedDict()
+_cache_lock = threading.Lock()
+
+
+def view(cells: pd.DataFrame, layout: Layout, families: Sequence[Family], k: int) -> WaveView:
+    """The wave's view, from a per-process cache keyed by the cells' version (see
+    ``AggregateCounts``) or, without one, their contents: a replaced or forgotten wave has
+    other cells (or none), so no stale view can answer for it."""
+    digest = hashlib.sha256()
+    digest.update(repr((layout, tuple(families), k, list(cells.columns))).encode())
+    version = cells.attrs.get("version")
+    if version is not None:
+        digest.update(f"version {version}".encode())
+    else:
+        digest.update(pd.util.hash_pandas_object(cells, index=False).to_numpy().tobytes())
+    key = digest.hexdigest()
+    with _cache_lock:
+        found = _cache.get(key)
+        if found is not None:
+            _cache.move_to_end(key)
+            return found
+    built = WaveView(cells, layout, families, k)
+    with _cache_lock:
+        _cache[key] = built
+        while len(_cache) > _CACHE_SIZE:
+            _cache.popitem(last=False)
+    return built

@@ -68,7 +68,7 @@ class _Part:
 def figure(share: Proportion | None, style: _Style = PLAIN) -> str:
     """'91% (179 of 197, 95% CI 86–94%)', marked † under a base of 30."""
     if share is None:
-        return "suppressed (too few answers)"
+        return "hidden (too few answers, for privacy)"
     if share.n == 0:
         return "not asked"
     low, high = share.interval
@@ -92,8 +92,17 @@ def change_points(value: float) -> str:
     return f"{whole(value):+d} pts".replace("+0 pts", "0 pts")
 
 
+def measured(measure: Measure, style: _Style = PLAIN) -> str:
+    """A measure's figure, or why privacy hides it."""
+    if measure.share is None and measure.revealing:
+        return "hidden (beside other answers it would show how a few people answered)"
+    return figure(measure.share, style)
+
+
 def _gap_lines(result: ThemeResult, style: _Style) -> list[str]:
     assert result.personal and result.organization
+    if result.hidden:
+        return [f"Personal and organization: {measured(result.personal, style)}"]
     lines = [
         f"Personal: {figure(result.personal.share, style)}",
         f"Organization: {figure(result.organization.share, style)}",
@@ -109,7 +118,7 @@ def _gap_lines(result: ThemeResult, style: _Style) -> list[str]:
 def _single_lines(measure: Measure, style: _Style) -> list[str]:
     share = measure.share
     label = measure.question.positive_label
-    line = f"{label}: {figure(share, style)}"
+    line = f"{label}: {measured(measure, style)}"
     if share is not None and share.n and measure.question.binary:
         negative = next(x for x in measure.question.labels if x != label)
         line += f" · {negative}: {percent(1 - share.share)}%"
@@ -170,13 +179,17 @@ def _gap_parts(report: GapReport, style: _Style) -> list[_Part]:
 
 def _group_line(group: Group, result: ThemeResult | None, style: _Style) -> str:
     name = style.bold(group.label)
+    if group.revealing:
+        return f"{name}: hidden (beside other answers it would show how a few people answered)"
     if group.suppressed or result is None:
-        return f"{name}: suppressed (fewer than the minimum group size, for privacy)"
+        return f"{name}: hidden (fewer than the minimum group size, for privacy)"
     if result.is_gap:
         assert result.personal and result.organization
         p, o = result.personal.share, result.organization.share
         if not result.asked:
             return f"{name} (n = {group.respondents}): not asked"
+        if result.revealing:
+            return f"{name} (n = {group.respondents}): {measured(result.personal, style)}"
         if result.gap is None or p is None or o is None:
             return f"{name} (n = {group.respondents}): too few answers to show"
         mark = SMALL_BASE_MARK if p.directional or o.directional else ""
@@ -186,8 +199,7 @@ def _group_line(group: Group, result: ThemeResult | None, style: _Style) -> str:
             f" → gap {whole(result.gap)} pts, {sig}{_bases(group.respondents, p, o)}"
         )
     assert result.single is not None
-    share = result.single.share
-    return f"{name} (n = {group.respondents}): {figure(share, style)}"
+    return f"{name} (n = {group.respondents}): {measured(result.single, style)}"
 
 
 def _bases(respondents: int, *shares: Proportion) -> str:
@@ -256,8 +268,8 @@ def _change_parts(report: ChangeReport, style: _Style) -> list[_Part]:
 
 def _wave_line(wave: WaveResult, index: int, style: _Style, min_group_size: int) -> str:
     name = style.bold(wave.label)
-    if wave.near_complete:
-        return f"{name}: hidden (the filters leave out fewer than {min_group_size}, for privacy)"
+    if wave.revealing:
+        return f"{name}: hidden (it would reveal how fewer than {min_group_size} answered)"
     if wave.suppressed:
         return f"{name}: hidden (fewer than {min_group_size} respondents match, for privacy)"
     if not wave.themes:

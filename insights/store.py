@@ -278,8 +278,8 @@ def _wave_aggregate_tables(db: sqlite_utils.Database) -> None:
         ) WITHOUT ROWID
         """,
     )
-    # Waves imported before this get their aggregates in migration 7, from the tables it
-    # makes: one way to build them, from one layout of the respondent-level data.
+    # Waves imported before this get their aggregates in migration 8, from the tables
+    # migration 7 makes: one way to build them, from one layout of the respondent-level data.
 
 
 @migration(6, "audit log")
@@ -313,12 +313,24 @@ def _audit_log_table(db: sqlite_utils.Database) -> None:
 @migration(7, "one row per respondent")
 def _wide_response_tables(db: sqlite_utils.Database) -> None:
     # The respondent-level data moves from one row per answer and per segment value to one
-    # row per respondent, in a table per survey (see insights.responses); then waves without
-    # aggregates (imported before migration 5) get them, from the new tables.
+    # row per respondent, in a table per survey (see insights.responses). Waves without
+    # aggregates (imported before migration 5) get them in migration 8.
     surveys = [int(row[0]) for row in db.execute("SELECT id FROM surveys ORDER BY id")]
     for survey_id in surveys:
         _move_responses(db, survey_id)
     run_script(db, "DROP TABLE answers; DROP TABLE respondent_segments")
+
+
+@migration(8, "pairs count agreement on both sides; aggregates have versions")
+def _pairs_positive_on_both(db: sqlite_utils.Database) -> None:
+    # A gap is computed on the respondents who answered both of its questions, so each side's
+    # share among them needs how many agreed on both sides. Every wave's aggregates are
+    # rebuilt from the respondent tables (they cascade from wave_aggregates), and so are
+    # those of any wave imported before aggregates existed.
+    db.execute("ALTER TABLE aggregate_pairs ADD COLUMN both_positive INTEGER NOT NULL DEFAULT 0")
+    # A new version at every build: processes keep a wave's cells until it changes.
+    db.execute("ALTER TABLE wave_aggregates ADD COLUMN version TEXT NOT NULL DEFAULT ''")
+    db.execute("DELETE FROM wave_aggregates")
     from insights.aggregates import backfill  # it imports this module: load it late
 
     backfill(db)

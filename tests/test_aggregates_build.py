@@ -1,5 +1,6 @@
-"""Per-wave aggregates: built at import, replaced with their wave, backfilled by migration 7
-for waves imported before they existed, and read by the catalog and every answer."""
+"""Per-wave aggregates: built at import, replaced with their wave, built again by migration
+8 for waves imported before (they had no count of agreement on both sides), and read by
+the catalog and every answer."""
 
 from __future__ import annotations
 
@@ -20,7 +21,7 @@ from insights.aggregates import (
     segment_values,
 )
 from insights.catalog import load_catalog
-from insights.counts import Slice, SqlCounts
+from insights.counts import Layout, SqlCounts
 from insights.store import _MIGRATIONS
 
 ROWS = [
@@ -103,11 +104,11 @@ def test_import_builds_one_cell_per_combination_of_segment_values(
     ).fetchall()
     assert sorted(totals) == sorted([(q["p"], 6, 4), (q["o"], 6, 3), (q["m"], 6, 4)])
     pairs = store.db.execute(
-        "SELECT personal_id, organization_id, SUM(n), SUM(personal_only),"
+        "SELECT personal_id, organization_id, SUM(n), SUM(both_positive), SUM(personal_only),"
         " SUM(organization_only) FROM aggregate_pairs WHERE rollup = 0 GROUP BY 1, 2"
     ).fetchall()
     # both answered: r1 (+,-) r2 (+,+) r3 (-,+) r6 (-,+) r7 (+,-)
-    assert pairs == [(q["p"], q["o"], 5, 2, 2)]
+    assert pairs == [(q["p"], q["o"], 5, 1, 2, 2)]
 
 
 def test_rollups_sum_the_cells_over_the_other_segments(store: Store, import_rows: Importer) -> None:
@@ -147,7 +148,7 @@ def test_deleting_a_survey_leaves_no_aggregates(store: Store, import_rows: Impor
     assert all(not rows for rows in aggregates_of(store).values())
 
 
-def test_migration_7_moves_a_version_4_database_and_builds_its_aggregates(
+def test_migrations_7_and_8_move_a_version_4_database_and_build_its_aggregates(
     tmp_path: Path, import_rows: Importer, store: Store, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     import_rows(ROWS, wave="w1")
@@ -171,7 +172,7 @@ def test_migration_7_moves_a_version_4_database_and_builds_its_aggregates(
     )
     old.close()
 
-    upgraded = Store.open(path)  # migrates from version 4: moves the rows, builds aggregates
+    upgraded = Store.open(path)  # from version 4: 7 moves the rows, 8 builds the aggregates
     assert (answer_rows(upgraded), segment_rows(upgraded)) == (answers, segments)
     assert aggregates_of(upgraded) == built_at_import
     assert backfill(upgraded.db) == []  # nothing left to build
@@ -185,44 +186,60 @@ def test_migrations_on_an_empty_database(tmp_path: Path) -> None:
     store.close()
 
 
+def layout_of(store: Store, *pairs: tuple[str, str], extra: tuple[int, ...] = ()) -> Layout:
+    q, s = ids(store, "questions"), ids(store, "segments")
+    return Layout(
+        segment_ids=tuple(sorted(s.values())),
+        question_ids=(*sorted(q.values()), *extra),
+        pairs=tuple((q[p], q[o]) for p, o in pairs),
+    )
+
+
 def test_a_wave_without_aggregates_is_answered_from_the_respondent_tables(
     store: Store, import_rows: Importer
 ) -> None:
     import_rows(ROWS)
-    wave, q, s = wave_id(store, "w1"), ids(store, "questions"), ids(store, "segments")
-    where = Slice(wave, {s["site"]: ["north"]}, by=s["team"])
+    wave, layout = wave_id(store, "w1"), layout_of(store, ("p", "o"))
     fast = AggregateCounts(store)
-    before = (
-        fast.group_sizes(where),
-        fast.question_counts(where, list(q.values())),
-        fast.pair_counts(where, [(q["p"], q["o"])]),
-    )
+    before = fast.cells(wave, layout)
+    assert before.attrs["version"]  # kept per process under the build's version
     store.db.execute("DELETE FROM wave_aggregates")
     assert not store.db.execute("SELECT 1 FROM aggregate_cells").fetchall()
-    after = (
-        fast.group_sizes(where),
-        fast.question_counts(where, list(q.values())),
-        fast.pair_counts(where, [(q["p"], q["o"])]),
+    after = fast.cells(wave, layout)
+    assert "version" not in after.attrs
+    columns = layout.segment_columns()
+    assert (
+        before.sort_values(columns)
+        .reset_index(drop=True)
+        .equals(after.sort_values(columns).reset_index(drop=True))
     )
-    for a, b in zip(before, after, strict=True):
-        assert sorted(map(tuple, a.astype(str).values)) == sorted(map(tuple, b.astype(str).values))
 
 
 def test_an_unforeseen_pair_or_question_still_gets_the_right_counts(
     store: Store, import_rows: Importer
 ) -> None:
     import_rows(ROWS)
-    wave, q = wave_id(store, "w1"), ids(store, "questions")
-    where = Slice(wave, {})
+    wave = wave_id(store, "w1")
+    # (p, m) is not a theme's pair: not aggregated; 99 999 is a question it never had
+    layout = layout_of(store, ("p", "m"), extra=(99_999,))
     fast, plain = AggregateCounts(store), SqlCounts(store)
-    odd_pair = [(q["p"], q["m"])]  # not a theme's pair: not aggregated
-    assert fast.pair_counts(where, odd_pair).values.tolist() == (
-        plain.pair_counts(where, odd_pair).values.tolist()
-    )
-    unknown = [q["p"], 99_999]  # a question this wave never had
-    assert fast.question_counts(where, unknown).values.tolist() == (
-        plain.question_counts(where, unknown).values.tolist()
-    )
+    columns = layout.segment_columns()
+    found = fast.cells(wave, layout).sort_values(columns).reset_index(drop=True)
+    assert found.equals(plain.cells(wave, layout).sort_values(columns).reset_index(drop=True))
+    assert found["n99999"].sum() == 0
+    assert found[f"b{ids(store, 'questions')['p']}"].sum() == 5  # r1 r2 r3 r6 r7
+
+
+def test_a_replaced_wave_is_never_answered_from_a_kept_table(
+    store: Store, import_rows: Importer
+) -> None:
+    import_rows(ROWS)
+    layout = layout_of(store, ("p", "o"))
+    first = AggregateCounts(store).cells(wave_id(store, "w1"), layout)
+    import_rows(ROWS[:3])  # same survey and wave: replaced
+    again = AggregateCounts(store).cells(wave_id(store, "w1"), layout)
+    assert (int(first["respondents"].sum()), int(again["respondents"].sum())) == (7, 3)
+    assert first.attrs["version"] != again.attrs["version"]
 
 
 def test_catalog_reads_sizes_and_values_from_the_aggregates(
@@ -270,3 +287,42 @@ def test_every_answer_is_the_same_as_from_the_respondent_tables(
     monkeypatch.setattr(answer_module, "counts_for", SqlCounts)
     plain = ask(demo_store, TEAM, query)
     assert fast == plain
+
+
+def test_migration_8_counts_agreement_on_both_sides_for_waves_built_before(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "v7.db"
+    with monkeypatch.context() as patched:
+        patched.setattr(store_module, "_MIGRATIONS", _MIGRATIONS[:7])
+        old = Store.open(path)
+        # A version 7 database's aggregates: no both_positive, no version; written by hand
+        # as that version's import wrote them (one wave, one cell, one pair).
+        old.db.execute("INSERT INTO surveys (id, team_id, name, title) VALUES (1, 't', 's', 'S')")
+        old.db.execute("INSERT INTO waves (id, survey_id, label, ordinal) VALUES (1, 1, 'w', 1)")
+        for qid, perspective in ((1, "personal"), (2, "organization")):
+            old.db.execute(
+                "INSERT INTO questions (id, survey_id, key, text, theme, perspective,"
+                " scale_labels, positive_label, ordinal) VALUES (?, 1, ?, ?, 'care', ?,"
+                " '[\"No\", \"Yes\"]', 'Yes', ?)",
+                [qid, f"q{qid}", f"Q{qid}", perspective, qid],
+            )
+        old.db.execute(
+            "CREATE TABLE responses_1 (respondent_id INTEGER PRIMARY KEY, a1, p1, a2, p2)"
+        )
+        for rid, (p1, p2) in enumerate([(1, 1), (1, 0), (0, 1), (1, 1)], start=1):
+            old.db.execute(
+                "INSERT INTO respondents (id, wave_id, external_id) VALUES (?, 1, ?)", [rid, rid]
+            )
+            old.db.execute("INSERT INTO responses_1 VALUES (?, ?, ?, ?, ?)", [rid, p1, p1, p2, p2])
+        old.close()
+    upgraded = Store.open(path)
+    rows = upgraded.db.execute(
+        "SELECT n, both_positive, personal_only, organization_only FROM aggregate_pairs"
+        " WHERE rollup = ?",
+        [TOTAL],
+    ).fetchall()
+    assert rows == [(4, 2, 1, 1)]
+    (version,) = upgraded.db.execute("SELECT version FROM wave_aggregates").fetchone()
+    assert len(version) == 32
+    upgraded.close()

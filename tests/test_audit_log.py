@@ -117,7 +117,7 @@ def test_migration_6_upgrades_a_version_5_database(
         Store.open(path).close()
     store = Store.open(path, migrate=False)
     assert store.schema_version == 5
-    assert store.migrate() == [6, 7]
+    assert store.migrate() == list(range(6, _MIGRATIONS[-1][0] + 1))
     audit.record(store, TEAM, "UADMIN", "import", "tiny/w1")
     assert len(audit.read(store, TEAM)) == 1
     store.close()

@@ -132,10 +132,30 @@ def test_breakdown_chart_by_region(by_region: BreakdownReport) -> None:
     assert alt.index("all respondents (n = 197):") < alt.index("North America")
 
 
-def test_suppressed_groups_are_named_without_a_number(by_region: BreakdownReport) -> None:
-    hidden = [group for group in by_region.groups if group.suppressed]
-    assert {group.label for group in hidden} == {"Latin America", "Middle East & Africa"}
+@pytest.fixture(scope="module")
+def staff_by_region(demo_store: Store) -> BreakdownReport:
+    """In-house staff by region: Asia-Pacific's 7 and the merged small regions' 4 are hidden,
+    the first because beside other answers it would show how a few answered."""
+    report = finding(demo_store, "gap role=in-house seniority=staff by region")
+    assert isinstance(report, BreakdownReport)
+    return report
+
+
+def test_small_regions_are_merged_into_one_group(by_region: BreakdownReport) -> None:
+    labels = [group.label for group in by_region.groups]
+    assert labels[-1] == "Other (small groups: Latin America, Middle East & Africa)"
+    assert [g.respondents for g in by_region.groups] == [96, 58, 24, 19]
     alt = breakdown_chart(by_region).alt_text
+    assert "Other (small groups: Latin America, Middle East & Africa) (n = 19)" in alt
+
+
+def test_suppressed_groups_are_named_without_a_number(staff_by_region: BreakdownReport) -> None:
+    hidden = [group for group in staff_by_region.groups if group.suppressed]
+    assert [(group.label, group.revealing) for group in hidden] == [
+        ("Asia-Pacific", True),
+        ("Other (small groups: Latin America, Middle East & Africa)", False),
+    ]
+    alt = breakdown_chart(staff_by_region).alt_text
     for group in hidden:
         sentence = alt[alt.index(f"{group.label}:") :].split(".")[0]
         assert "suppressed" in sentence
@@ -144,8 +164,10 @@ def test_suppressed_groups_are_named_without_a_number(by_region: BreakdownReport
         assert f"n = {group.respondents}" not in alt
 
 
-def test_suppressed_rows_are_drawn_grey_and_without_dots(by_region: BreakdownReport) -> None:
-    image = pixels(breakdown_chart(by_region).png)
+def test_suppressed_rows_are_drawn_grey_and_without_dots(
+    staff_by_region: BreakdownReport,
+) -> None:
+    image = pixels(breakdown_chart(staff_by_region).png)
     # Pixel rows where the plot's left edge shows the suppressed band are suppressed rows.
     band_rows = np.all(image[:, 404] == SUPPRESSED_BAND, axis=-1)
     assert band_rows.sum() > 100, "two grey rows of ~80 px expected"
@@ -187,8 +209,16 @@ def test_engine_trend_until_an_earlier_wave(demo_store: Store) -> None:
 def test_engine_trend_refuses_what_gap_refuses(demo_store: Store) -> None:
     catalog = load_catalog(demo_store, TEAM)
     region = catalog.segment("region")
+    role, seniority = catalog.segment("role"), catalog.segment("seniority")
+    few = (
+        (role, ("Consultant",)),
+        (seniority, ("Staff",)),
+        (region, ("Asia-Pacific",)),
+    )
     with pytest.raises(SuppressedError):
-        engine(demo_store).trend(((region, ("Middle East & Africa",)),))
+        engine(demo_store).gap(catalog.waves[-1], few)
+    with pytest.raises(SuppressedError):
+        engine(demo_store).trend(few)
 
 
 def test_trend_chart_of_the_demo(trend: TrendReport) -> None:

@@ -113,8 +113,20 @@ def test_ask_with_an_unknown_word(run: Run) -> None:
 def test_ask_for_a_group_too_small_to_show(run: Run) -> None:
     run("demo")
     assert_one_paragraph_error(
-        run("ask", "gap region=middle east & africa"), 2, "fewer than 5", "privacy"
+        run("ask", "gap role=consultant seniority=staff region=asia-pacific"),
+        2,
+        "fewer than 5",
+        "privacy",
     )
+
+
+def test_ask_about_a_small_value_answers_for_the_merged_group(run: Run) -> None:
+    run("demo")
+    result = run("ask", "gap region=middle east & africa")
+    assert result.exit_code == 0
+    merged = "region = Other (small groups: Latin America, Middle East & Africa) · n = 19"
+    assert merged in result.stdout
+    assert "reported together as “other (small groups)”" in result.stdout
 
 
 def test_import_and_ask(run: Run, tmp_path: Path) -> None:

@@ -129,8 +129,10 @@ def test_numeric_exports_use_the_scales_codes(store: Store) -> None:
     export = Export.from_frame(frame, respondent_id="ResponseId")
     run(store, export, codebook)
     text = ask(store, TEAM, "gap", min_group_size=1).text
-    assert "75%† (3 of 4" in text  # Q1: 9, 9, 8, 9 → 3 agree
-    assert "67%† (2 of 3" in text  # Q2: 7, 9, Agree → 2 of 3 answered
+    # The gap's base is the 3 who answered both (R_4 left Q2 blank).
+    assert "Personal: 67%† (2 of 3" in text  # Q1: 9, 9, 8 → 2 agree
+    assert "Organization: 67%† (2 of 3" in text  # Q2: 7, 9, Agree → 2 agree
+    assert "answered only one (not counted): care 1" in text
     ids = [r[0] for r in store.db.execute("SELECT external_id FROM respondents ORDER BY id")]
     assert ids == ["R_1", "R_2", "R_3", "R_4"]
 

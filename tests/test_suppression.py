@@ -1,19 +1,18 @@
-"""Privacy: small groups are hidden, including the one the others would give away by
-subtraction, and small bases are flagged. Built on hand-made data via the importer."""
+"""Privacy in answers: small values merged, small groups and bases hidden, small bases
+flagged. Hand-made data via the importer; counts worked out by hand in the comments."""
 
 from __future__ import annotations
 
-import pandas as pd
 import pytest
 from support import TEAM, Importer
 
 from insights import Store, SuppressedError, ask
 from insights.answer import answer_query, interpret
-from insights.engine import NOT_STATED
+from insights.engine import NOT_STATED_LABEL
 from insights.findings import BreakdownReport, GapReport, Group
-from insights.privacy import suppressed_groups
 
 MIN = 5
+OTHER = "Other (small groups"
 
 
 def people(
@@ -22,9 +21,9 @@ def people(
     return [[f"{team or 'X'}{start + i:03d}", team, "s1", p, o, m] for i in range(count)]
 
 
-def finding(store: Store, text: str) -> object:
+def finding(store: Store, text: str, min_group_size: int = MIN) -> object:
     query, catalog = interpret(store, TEAM, text)
-    return answer_query(store, catalog, query, min_group_size=MIN)
+    return answer_query(store, catalog, query, min_group_size=min_group_size)
 
 
 def breakdown(store: Store, text: str = "gap care by team") -> BreakdownReport:
@@ -37,70 +36,84 @@ def groups(report: BreakdownReport) -> dict[str, Group]:
     return {group.label: group for group in report.groups}
 
 
-def sizes(**counts: int) -> pd.DataFrame:
-    return pd.DataFrame({"group": list(counts), "respondents": list(counts.values())})
-
-
-@pytest.mark.parametrize(
-    ("counts", "hidden"),
-    [
-        ({"a": 10, "b": 8, "c": 9}, set()),
-        ({"a": 10, "b": 8, "c": 3}, {"c", "b"}),  # one small: next smallest goes too
-        ({"a": 10, "b": 3, "c": 2}, {"b", "c"}),  # two small: enough already
-        ({"a": 10, "b": 8, "d": 8, "c": 4}, {"c", "b"}),  # ties broken by name
-        ({"a": 10, "c": 4}, {"a", "c"}),  # two groups: both go
-        ({"a": 4}, {"a"}),  # nothing else to hide
-        ({"a": 10, "b": 5}, set()),  # exactly the minimum is shown
-    ],
-)
-def test_suppressed_groups(counts: dict[str, int], hidden: set[str]) -> None:
-    assert suppressed_groups(sizes(**counts), MIN) == hidden
-
-
-def test_one_small_group_hides_the_next_smallest_too(store: Store, import_rows: Importer) -> None:
+def test_a_small_value_is_merged_with_the_next_smallest(
+    store: Store, import_rows: Importer
+) -> None:
     import_rows(people("A", 10) + people("B", 8) + people("C", 3))
     report = breakdown(store)
     shown = groups(report)
-    assert list(shown) == ["A", "B", "C"]  # largest first
-    assert not shown["A"].suppressed
-    assert shown["B"].suppressed and shown["B"].themes == ()
-    assert shown["C"].suppressed and shown["C"].themes == ()
-    assert report.context.respondents == 21
-    assert any("2 group(s) hidden" in note for note in report.notes)
+    # C's 3 are too few alone; with B (the next smallest) they are 11.
+    assert list(shown) == ["A", "Other (small groups: B, C)"]
+    assert [(g.respondents, g.suppressed) for g in shown.values()] == [(10, False), (11, False)]
+    assert any("reported together as “other (small groups)”: B, C." in n for n in report.notes)
     text = ask(store, TEAM, "gap care by team", min_group_size=MIN).text
-    # Neither hidden group's size nor share is printed: 21 − 10 would give back 11 only.
-    assert "B (n =" not in text and "C (n =" not in text
-    assert "*B*" not in text
-    assert "B: suppressed" in text and "C: suppressed" in text
     assert "A (n = 10): 100% vs 0%† → gap 100 pts, significant" in text
+    assert "Other (small groups: B, C) (n = 11): 100% vs 0%†" in text
 
 
-def test_without_small_groups_nothing_is_hidden(store: Store, import_rows: Importer) -> None:
+def test_a_filter_on_a_merged_value_answers_for_the_merged_group(
+    store: Store, import_rows: Importer
+) -> None:
+    import_rows(people("A", 10) + people("B", 8) + people("C", 3))
+    report = finding(store, "gap team=c")
+    assert isinstance(report, GapReport)
+    assert report.context.filters == (("team", ("Other (small groups: B, C)",)),)
+    assert report.context.respondents == 11
+    # B alone is C's merged group too: asking for B gives the same 11, never B's 8.
+    other = finding(store, "gap team=b")
+    assert isinstance(other, GapReport) and other.context == report.context
+
+
+def test_small_values_together_take_only_what_they_need(
+    store: Store, import_rows: Importer
+) -> None:
+    import_rows(people("A", 10) + people("B", 8) + people("C", 3) + people("D", 2))
+    # C and D are 5 together: enough, so B stays on its own.
+    assert list(groups(breakdown(store))) == ["A", "B", "Other (small groups: C, D)"]
+
+
+def test_without_small_groups_nothing_is_merged_or_hidden(
+    store: Store, import_rows: Importer
+) -> None:
     import_rows(people("A", 10) + people("B", 6))
     report = breakdown(store)
-    assert [g.suppressed for g in report.groups] == [False, False]
-    assert not any("hidden" in note for note in report.notes)
+    assert [(g.label, g.suppressed) for g in report.groups] == [("A", False), ("B", False)]
+    assert not any("hidden" in note or "together" in note for note in report.notes)
 
 
-def test_not_stated_counts_as_a_group(store: Store, import_rows: Importer) -> None:
+def test_not_stated_is_a_value_like_any_other(store: Store, import_rows: Importer) -> None:
     import_rows(people("A", 10) + people("B", 8) + people("", 2))
-    shown = groups(breakdown(store))
-    assert list(shown) == ["A", "B", NOT_STATED]  # "not stated" last
-    assert shown[NOT_STATED].suppressed
-    assert shown["B"].suppressed
-    assert not shown["A"].suppressed
+    assert list(groups(breakdown(store))) == ["A", f"Other (small groups: B, {NOT_STATED_LABEL})"]
+    import_rows(people("A", 10) + people("B", 8) + people("", 6), wave="w2")
+    shown = groups(breakdown(store, "gap care by team wave w2"))
+    assert list(shown) == ["A", "B", NOT_STATED_LABEL]  # "not stated" last
 
 
 def test_whole_filtered_group_below_minimum_is_refused(store: Store, import_rows: Importer) -> None:
-    import_rows(people("A", 10) + people("C", 4))
+    def at(team: str, site: str, count: int, start: int) -> list[list[str]]:
+        return [[f"{team}{site}{i}", team, site, "Agree", "Disagree", "Yes"] for i in range(count)]
+
+    # Teams and sites have 10 each, but team A at site s2 is 2 people.
+    import_rows(
+        at("A", "s1", 8, 0) + at("A", "s2", 2, 0) + at("B", "s1", 2, 0) + at("B", "s2", 8, 0)
+    )
     with pytest.raises(SuppressedError) as caught:
-        ask(store, TEAM, "gap team=c", min_group_size=MIN)
-    assert "team = C" in str(caught.value)
+        ask(store, TEAM, "gap team=a site=s2", min_group_size=MIN)
+    assert "team = A, site = s2" in str(caught.value)
     assert "fewer than 5" in str(caught.value)
     assert caught.value.exit_code == 2
-    # A breakdown inside the small group is refused too.
     with pytest.raises(SuppressedError):
-        ask(store, TEAM, "gap team=c by site", min_group_size=MIN)
+        ask(store, TEAM, "gap team=a site=s2 by team", min_group_size=MIN)
+
+
+def test_values_too_small_even_together_join_a_larger_one(
+    store: Store, import_rows: Importer
+) -> None:
+    import_rows(people("A", 10) + people("C", 2) + people("D", 2))
+    # C and D are 4 together: A joins them, so team tells nobody apart.
+    report = finding(store, "gap team=c")
+    assert isinstance(report, GapReport) and report.context.respondents == 14
+    assert report.context.filters == (("team", ("Other (small groups: A, C, D)",)),)
 
 
 def test_exactly_the_minimum_is_answered(store: Store, import_rows: Importer) -> None:
@@ -111,21 +124,28 @@ def test_exactly_the_minimum_is_answered(store: Store, import_rows: Importer) ->
 
 
 def test_question_base_below_minimum_is_hidden(store: Store, import_rows: Importer) -> None:
-    # 8 respondents, but only 3 answered the organization question and 4 the yes/no one.
-    rows = people("A", 3) + people("A", 5, o="", m="", start=3)
-    rows[3][5] = "No"  # a 4th answer to m
+    # 12 respondents, but only 3 answered the organization question; 5 the yes/no one.
+    rows = people("A", 3) + people("A", 9, o="", m="", start=3)
+    rows[3][5] = rows[4][5] = "No"
     import_rows(rows)
     report = finding(store, "gap")
     assert isinstance(report, GapReport)
     care, measures = report.themes
-    assert care.personal and care.personal.share and care.personal.share.n == 8
+    # The gap's base is the 3 who answered both questions: too few to show.
+    assert care.personal and care.personal.share is None and not care.personal.revealing
     assert care.organization and care.organization.share is None
     assert care.gap is None and care.test is None
-    assert measures.single and measures.single.share is None
+    assert measures.single and measures.single.share is not None
+    assert (measures.single.share.positive, measures.single.share.n) == (3, 5)
     text = ask(store, TEAM, "gap", min_group_size=MIN).text
-    assert "Organization: suppressed (too few answers)" in text
-    assert "Yes: suppressed (too few answers)" in text
-    assert "Gap: not available for this group" in text
+    assert "Personal and organization: hidden (too few answers, for privacy)" in text
+    assert "answered only one (not counted): care 9" in text
+
+
+def test_an_answer_with_every_figure_hidden_is_refused(store: Store, import_rows: Importer) -> None:
+    import_rows(people("A", 3) + people("A", 5, o="", m="", start=3))
+    with pytest.raises(SuppressedError, match="Fewer than 5 of these respondents"):
+        ask(store, TEAM, "gap", min_group_size=MIN)
 
 
 def test_small_bases_are_flagged(store: Store, import_rows: Importer) -> None:
@@ -152,11 +172,23 @@ def test_small_group_bases_in_a_breakdown_are_explained(
     assert "Bases under 30 are marked †" in text
 
 
-def test_demo_region_breakdown_protects_middle_east_and_africa(demo_store: Store) -> None:
-    # Middle East & Africa has 4 respondents; Latin America (15) is the next smallest.
+def test_a_minimum_of_one_hides_and_merges_nothing(store: Store, import_rows: Importer) -> None:
+    import_rows(people("A", 10) + people("C", 1))
+    report = finding(store, "gap team=c", min_group_size=1)
+    assert isinstance(report, GapReport) and report.context.respondents == 1
+    assert report.context.filters == (("team", ("C",)),)
+
+
+def test_demo_regions_merge_middle_east_and_africa_with_latin_america(
+    demo_store: Store,
+) -> None:
+    # Middle East & Africa has 4 respondents in 2022; Latin America (15) is the next smallest.
     shown = groups(breakdown(demo_store, "gap by region"))
-    assert shown["Middle East & Africa"].suppressed
-    assert shown["Latin America"].suppressed
-    assert [g.respondents for g in shown.values() if not g.suppressed] == [96, 58, 24]
-    with pytest.raises(SuppressedError):
-        ask(demo_store, TEAM, "gap region=middle east & africa")
+    merged = "Other (small groups: Latin America, Middle East & Africa)"
+    assert [(label, g.respondents) for label, g in shown.items()] == [
+        ("North America", 96),
+        ("Europe", 58),
+        ("Asia-Pacific", 24),
+        (merged, 19),
+    ]
+    assert not any(g.suppressed for g in shown.values())

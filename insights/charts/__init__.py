@@ -180,20 +180,23 @@ def _all_row(overall: ThemeResult, context: Context) -> Row:
 
 def _group_row(group: Group, index: int, min_group_size: int) -> Row:
     if group.suppressed:
-        return suppressed_row(group.label, min_group_size)
+        return suppressed_row(group.label, min_group_size, group.revealing)
     detail = f"n = {group.respondents}"
     spoken = f"{group.label} ({detail})"
     if not group.themes:
         return Row(group.label, detail, spoken, note=NOT_ASKED)
-    return theme_row(group.themes[index], group.label, detail, spoken)
+    result = group.themes[index]
+    if result.hidden:
+        return suppressed_row(group.label, min_group_size, result.revealing)
+    return theme_row(result, group.label, detail, spoken)
 
 
 def _suppression(report: BreakdownReport) -> list[str]:
-    if not any(group.suppressed for group in report.groups):
+    if not any(group.suppressed or any(r.hidden for r in group.themes) for group in report.groups):
         return []
     return [
-        f"Groups under {report.context.min_group_size} respondents are hidden, with one more"
-        " where needed so that a small group cannot be worked out from the total."
+        f"Groups under {report.context.min_group_size} respondents are hidden, and so are"
+        " groups that, beside other answers, would show how a few people answered."
     ]
 
 
@@ -278,8 +281,8 @@ def _trend_theme(report: TrendReport, theme: str | None) -> ThemeResult:
 def _wave_row(wave: WaveResult, theme: str, min_group_size: int) -> Row:
     spoken = f"wave {wave.label}"
     if wave.suppressed:
-        why = "filters leave out" if wave.near_complete else "n"
-        note = f"hidden ({why} < {min_group_size})"
+        why = "would reveal" if wave.revealing else f"n < {min_group_size}"
+        note = f"hidden ({why})"
         return Row(wave.label, "", spoken, note=note, suppressed=True)
     result = next((r for r in wave.themes if r.theme == theme), None)
     if result is None:

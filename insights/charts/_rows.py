@@ -102,9 +102,13 @@ def _gap_row(base: Row, result: ThemeResult) -> Row:
     return replace(base, dots=dots, gap=result.gap, test=result.test)
 
 
-def suppressed_row(label: str, min_group_size: int) -> Row:
-    """A hidden group: its name only, never its size or shares."""
-    note = f"suppressed for privacy (minimum n = {min_group_size})"
+def suppressed_row(label: str, min_group_size: int, revealing: bool = False) -> Row:
+    """A hidden group: its name only, never its size or shares; ``revealing`` when it is
+    hidden not for its size but because it would reveal how a few others answered."""
+    if revealing:
+        note = "suppressed for privacy (it would reveal a few people's answers)"
+    else:
+        note = f"suppressed for privacy (minimum n = {min_group_size})"
     return Row(label, spoken=label, note=note, suppressed=True)
 
 
