@@ -11,9 +11,10 @@ from concurrent.futures import ThreadPoolExecutor
 from slack_bolt import App
 
 from bot.listeners import Deps, StorePerThread, attach, register_all
-from bot.oauth import NOT_INSTALLED, oauth_flow
+from bot.oauth import NOT_INSTALLED, oauth_flow, org_membership
 from bot.settings import Settings
 from bot.slack_clients import respond_with_retries, web_client
+from bot.workspaces import store_team_middleware
 from insights import Store
 
 logger = logging.getLogger(__name__)
@@ -72,7 +73,8 @@ def create_app(
 
     * **many workspaces** when SLACK_CLIENT_ID and SLACK_CLIENT_SECRET are set: workspaces
       install the app through OAuth (:mod:`bot.oauth`), each request is authorized with its
-      workspace's bot token from the database, and each workspace sees its own surveys.
+      workspace's bot token from the database, and each workspace sees its own surveys
+      (the store team is decided per request from its authorization: :mod:`bot.workspaces`).
       SLACK_BOT_TOKEN, if also set, is ignored (and a log line says so);
     * **one workspace** otherwise: SLACK_BOT_TOKEN, serving ``settings.default_team_id``.
 
@@ -88,7 +90,7 @@ def create_app(
     signing_secret = secret.get_secret_value() if secret is not None else None
     deps = Deps(settings=settings, store=stores or StorePerThread(settings.database_path))
     if settings.oauth_enabled:
-        app = _many_workspaces(settings, deps, signing_secret, request_verification_enabled)
+        app = _many_workspaces(settings, signing_secret, request_verification_enabled)
     else:
         if settings.slack_bot_token is None:
             raise MissingCredentials(
@@ -106,6 +108,7 @@ def create_app(
             listener_executor=answer_executor(settings),
             process_before_response=True,
         )
+        app.use(store_team_middleware(None, settings.default_team_id))
     app.use(respond_with_retries(settings))
     attach(app, deps)
     register_all(app)
@@ -113,7 +116,7 @@ def create_app(
 
 
 def _many_workspaces(
-    settings: Settings, deps: Deps, signing_secret: str | None, request_verification: bool
+    settings: Settings, signing_secret: str | None, request_verification: bool
 ) -> App:
     if settings.slack_bot_token is not None:
         logger.info(
@@ -122,16 +125,18 @@ def _many_workspaces(
         )
     Store.open(settings.database_path).close()  # migrated before slack_sdk adds its tables
     client = web_client(settings)  # no token: each request gets its workspace's
+    flow = oauth_flow(settings, client)
     app = App(
         name="empathy-gap",
         logger=logging.getLogger("bot.slack"),
         client=client,
         signing_secret=signing_secret,
-        oauth_flow=oauth_flow(settings, client),
+        oauth_flow=flow,
         request_verification_enabled=request_verification,
         user_facing_authorize_error_message=NOT_INSTALLED,
         listener_executor=answer_executor(settings),
         process_before_response=True,
     )
-    app.use(deps.workspaces.middleware())
+    in_org = org_membership(flow.installations, settings)
+    app.use(store_team_middleware(in_org, settings.default_team_id))
     return app

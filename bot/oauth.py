@@ -12,7 +12,11 @@ request may see.
   ``grant_type=refresh_token``) before it is used. Slack's refresh tokens are single-use, so a
   refresh holds a lock shared by every process on the database and re-reads the stored token
   first: two requests (or the web process and the digest worker) never refresh it twice.
-* **Isolation.** Data is stored per workspace: see :mod:`bot.workspaces`.
+* **Isolation.** Data is stored per workspace: see :mod:`bot.workspaces`. Which workspaces an
+  org-wide install serves is what Slack's ``auth.teams.list`` says for the org's token, kept
+  in the database (tables ``slack_org_teams``, ``slack_org_team_lists``) so that every process
+  agrees; it is asked again when a request names a workspace not on the list, at most every
+  ``ORG_TEAMS_REFRESH_SECONDS`` per org (:meth:`InstallationStore.org_serves`).
 * **Uninstall.** ``app_uninstalled`` and ``tokens_revoked`` delete the workspace's tokens and
   pause its digests (:func:`forget_workspace`).
 * **Retries.** Every Web API client comes from :func:`bot.slack_clients.web_client`.
@@ -48,7 +52,7 @@ from slack_sdk.oauth.token_rotation import TokenRotator
 
 from bot.settings import Settings
 from bot.slack_clients import web_client
-from bot.workspaces import parse_team_key
+from bot.workspaces import OrgMembership, parse_team_key
 from insights import Store
 from insights import subscriptions as subs
 
@@ -65,15 +69,28 @@ NOT_INSTALLED = (
 UNINSTALLED = "app uninstalled"
 TOKENS_REVOKED = "Slack tokens revoked"
 NO_INSTALLATION = "app not installed in this workspace"
-
-
-# -- Web API clients -------------------------------------------------------------------------
-
-
-# -- store teams -----------------------------------------------------------------------------
+# How soon Slack may be asked again for an org's workspaces when a request names one not on
+# the stored list: a workspace approved since the last ask waits at most this long, and a
+# flood of strangers costs at most 6 calls a minute (auth.teams.list allows about 20).
+ORG_TEAMS_REFRESH_SECONDS = 10.0
+# The ask happens before the request's ack, which Slack wants within 3 seconds: no retries.
+ORG_TEAMS_TIMEOUT_SECONDS = 2
+ORG_TEAMS_MAX_PAGES = 20  # of 1,000 workspaces each
 
 
 # -- the SQLite stores -----------------------------------------------------------------------
+
+
+@contextlib.contextmanager
+def _database_lock(database: str, purpose: str) -> Iterator[None]:
+    """One ``purpose`` at a time across every process and thread using ``database`` (SQLite
+    in WAL mode already requires them all on one host, so a lock file next to it suffices)."""
+    with open(f"{database}.{purpose}.lock", "a") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
 
 
 def _tables_exist(database: str, tables: tuple[str, ...]) -> bool:
@@ -128,10 +145,28 @@ class InstallationStore(_SharedDatabase, SQLite3InstallationStore):
     ambiguous: ``installed_at`` has one-second resolution)."""
 
     TABLES = ("slack_installations", "slack_bots")
+    ORG_TABLES = ("slack_org_teams", "slack_org_team_lists")
 
     def __init__(self, database: str | Path, client_id: str) -> None:
         super().__init__(database=str(database), client_id=client_id, logger=logger)
         self._init_lock = threading.Lock()
+        self._org_tables_ready = False
+
+    def init(self) -> None:
+        super().init()
+        if not self._org_tables_ready:
+            with self._writing() as conn:
+                conn.execute(
+                    "CREATE TABLE IF NOT EXISTS slack_org_teams (client_id TEXT NOT NULL,"
+                    " enterprise_id TEXT NOT NULL, team_id TEXT NOT NULL,"
+                    " PRIMARY KEY (client_id, enterprise_id, team_id))"
+                )
+                conn.execute(
+                    "CREATE TABLE IF NOT EXISTS slack_org_team_lists (client_id TEXT NOT NULL,"
+                    " enterprise_id TEXT NOT NULL, asked_at REAL NOT NULL,"
+                    " PRIMARY KEY (client_id, enterprise_id))"
+                )
+            self._org_tables_ready = True
 
     @contextlib.contextmanager
     def _writing(self) -> Iterator[sqlite3.Connection]:
@@ -158,8 +193,9 @@ class InstallationStore(_SharedDatabase, SQLite3InstallationStore):
             )
 
     def forget(self, enterprise_id: str | None, team_id: str | None) -> int:
-        """Delete every token of a workspace (or, with no team, of an org-wide install).
-        Unlike slack_sdk's ``delete_all``, a failure raises instead of being logged away."""
+        """Delete every token of a workspace (or, with no team, of an org-wide install, and
+        the list of the org's workspaces). Unlike slack_sdk's ``delete_all``, a failure
+        raises instead of being logged away."""
         key = [self.client_id, enterprise_id or "", team_id or ""]
         deleted = 0
         with self._writing() as conn:
@@ -170,7 +206,73 @@ class InstallationStore(_SharedDatabase, SQLite3InstallationStore):
                     key,
                 )
                 deleted += cursor.rowcount
+            if team_id is None and enterprise_id:
+                for table in self.ORG_TABLES:
+                    conn.execute(
+                        f"DELETE FROM {table} WHERE client_id = ? AND enterprise_id = ?",
+                        [self.client_id, enterprise_id],
+                    )
         return deleted
+
+    def org_serves(
+        self, enterprise_id: str, team_id: str, list_teams: Callable[[], list[str] | None]
+    ) -> bool:
+        """Whether org ``enterprise_id``'s org-wide install serves workspace ``team_id``.
+
+        The stored list (what ``list_teams``, Slack's ``auth.teams.list``, last returned) is
+        read first. A workspace not on it makes Slack be asked again, one process at a time
+        (the others wait, then read what it stored), unless Slack answered less than
+        :data:`ORG_TEAMS_REFRESH_SECONDS` ago. Only Slack's answer is stored, never what a
+        request says; when Slack cannot answer, nothing is stored and the next request asks.
+        """
+        if self._org_lists(enterprise_id, team_id):
+            return True
+        with _database_lock(self.database, "org-teams"):
+            if self._org_lists(enterprise_id, team_id):  # stored while this one waited
+                return True
+            if self._org_asked_since(enterprise_id, time.time() - ORG_TEAMS_REFRESH_SECONDS):
+                return False
+            teams = list_teams()
+            if teams is None:  # Slack could not say: the next request asks again
+                return False
+            self._save_org_teams(enterprise_id, teams)
+        return team_id in teams
+
+    def _org_lists(self, enterprise_id: str, team_id: str) -> bool:
+        with contextlib.closing(self.connect()) as conn:
+            row = conn.execute(
+                "SELECT 1 FROM slack_org_teams"
+                " WHERE client_id = ? AND enterprise_id = ? AND team_id = ?",
+                [self.client_id, enterprise_id, team_id],
+            ).fetchone()
+        return row is not None
+
+    def _org_asked_since(self, enterprise_id: str, since: float) -> bool:
+        with contextlib.closing(self.connect()) as conn:
+            row = conn.execute(
+                "SELECT 1 FROM slack_org_team_lists"
+                " WHERE client_id = ? AND enterprise_id = ? AND asked_at > ?",
+                [self.client_id, enterprise_id, since],
+            ).fetchone()
+        return row is not None
+
+    def _save_org_teams(self, enterprise_id: str, teams: list[str]) -> None:
+        """Replace the org's stored workspaces with Slack's answer, noting when it came."""
+        where = [self.client_id, enterprise_id]
+        with self._writing() as conn:
+            conn.execute(
+                "DELETE FROM slack_org_teams WHERE client_id = ? AND enterprise_id = ?", where
+            )
+            conn.executemany(
+                "INSERT OR IGNORE INTO slack_org_teams (client_id, enterprise_id, team_id)"
+                " VALUES (?, ?, ?)",
+                [(*where, team) for team in teams],
+            )
+            conn.execute(
+                "INSERT OR REPLACE INTO slack_org_team_lists (client_id, enterprise_id, asked_at)"
+                " VALUES (?, ?, ?)",
+                [*where, time.time()],
+            )
 
     def find_for_team(self, key: str) -> Installation | None:
         """The installation serving store team ``key`` (see :func:`team_key`)."""
@@ -216,18 +318,6 @@ def _expiring(expires_at: int | None, minutes: int) -> bool:
     return expires_at is not None and expires_at <= time.time() + minutes * 60
 
 
-@contextlib.contextmanager
-def _rotation_lock(database: str) -> Iterator[None]:
-    """One refresh at a time across every process and thread using ``database`` (SQLite in
-    WAL mode already requires them all on one host, so a lock file next to it suffices)."""
-    with open(f"{database}.token-refresh.lock", "a") as handle:
-        fcntl.flock(handle, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)
-
-
 class LockedTokenRotator(TokenRotator):
     """slack_sdk's rotator, serialised: under the lock the stored installation is read again,
     and only a token still due is refreshed (Slack's refresh tokens work once); the result is
@@ -248,7 +338,7 @@ class LockedTokenRotator(TokenRotator):
             or _expiring(installation.user_token_expires_at, minutes)
         ):
             return None
-        with _rotation_lock(self.store.database):
+        with _database_lock(self.store.database, "token-refresh"):
             latest = self.store.find_installation(
                 enterprise_id=installation.enterprise_id,
                 team_id=installation.team_id,
@@ -313,6 +403,52 @@ def _rotation_problem(error: SlackApiError) -> TokenProblem:
         return TokenProblem(f"Slack could not refresh the token (HTTP {status})", pause=False)
     code = error.response.get("error") or f"HTTP {status}"
     return TokenProblem(f"Slack refused to refresh the token ({code}); reinstall the app", True)
+
+
+# -- the workspaces of an org-wide install --------------------------------------------------
+
+
+def org_team_ids(settings: Settings, token: str) -> list[str] | None:
+    """The workspaces Slack lists for an org-wide install's bot ``token``
+    (``auth.teams.list``, every page); None when Slack could not say."""
+    client = WebClient(
+        token=token,
+        base_url=settings.slack_api_url,
+        timeout=ORG_TEAMS_TIMEOUT_SECONDS,
+        retry_handlers=[],
+    )
+    teams: list[str] = []
+    cursor: str | None = None
+    try:
+        for _ in range(ORG_TEAMS_MAX_PAGES):
+            response = client.auth_teams_list(limit=1000, cursor=cursor)
+            listed = response.get("teams") or []
+            teams += [
+                t["id"] for t in listed if isinstance(t, dict) and isinstance(t.get("id"), str)
+            ]
+            cursor = (response.get("response_metadata") or {}).get("next_cursor") or None
+            if cursor is None:
+                break
+    except SlackApiError as error:
+        logger.warning("Slack would not list the org's workspaces: %s", error.response.get("error"))
+        return None
+    except OSError as error:  # URLError and timeouts included
+        logger.warning("Could not ask Slack for the org's workspaces: %s", error)
+        return None
+    return teams
+
+
+def org_membership(installations: InstallationStore, settings: Settings) -> OrgMembership:
+    """Whether a workspace is one of an org-wide install's (see
+    :meth:`InstallationStore.org_serves`), asking Slack with the install's own token."""
+
+    def in_org(enterprise_id: str, team_id: str, token: str | None) -> bool:
+        def list_teams() -> list[str] | None:
+            return org_team_ids(settings, token) if token else None
+
+        return installations.org_serves(enterprise_id, team_id, list_teams)
+
+    return in_org
 
 
 # -- the OAuth flow --------------------------------------------------------------------------
@@ -414,6 +550,14 @@ class EmpathyOAuthFlow(OAuthFlow):
 
     def build_install_page_html(self, url: str, request: BoltRequest) -> str:
         return install_page(url)
+
+    @property
+    def installations(self) -> InstallationStore:
+        """The installation store every request is authorized from."""
+        store = self.settings.installation_store
+        if not isinstance(store, InstallationStore):
+            raise TypeError("The OAuth flow was not built by oauth_flow().")
+        return store
 
 
 def _client_credentials(settings: Settings) -> tuple[str, str]:

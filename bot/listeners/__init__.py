@@ -11,14 +11,14 @@ import logging
 import threading
 import uuid
 import weakref
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
-from slack_bolt import App
+from slack_bolt import App, BoltContext
 
 from bot.blocks import internal_error_message, user_error_message
 from bot.settings import Settings
-from bot.workspaces import OrgWideTeams
+from bot.workspaces import store_team_of
 from insights import Store, StoreError, UserError, ask
 from insights.findings import Finding
 from insights.render import Message
@@ -43,28 +43,22 @@ class StorePerThread:
 
 @dataclass(frozen=True)
 class Deps:
-    """What listeners need besides the request; built once by the app factory.
-
-    ``workspaces`` learns, from a middleware, which workspaces reach the app through an
-    org-wide install (OAuth mode only).
-    """
+    """What listeners need besides the request; built once by the app factory."""
 
     settings: Settings
     store: StorePerThread
-    workspaces: OrgWideTeams = field(default_factory=OrgWideTeams)
 
-    def team_for(self, slack_team_id: str | None) -> str:
-        """The store team of a request from workspace ``slack_team_id``: every survey,
+    def team_for(self, context: BoltContext) -> str:
+        """The store team of the request whose ``context`` this is: every survey,
         subscription, thread and import a listener touches is read and written under it.
 
-        A single-workspace bot (one SLACK_BOT_TOKEN) serves the data imported under
-        ``settings.default_team_id``, whatever the request says. With OAuth installs each
-        workspace has its own: its Slack team id, or ``ENTERPRISE:TEAM`` for a workspace of
-        an org-wide install (see :func:`bot.workspaces.team_key`).
+        It was decided before any listener ran, from the request's authorization
+        (:func:`bot.workspaces.store_team_middleware`): the data of ``DEFAULT_TEAM_ID`` for a
+        single-workspace bot; with OAuth installs, the workspace's own (its Slack team id,
+        or ``ENTERPRISE:TEAM`` for a workspace of an org-wide install). Never a team id read
+        from the body by a listener.
         """
-        if not self.settings.oauth_enabled:
-            return self.settings.default_team_id
-        return self.workspaces.key(slack_team_id)
+        return store_team_of(context)
 
 
 _DEPS: weakref.WeakKeyDictionary[App, Deps] = weakref.WeakKeyDictionary()

@@ -753,6 +753,8 @@ class Workspace:
     enterprise_id: str | None = None
     org_wide: bool = False
     expires_in: int | None = None  # seconds the next issued token lives; None: no rotation
+    # org-wide: the workspaces of the org the app is approved for (auth.teams.list)
+    teams: tuple[str, ...] = ()
     tokens: list[str] = field(default_factory=list)  # every bot token issued, oldest first
     valid: set[str] = field(default_factory=set)  # those Slack still accepts
     refresh_token: str | None = None  # the one refresh token that works (single use)
@@ -799,8 +801,13 @@ class SlackWithWorkspaces(FakeSlack):
         enterprise_id: str | None = None,
         org_wide: bool = False,
         expires_in: int | None = None,
+        teams: tuple[str, ...] = (),
     ) -> Workspace:
-        workspace = Workspace(team_id, name, enterprise_id, org_wide, expires_in)
+        """A workspace that may install the app; with ``org_wide``, an org whose install
+        serves ``teams`` (``team_id`` when empty)."""
+        workspace = Workspace(
+            team_id, name, enterprise_id, org_wide, expires_in, teams or (team_id,)
+        )
         self.workspaces[team_id] = workspace
         return workspace
 
@@ -895,6 +902,9 @@ class SlackWithWorkspaces(FakeSlack):
             return _Reply.json({"ok": False, "error": "invalid_auth"})
         if call.method == "auth.test":
             return _Reply.json({"ok": True, **workspace.identity()})
+        if call.method == "auth.teams.list":
+            teams = [{"id": team, "name": team.title()} for team in workspace.teams]
+            return _Reply.json({"ok": True, "teams": teams, "response_metadata": {}})
         handler = self.handlers.get(call.method)
         if handler is None:
             return _Reply.json({"ok": False, "error": "unknown_method"})

@@ -196,7 +196,9 @@ def test_an_expiring_token_is_refreshed_once_before_use(
 def test_an_org_wide_install_serves_each_workspace_of_the_org_its_own_data(
     site: WebProcess, workspaces_fake: SlackWithWorkspaces
 ) -> None:
-    org = workspaces_fake.add("TORGHQ", "Globex", enterprise_id="EGLOBEX", org_wide=True)
+    org = workspaces_fake.add(
+        "TORGHQ", "Globex", enterprise_id="EGLOBEX", org_wide=True, teams=("TORGHQ", "TORGBRANCH")
+    )
     install(site, workspaces_fake, org)
     assert installed_tokens(site.database)["EGLOBEX"] == org.token
     store = Store.open(site.database)

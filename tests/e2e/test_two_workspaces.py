@@ -360,5 +360,5 @@ def test_a_payload_naming_another_workspace_than_its_authorization_is_ignored(
         },
     }
     assert two.a.post(json.dumps(envelope).encode(), "application/json").status == 200
-    assert wait_until(lambda: "Ignoring a request from workspace TALPHA" in two.web.log_text())
+    assert wait_until(lambda: "Refusing a request from workspace TALPHA" in two.web.log_text())
     assert two.fake.posts(channel) == []

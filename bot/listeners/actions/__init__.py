@@ -10,7 +10,7 @@ import logging
 import re
 from typing import Any
 
-from slack_bolt import Ack, App, Respond
+from slack_bolt import Ack, App, BoltContext, Respond
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
@@ -30,13 +30,12 @@ def acknowledge(ack: Ack) -> None:
     ack()
 
 
-def _clicked(deps: Deps, body: dict[str, Any]) -> tuple[str, str, str]:
+def _clicked(deps: Deps, body: dict[str, Any], context: BoltContext) -> tuple[str, str, str]:
     """(store team, clicking user, the button's value) of a block_actions payload."""
     actions = body.get("actions") or [{}]
-    team = body.get("team") or {}
     user = body.get("user") or {}
     value = str(actions[0].get("value") or "")
-    return deps.team_for(team.get("id")), str(user.get("id") or ""), value
+    return deps.team_for(context), str(user.get("id") or ""), value
 
 
 def _tell(respond: Respond, message: Message) -> None:
@@ -48,9 +47,11 @@ def _tell(respond: Respond, message: Message) -> None:
     )
 
 
-def open_import(deps: Deps, body: dict[str, Any], client: WebClient, respond: Respond) -> None:
+def open_import(
+    deps: Deps, body: dict[str, Any], context: BoltContext, client: WebClient, respond: Respond
+) -> None:
     """Import: the confirm modal (survey and wave), or why the import cannot go ahead."""
-    team_id, user_id, pending_id = _clicked(deps, body)
+    team_id, user_id, pending_id = _clicked(deps, body, context)
     view = uploads.confirm_view(deps.settings, deps.store(), client, team_id, user_id, pending_id)
     if isinstance(view, Message):
         _tell(respond, view)
@@ -63,17 +64,21 @@ def open_import(deps: Deps, body: dict[str, Any], client: WebClient, respond: Re
         _tell(respond, Message(text=text, blocks=[]))
 
 
-def cancel_import(deps: Deps, body: dict[str, Any], client: WebClient, respond: Respond) -> None:
+def cancel_import(
+    deps: Deps, body: dict[str, Any], context: BoltContext, client: WebClient, respond: Respond
+) -> None:
     """Cancel: forget the upload; the mapping message (and its buttons) is replaced."""
-    team_id, user_id, pending_id = _clicked(deps, body)
+    team_id, user_id, pending_id = _clicked(deps, body, context)
     message = uploads.cancel(deps.settings, deps.store(), client, team_id, user_id, pending_id)
     respond(text=message.text, blocks=message.blocks, replace_original=True)
 
 
-def forget_wave(deps: Deps, body: dict[str, Any], client: WebClient, respond: Respond) -> None:
+def forget_wave(
+    deps: Deps, body: dict[str, Any], context: BoltContext, client: WebClient, respond: Respond
+) -> None:
     """Delete: forget the wave (admins only, checked again); the outcome replaces the
     confirmation, a refusal is told to the clicker alone."""
-    team_id, user_id, value = _clicked(deps, body)
+    team_id, user_id, value = _clicked(deps, body, context)
     message, replaces = forget.confirm_forget(
         deps.settings, deps.store(), client, team_id, user_id, value
     )
@@ -91,25 +96,31 @@ def cancel_forget(respond: Respond) -> None:
 def register(app: App) -> None:
     deps = deps_of(app)
 
-    def share_lazily(body: dict[str, Any], respond: Respond) -> None:
-        answer_buttons.share_in_channel(deps, body, respond)
+    def share_lazily(body: dict[str, Any], context: BoltContext, respond: Respond) -> None:
+        answer_buttons.share_in_channel(deps, body, context, respond)
 
-    def next_step_lazily(body: dict[str, Any], respond: Respond, client: WebClient) -> None:
-        answer_buttons.next_step(deps, body, respond, client)
+    def next_step_lazily(
+        body: dict[str, Any], context: BoltContext, respond: Respond, client: WebClient
+    ) -> None:
+        answer_buttons.next_step(deps, body, context, respond, client)
 
-    def drill_down_lazily(body: dict[str, Any], respond: Respond) -> None:
-        answer_buttons.drill_down(deps, body, respond)
+    def drill_down_lazily(body: dict[str, Any], context: BoltContext, respond: Respond) -> None:
+        answer_buttons.drill_down(deps, body, context, respond)
 
-    def chart_lazily(body: dict[str, Any], respond: Respond, client: WebClient) -> None:
-        answer_buttons.chart(deps, body, respond, client)
+    def chart_lazily(
+        body: dict[str, Any], context: BoltContext, respond: Respond, client: WebClient
+    ) -> None:
+        answer_buttons.chart(deps, body, context, respond, client)
 
     app.action(SHARE_ACTION_ID)(ack=acknowledge, lazy=[share_lazily])
     app.action(re.compile(f"^{STEP_ACTION_PREFIX}"))(ack=acknowledge, lazy=[next_step_lazily])
     app.action(DRILL_DOWN_ACTION_ID)(ack=acknowledge, lazy=[drill_down_lazily])
     app.action(CHART_ACTION_ID)(ack=acknowledge, lazy=[chart_lazily])
 
-    def forget_lazily(body: dict[str, Any], respond: Respond, client: WebClient) -> None:
-        forget_wave(deps, body, client, respond)
+    def forget_lazily(
+        body: dict[str, Any], context: BoltContext, respond: Respond, client: WebClient
+    ) -> None:
+        forget_wave(deps, body, context, client, respond)
 
     def cancel_forget_lazily(respond: Respond) -> None:
         cancel_forget(respond)
@@ -119,11 +130,15 @@ def register(app: App) -> None:
 
     # Not lazy: views.open must use the click's trigger_id within Slack's 3 seconds.
     @app.action(IMPORT_ACTION_ID)
-    def on_import(ack: Ack, body: dict[str, Any], client: WebClient, respond: Respond) -> None:
+    def on_import(
+        ack: Ack, body: dict[str, Any], context: BoltContext, client: WebClient, respond: Respond
+    ) -> None:
         ack()
-        open_import(deps, body, client, respond)
+        open_import(deps, body, context, client, respond)
 
     @app.action(CANCEL_ACTION_ID)
-    def on_cancel(ack: Ack, body: dict[str, Any], client: WebClient, respond: Respond) -> None:
+    def on_cancel(
+        ack: Ack, body: dict[str, Any], context: BoltContext, client: WebClient, respond: Respond
+    ) -> None:
         ack()
-        cancel_import(deps, body, client, respond)
+        cancel_import(deps, body, context, client, respond)

@@ -13,7 +13,7 @@ import logging
 from dataclasses import dataclass
 from typing import Any
 
-from slack_bolt import Respond
+from slack_bolt import BoltContext, Respond
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
@@ -37,7 +37,7 @@ class Click:
     ephemeral: bool
 
 
-def read_click(deps: Deps, body: dict[str, Any]) -> Click:
+def read_click(deps: Deps, body: dict[str, Any], context: BoltContext) -> Click:
     actions = body.get("actions") or [{}]
     container = body.get("container") or {}
     message = body.get("message") or {}
@@ -45,7 +45,7 @@ def read_click(deps: Deps, body: dict[str, Any]) -> Click:
     ephemeral = bool(container.get("is_ephemeral")) or not message
     thread = message.get("thread_ts") or message.get("ts")
     return Click(
-        team_id=deps.team_for((body.get("team") or {}).get("id")),
+        team_id=deps.team_for(context),
         user_id=str((body.get("user") or {}).get("id") or ""),
         query=query_from_value(str(actions[0].get("value") or "")),
         channel=str(channel),
@@ -88,28 +88,32 @@ def send_answer(
         logger.warning("Slack refused a button's answer: %s", error.response.get("error"))
 
 
-def next_step(deps: Deps, body: dict[str, Any], respond: Respond, client: WebClient) -> None:
+def next_step(
+    deps: Deps, body: dict[str, Any], context: BoltContext, respond: Respond, client: WebClient
+) -> None:
     """A next-step button: answer the query it carries."""
-    click = read_click(deps, body)
+    click = read_click(deps, body, context)
     if click.query is None:
         return
     send_answer(deps, click, answer(deps, click.team_id, click.query), respond, client)
 
 
-def drill_down(deps: Deps, body: dict[str, Any], respond: Respond) -> None:
+def drill_down(deps: Deps, body: dict[str, Any], context: BoltContext, respond: Respond) -> None:
     """A digest's Drill down: its query (the button's raw value) answered to the clicker only,
     so exploring a digest does not add to the channel."""
     actions = body.get("actions") or [{}]
-    click = read_click(deps, body)
+    click = read_click(deps, body, context)
     result = answer(deps, click.team_id, str(actions[0].get("value") or ""))
     query = result.query if result.ok else None
     blocks = with_answer_actions(result.message.blocks, query, result.next_steps)
     _privately(respond, result.message.text, blocks)
 
 
-def chart(deps: Deps, body: dict[str, Any], respond: Respond, client: WebClient) -> None:
+def chart(
+    deps: Deps, body: dict[str, Any], context: BoltContext, respond: Respond, client: WebClient
+) -> None:
     """Chart: the carried query drawn and uploaded where the click was; problems stay private."""
-    click = read_click(deps, body)
+    click = read_click(deps, body, context)
     if click.query is None:
         return
     result = answer(deps, click.team_id, click.query)
@@ -128,9 +132,11 @@ def chart(deps: Deps, body: dict[str, Any], respond: Respond, client: WebClient)
         _privately(respond, problem)
 
 
-def share_in_channel(deps: Deps, body: dict[str, Any], respond: Respond) -> None:
+def share_in_channel(
+    deps: Deps, body: dict[str, Any], context: BoltContext, respond: Respond
+) -> None:
     """Re-post the answer visibly in the channel; errors stay ephemeral to the clicker."""
-    click = read_click(deps, body)
+    click = read_click(deps, body, context)
     if click.query is None:
         return
     result = answer(deps, click.team_id, click.query)

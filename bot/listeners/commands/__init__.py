@@ -9,7 +9,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from slack_bolt import Ack, App, Respond
+from slack_bolt import Ack, App, BoltContext, Respond
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
@@ -30,14 +30,14 @@ def acknowledge(ack: Ack) -> None:
 
 
 def manage_subscription(
-    deps: Deps, command: dict[str, Any], respond: Respond, client: WebClient
+    deps: Deps, command: dict[str, Any], context: BoltContext, respond: Respond, client: WebClient
 ) -> None:
     """`subscribe …`, `unsubscribe`, `subscriptions`: this channel's weekly digest."""
     message = subscribe.handle(
         deps.settings,
         deps.store(),
         client,
-        deps.team_for(command.get("team_id")),
+        deps.team_for(context),
         str(command.get("channel_id") or ""),
         str(command.get("user_id") or ""),
         str(command.get("text") or "").strip(),
@@ -45,13 +45,15 @@ def manage_subscription(
     respond(text=message.text, blocks=message.blocks, response_type="ephemeral")
 
 
-def admin_command(deps: Deps, command: dict[str, Any], respond: Respond, client: WebClient) -> None:
+def admin_command(
+    deps: Deps, command: dict[str, Any], context: BoltContext, respond: Respond, client: WebClient
+) -> None:
     """`forget wave LABEL [survey NAME]` (a confirmation with Delete) and `audit`, ephemeral."""
     message = forget.handle(
         deps.settings,
         deps.store(),
         client,
-        deps.team_for(command.get("team_id")),
+        deps.team_for(context),
         str(command.get("user_id") or ""),
         str(command.get("text") or "").strip(),
     )
@@ -82,12 +84,12 @@ def open_import_modal(
 
 
 def answer_command(
-    deps: Deps, command: dict[str, Any], respond: Respond, client: WebClient
+    deps: Deps, command: dict[str, Any], context: BoltContext, respond: Respond, client: WebClient
 ) -> None:
     """Answer ephemerally, with buttons for the next steps, a chart and sharing; a chart
     asked for in the query is posted in the channel, saying who asked."""
     text = str(command.get("text") or "").strip()
-    result = answer(deps, deps.team_for(command.get("team_id")), text)
+    result = answer(deps, deps.team_for(context), text)
     query = (result.query if result.query is not None else text) if result.ok else None
     response = respond(
         text=result.message.text,
@@ -111,15 +113,17 @@ def answer_command(
 def register(app: App) -> None:
     deps = deps_of(app)
 
-    def answer_lazily(command: dict[str, Any], respond: Respond, client: WebClient) -> None:
+    def answer_lazily(
+        command: dict[str, Any], context: BoltContext, respond: Respond, client: WebClient
+    ) -> None:
         text = str(command.get("text") or "")
         if is_import_command(text):
             open_import_modal(deps, command, respond, client)
         elif subscribe.is_subscription_command(text):
-            manage_subscription(deps, command, respond, client)
+            manage_subscription(deps, command, context, respond, client)
         elif forget.is_admin_command(text):
-            admin_command(deps, command, respond, client)
+            admin_command(deps, command, context, respond, client)
         else:
-            answer_command(deps, command, respond, client)
+            answer_command(deps, command, context, respond, client)
 
     app.command(COMMAND)(ack=acknowledge, lazy=[answer_lazily])

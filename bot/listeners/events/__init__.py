@@ -84,7 +84,9 @@ def _post_quietly(client: WebClient, channel: str, thread_ts: str | None, text: 
         logger.warning("Slack refused a note in %s: %s", channel, error.response.get("error"))
 
 
-def answer_event(deps: Deps, body: dict[str, Any], client: WebClient, *, in_thread: bool) -> None:
+def answer_event(
+    deps: Deps, body: dict[str, Any], context: BoltContext, client: WebClient, *, in_thread: bool
+) -> None:
     """Answer a mention or DM once. A mention always replies in a thread (the one it starts,
     if need be); a direct message replies in a thread only when it was written in one."""
     event = body.get("event") or {}
@@ -96,27 +98,31 @@ def answer_event(deps: Deps, body: dict[str, Any], client: WebClient, *, in_thre
     reply_in_conversation(
         deps,
         client,
-        team_id=deps.team_for(body.get("team_id")),
+        team_id=deps.team_for(context),
         channel=channel,
         thread_ts=event.get("thread_ts") or (ts if in_thread else None),
         text=strip_mentions(str(event.get("text") or "")),
     )
 
 
-def answer_mention(deps: Deps, body: dict[str, Any], client: WebClient) -> None:
+def answer_mention(
+    deps: Deps, body: dict[str, Any], context: BoltContext, client: WebClient
+) -> None:
     """An @mention is answered in its thread (or in the thread it starts)."""
-    answer_event(deps, body, client, in_thread=True)
+    answer_event(deps, body, context, client, in_thread=True)
 
 
-def answer_direct_message(deps: Deps, body: dict[str, Any], client: WebClient) -> None:
+def answer_direct_message(
+    deps: Deps, body: dict[str, Any], context: BoltContext, client: WebClient
+) -> None:
     """A direct message is answered like a mention; the whole DM is one conversation."""
     event = body.get("event") or {}
     if event.get("channel_type") != "im" or event.get("subtype") or event.get("bot_id"):
         return
-    answer_event(deps, body, client, in_thread=False)
+    answer_event(deps, body, context, client, in_thread=False)
 
 
-def receive_file(deps: Deps, body: dict[str, Any], client: WebClient) -> None:
+def receive_file(deps: Deps, body: dict[str, Any], context: BoltContext, client: WebClient) -> None:
     """A file shared in a DM with the bot, once per event: replies go in the upload's thread."""
     event = body.get("event") or {}
     if event.get("channel_type") != "im" or event.get("bot_id"):
@@ -127,28 +133,30 @@ def receive_file(deps: Deps, body: dict[str, Any], client: WebClient) -> None:
     if not first_delivery(deps, body):
         return
     thread_ts = str(event.get("thread_ts") or ts)
-    where = uploads.Where(deps.team_for(body.get("team_id")), user, channel, thread_ts)
+    where = uploads.Where(deps.team_for(context), user, channel, thread_ts)
     files = [downloads.slack_file(f) for f in event.get("files") or [] if isinstance(f, dict)]
     outcome = uploads.receive_upload(deps.settings, deps.store(), client, where, files)
     uploads.post(client, channel, thread_ts, outcome.message)
 
 
-def on_direct_message(deps: Deps, body: dict[str, Any], client: WebClient) -> None:
+def on_direct_message(
+    deps: Deps, body: dict[str, Any], context: BoltContext, client: WebClient
+) -> None:
     """Route a ``message`` event: file shares are uploads, plain messages are questions."""
     if (body.get("event") or {}).get("subtype") == "file_share":
-        receive_file(deps, body, client)
+        receive_file(deps, body, context, client)
     else:
-        answer_direct_message(deps, body, client)
+        answer_direct_message(deps, body, context, client)
 
 
-def open_home(deps: Deps, body: dict[str, Any], client: WebClient) -> None:
+def open_home(deps: Deps, body: dict[str, Any], context: BoltContext, client: WebClient) -> None:
     """``app_home_opened`` on the Home tab publishes it afresh (the Messages tab is a DM)."""
     event = body.get("event") or {}
     user = event.get("user")
     if event.get("tab") != "home" or not isinstance(user, str):
         logger.debug("Not publishing Home: app_home_opened on tab %s by %s", event.get("tab"), user)
         return
-    team_id = deps.team_for(body.get("team_id"))
+    team_id = deps.team_for(context)
     publish_home(client, deps.store(), team_id, user, min_group_size=deps.settings.min_group_size)
 
 
@@ -192,14 +200,14 @@ def register(app: App) -> None:
 
     # Answers take a while: Slack gets its 200 at once and the work runs after it (lazy),
     # as for commands. (The app processes listeners before responding; see bot.app.)
-    def mention_lazily(body: dict[str, Any], client: WebClient) -> None:
-        answer_mention(deps, body, client)
+    def mention_lazily(body: dict[str, Any], context: BoltContext, client: WebClient) -> None:
+        answer_mention(deps, body, context, client)
 
-    def message_lazily(body: dict[str, Any], client: WebClient) -> None:
-        on_direct_message(deps, body, client)
+    def message_lazily(body: dict[str, Any], context: BoltContext, client: WebClient) -> None:
+        on_direct_message(deps, body, context, client)
 
-    def home_lazily(body: dict[str, Any], client: WebClient) -> None:
-        open_home(deps, body, client)
+    def home_lazily(body: dict[str, Any], context: BoltContext, client: WebClient) -> None:
+        open_home(deps, body, context, client)
 
     app.event("app_mention")(ack=acknowledge, lazy=[mention_lazily])
     app.event("message")(ack=acknowledge, lazy=[message_lazily])

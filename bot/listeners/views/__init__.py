@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from slack_bolt import Ack, App
+from slack_bolt import Ack, App, BoltContext
 from slack_sdk import WebClient
 
 from bot import uploads
@@ -26,16 +26,17 @@ def acknowledge(ack: Ack) -> None:
     ack()
 
 
-def _who(deps: Deps, body: dict[str, Any]) -> tuple[str, str]:
+def _who(deps: Deps, body: dict[str, Any], context: BoltContext) -> tuple[str, str]:
     """(store team, submitting user) of a view_submission payload."""
-    team = body.get("team") or {}
     user = body.get("user") or {}
-    return deps.team_for(team.get("id")), str(user.get("id") or "")
+    return deps.team_for(context), str(user.get("id") or "")
 
 
-def receive_upload_form(deps: Deps, body: dict[str, Any], client: WebClient) -> None:
+def receive_upload_form(
+    deps: Deps, body: dict[str, Any], context: BoltContext, client: WebClient
+) -> None:
     """The upload form's file becomes a pending import, offered in a DM with the submitter."""
-    team_id, user_id = _who(deps, body)
+    team_id, user_id = _who(deps, body, context)
     channel = uploads.open_dm(client, user_id)
     if channel is None:
         return
@@ -47,9 +48,11 @@ def receive_upload_form(deps: Deps, body: dict[str, Any], client: WebClient) -> 
         uploads.remember_thread(store, outcome.pending, ts)
 
 
-def run_confirmed_import(deps: Deps, body: dict[str, Any], client: WebClient) -> None:
+def run_confirmed_import(
+    deps: Deps, body: dict[str, Any], context: BoltContext, client: WebClient
+) -> None:
     """The Import form: import the pending upload and answer in its thread."""
-    team_id, user_id = _who(deps, body)
+    team_id, user_id = _who(deps, body, context)
     view = body["view"]
     outcome = uploads.run_import(
         deps.settings,
@@ -73,11 +76,11 @@ def run_confirmed_import(deps: Deps, body: dict[str, Any], client: WebClient) ->
 def register(app: App) -> None:
     deps = deps_of(app)
 
-    def upload_lazily(body: dict[str, Any], client: WebClient) -> None:
-        receive_upload_form(deps, body, client)
+    def upload_lazily(body: dict[str, Any], context: BoltContext, client: WebClient) -> None:
+        receive_upload_form(deps, body, context, client)
 
-    def import_lazily(body: dict[str, Any], client: WebClient) -> None:
-        run_confirmed_import(deps, body, client)
+    def import_lazily(body: dict[str, Any], context: BoltContext, client: WebClient) -> None:
+        run_confirmed_import(deps, body, context, client)
 
     app.view(UPLOAD_VIEW_ID)(ack=acknowledge, lazy=[upload_lazily])
     app.view(CONFIRM_VIEW_ID)(ack=acknowledge, lazy=[import_lazily])
