@@ -6,19 +6,20 @@
   when SLACK_CLIENT_ID and SLACK_CLIENT_SECRET are set (404 otherwise); see :mod:`bot.oauth`.
 
 The Procfile runs ``gunicorn 'bot.web:create_web_app()'``. Unsigned, stale or malformed
-requests are refused here with a 4xx before Bolt parses them; a failure of ours is a 500
-with a reference id in the log, never a traceback in the response.
+requests (see :mod:`bot.payloads`) are refused here with a 4xx before Bolt sees them; a
+failure of ours is a 500 with a reference id in the log, never a traceback in the response.
 """
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Iterable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from slack_bolt import App, BoltRequest, BoltResponse
 from slack_sdk.signature import SignatureVerifier
 
+from bot import payloads
 from bot.app import MissingCredentials, configure_logging, create_app
 from bot.listeners import StorePerThread, new_reference
 from bot.oauth import INSTALL_PATH, REDIRECT_PATH
@@ -137,14 +138,8 @@ class SlackWebApp:
         if not self.signed(raw, headers):
             return Response(401, "Invalid signature.")
         try:
-            body = raw.decode("utf-8")
-            request = BoltRequest(
-                body=body, query=environ.get("QUERY_STRING", ""), headers=dict(headers)
-            )
-        except (ValueError, TypeError, AttributeError, KeyError, IndexError):
-            return Response(400, "Malformed request body.")
-        problem = malformed(request.body)
-        if problem is not None:
+            request = payloads.parse(raw, str(environ.get("QUERY_STRING", "")), headers)
+        except payloads.Malformed as problem:
             return Response(400, f"Malformed request: {problem}")
         result = self.app.dispatch(request)
         content_type = result.headers.get("content-type", ["text/plain"])[0].split(";")[0]
@@ -183,70 +178,6 @@ def _page(result: BoltResponse) -> Response:
     ]
     body = result.body if isinstance(result.body, str) else str(result.body)
     return Response(result.status, body, content_type, [*extra, ("Cache-Control", "no-store")])
-
-
-OBJECT_FIELDS = ("event", "view", "container", "message")
-ID_FIELDS = ("team", "user", "channel", "enterprise")
-
-
-def _is_text(value: object) -> bool:
-    return isinstance(value, str) and bool(value)
-
-
-def malformed(body: object) -> str | None:
-    """What is missing from a signed payload that Bolt would choke on, or ``None``.
-
-    Slack always sends these fields; a request without them is not one we can answer, and
-    must get a 4xx rather than an exception deep in Bolt's matchers (a 5xx).
-    """
-    if not isinstance(body, dict):
-        return "the body is not an object"
-    for key in OBJECT_FIELDS:  # Bolt's middleware reads into these without checking
-        if key in body and not isinstance(body[key], dict):
-            return f"{key} is not an object"
-    for key in ID_FIELDS:
-        if body.get(key) is not None and not isinstance(body[key], str | dict):
-            return f"{key} is neither an id nor an object"
-    if "command" in body:
-        return _malformed_command(body)
-    kind = body.get("type")
-    if kind == "event_callback":
-        return _malformed_event(body)
-    if kind == "block_actions":
-        actions = body.get("actions")
-        if not isinstance(actions, list) or not actions:
-            return "actions are missing"
-        if not all(isinstance(a, dict) and _is_text(a.get("action_id")) for a in actions):
-            return "an action has no action_id"
-    if kind in ("view_submission", "view_closed") and not isinstance(body.get("view"), dict):
-        return "view is missing"
-    if kind in ("shortcut", "message_action") and not _is_text(body.get("callback_id")):
-        return "callback_id is missing"
-    return None
-
-
-def _malformed_command(body: dict[str, Any]) -> str | None:
-    if not _is_text(body.get("command")):
-        return "command is not text"
-    url = body.get("response_url")
-    if not isinstance(url, str) or not url.startswith(("https://", "http://")):
-        return "response_url is missing"
-    if not isinstance(body.get("text", ""), str):
-        return "text is not text"
-    return None
-
-
-def _malformed_event(body: dict[str, Any]) -> str | None:
-    event = body.get("event")
-    if not isinstance(event, dict) or not _is_text(event.get("type")):
-        return "event is missing"
-    if not _is_text(body.get("event_id")):
-        return "event_id is missing"
-    if event["type"] in ("app_mention", "message") and not (
-        _is_text(event.get("channel")) and _is_text(event.get("ts"))
-    ):
-        return "the message has no channel or ts"
-    return None
 
 
 def create_web_app(settings: Settings | None = None) -> WSGIApplication:
