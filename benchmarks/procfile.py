@@ -95,7 +95,7 @@ def _wait_healthy(url: str, process: subprocess.Popen[bytes], log: Path) -> None
 
 
 def stop(process: subprocess.Popen[bytes], timeout: float = 20) -> None:
-    """SIGTERM to the whole group (the shell, gunicorn's master and its workers), as a
+    """SIGTERM to the whole group (the shell, the server's supervisor and its workers), as a
     platform stops it; SIGKILL if it has not exited within ``timeout`` seconds."""
     os.killpg(process.pid, signal.SIGTERM)
     try:

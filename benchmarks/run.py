@@ -290,7 +290,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--runs", type=int, default=50, help="runs per query (at least 50)")
     parser.add_argument("--concurrency", type=int, default=50, help="requests per burst")
     parser.add_argument("--bursts", type=int, default=3, help="measured bursts per size")
-    parser.add_argument("--workers", type=int, default=2, help="gunicorn workers (WEB_CONCURRENCY)")
+    parser.add_argument("--workers", type=int, default=2, help="web processes (WEB_CONCURRENCY)")
     parser.add_argument(
         "--baseline-budget", type=float, default=8.0, help="seconds per baseline query"
     )

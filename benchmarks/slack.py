@@ -1,7 +1,7 @@
 """End to end: the Procfile's web process under a burst of signed slash commands.
 
 A small fake of Slack's Web API and response_urls listens on loopback; the real web
-process (gunicorn, started with the Procfile's own command line) is pointed at it. A burst
+process (uvicorn, started with the Procfile's own command line) is pointed at it. A burst
 sends N signed ``/empathy`` commands at once and records, for each, how long the ack took
 and when the answer arrived at its response_url. Nothing leaves 127.0.0.1.
 """

@@ -55,6 +55,16 @@ class Settings(BaseSettings):
     max_upload_mb: int = Field(default=50, ge=1, le=1024)
     # Threads per web process computing answers after the ack (see bot.app.answer_executor).
     answer_threads: int = Field(default=2, ge=1, le=32)
+    # The web process (bot.server): worker processes, each reading every request on one
+    # event loop (platforms such as Heroku set WEB_CONCURRENCY themselves) ...
+    web_concurrency: int = Field(default=1, ge=1, le=32)
+    # ... and threads per process that parse signed requests and run their acks (bot.web).
+    web_threads: int = Field(default=8, ge=1, le=64)
+    # Seconds a client has to send a request's headers (from connecting, or from the previous
+    # response), and then its body: slower connections are closed (a late body gets 408), so
+    # slow or silent clients cannot hold the web process.
+    http_header_timeout_seconds: float = Field(default=10, gt=0, le=300)
+    http_body_timeout_seconds: float = Field(default=10, gt=0, le=300)
 
     @field_validator("admin_user_ids", mode="before")
     @classmethod

@@ -1,31 +1,52 @@
-"""The production HTTP entry point: a tiny WSGI router around the Bolt app, for gunicorn.
+"""The production HTTP edge: an ASGI app around the (sync) Bolt app, served by uvicorn from
+:mod:`bot.server`, the Procfile's ``web`` process.
 
 * ``POST /slack/events``: slash commands, events and interactivity, all signed by Slack;
 * ``GET /healthz``: 200 when the process is up and the database opens;
 * ``GET /slack/install`` and ``GET /slack/oauth_redirect``: the OAuth install of a workspace,
   when SLACK_CLIENT_ID and SLACK_CLIENT_SECRET are set (404 otherwise); see :mod:`bot.oauth`.
 
-The Procfile runs ``gunicorn 'bot.web:create_web_app()'``. Unsigned, stale or malformed
-requests are refused here with a 4xx before Bolt parses them; a failure of ours is a 500
-with a reference id in the log, never a traceback in the response.
+What holds, whatever clients do:
+
+* A body is read on the event loop, never in a thread, so a client sending it slowly holds a
+  coroutine, not a thread, and only for HTTP_BODY_TIMEOUT_SECONDS: then it gets 408 and its
+  connection is closed. (A slow request head is cut off by :mod:`bot.server`.)
+* No more than :data:`MAX_BODY_BYTES` of a body is read: a larger Content-Length is refused
+  at once, a chunked body as soon as it passes the limit (413, connection closed).
+* Only a complete body with a valid, fresh signature reaches a thread: parsing it and
+  Bolt's dispatch (which runs the ack) take one of WEB_THREADS threads; the answer then runs
+  in Bolt's own pool (ANSWER_THREADS). Unsigned or stale: 401; malformed: 400
+  (:mod:`bot.payloads`), before Bolt sees it.
+* /healthz waits for neither pool: its database check has a thread of its own.
+* A failure of ours is a 500 with a reference id in the log, never a traceback.
+* On SIGTERM uvicorn stops accepting, lets requests in flight finish, and then this app
+  waits (up to :data:`SHUTDOWN_GRACE_SECONDS`) for answers already acked: Slack does not
+  send an acknowledged request again.
 """
 
 from __future__ import annotations
 
+import asyncio
 import logging
-from collections.abc import Iterable
-from typing import TYPE_CHECKING, Any
+from collections.abc import Awaitable, Callable, Iterable, MutableMapping
+from concurrent.futures import Executor, ThreadPoolExecutor
+from dataclasses import dataclass, replace
+from typing import Any, TypeVar
 
 from slack_bolt import App, BoltRequest, BoltResponse
 from slack_sdk.signature import SignatureVerifier
 
+from bot import payloads
 from bot.app import MissingCredentials, configure_logging, create_app
 from bot.listeners import StorePerThread, new_reference
 from bot.oauth import INSTALL_PATH, REDIRECT_PATH
 from bot.settings import Settings
 
-if TYPE_CHECKING:
-    from wsgiref.types import StartResponse, WSGIApplication, WSGIEnvironment
+Scope = MutableMapping[str, Any]
+Message = MutableMapping[str, Any]
+Receive = Callable[[], Awaitable[Message]]
+Send = Callable[[Message], Awaitable[None]]
+T = TypeVar("T")
 
 EVENTS_PATH = "/slack/events"
 HEALTH_PATH = "/healthz"
@@ -33,136 +54,178 @@ HEALTH_PATH = "/healthz"
 MAX_BODY_BYTES = 1_000_000
 # An OAuth redirect carries a code and a state; a query string far longer is not from Slack.
 MAX_QUERY_BYTES = 4096
+# On shutdown, how long answers already acked may still take to reach Slack.
+SHUTDOWN_GRACE_SECONDS = 20.0
 
 logger = logging.getLogger(__name__)
 
 
+@dataclass(frozen=True)
 class Response:
-    def __init__(
-        self,
-        status: int,
-        body: str = "",
-        content_type: str = "text/plain",
-        extra_headers: Iterable[tuple[str, str]] = (),
-    ) -> None:
-        self.status = status
-        self.body = body.encode("utf-8")
-        self.headers = [
-            ("Content-Type", f"{content_type}; charset=utf-8"),
-            ("Content-Length", str(len(self.body))),
-            *extra_headers,
+    """What the app sends back; ``close`` ends the connection after it (for a request whose
+    body was not read to its end)."""
+
+    status: int
+    body: str = ""
+    content_type: str = "text/plain"
+    extra_headers: tuple[tuple[str, str], ...] = ()
+    close: bool = False
+
+    def messages(self) -> tuple[Message, Message]:
+        body = self.body.encode("utf-8")
+        headers = [
+            ("content-type", f"{self.content_type}; charset=utf-8"),
+            ("content-length", str(len(body))),
+            *self.extra_headers,
+            *([("connection", "close")] if self.close else []),
         ]
+        start = {
+            "type": "http.response.start",
+            "status": self.status,
+            "headers": [(name.encode(), value.encode("latin-1")) for name, value in headers],
+        }
+        return start, {"type": "http.response.body", "body": body, "more_body": False}
 
 
-_REASONS = {
-    200: "OK",
-    302: "Found",
-    400: "Bad Request",
-    401: "Unauthorized",
-    404: "Not Found",
-    405: "Method Not Allowed",
-    411: "Length Required",
-    413: "Payload Too Large",
-    414: "URI Too Long",
-    500: "Internal Server Error",
-    503: "Service Unavailable",
-}
+class Refused(Exception):
+    """A request body that will not be read to its end, with the response that says why."""
+
+    def __init__(self, response: Response) -> None:
+        super().__init__(response.body)
+        self.response = response
 
 
-def _headers(environ: WSGIEnvironment) -> dict[str, str]:
-    headers = {}
-    for key, value in environ.items():
-        if key in ("CONTENT_TYPE", "CONTENT_LENGTH"):
-            headers[key.lower().replace("_", "-")] = str(value)
-        elif key.startswith("HTTP_"):
-            headers[key[5:].lower().replace("_", "-")] = str(value)
-    return headers
+@dataclass(frozen=True)
+class Request:
+    """An HTTP request as far as its head: the body is read separately, by :func:`read_body`."""
+
+    method: str
+    path: str
+    query: str
+    headers: dict[str, str]  # lower-case names; repeated headers joined with ", "
+
+    @classmethod
+    def of(cls, scope: Scope) -> Request:
+        headers: dict[str, list[str]] = {}
+        for name, value in scope["headers"]:
+            headers.setdefault(name.decode("latin-1").lower(), []).append(value.decode("latin-1"))
+        return cls(
+            method=scope["method"],
+            path=scope["path"],
+            query=scope["query_string"].decode("latin-1"),
+            headers={name: ", ".join(values) for name, values in headers.items()},
+        )
+
+    @property
+    def has_body(self) -> bool:
+        return self.headers.get("content-length", "0") != "0" or "transfer-encoding" in self.headers
+
+    @property
+    def reads_body(self) -> bool:
+        """Whether its route reads the body (only Slack's requests have one)."""
+        return self.path == EVENTS_PATH and self.method == "POST"
+
+
+async def read_body(receive: Receive, request: Request, timeout: float) -> bytes:
+    """The whole body, at most :data:`MAX_BODY_BYTES`, complete within ``timeout`` seconds.
+
+    Raises :class:`Refused` with 413 (too large: announced, or once past the limit), 408
+    (too slow) or 400 (the client left); each closes the connection. uvicorn has already
+    refused a malformed Content-Length."""
+    declared = request.headers.get("content-length", "")
+    if declared.isdigit() and int(declared) > MAX_BODY_BYTES:
+        raise Refused(Response(413, "Request too large.", close=True))
+    try:
+        async with asyncio.timeout(timeout):
+            return await _receive_all(receive)
+    except TimeoutError:
+        raise Refused(Response(408, "Request body not received in time.", close=True)) from None
+
+
+async def _receive_all(receive: Receive) -> bytes:
+    body = bytearray()
+    while True:
+        message = await receive()
+        if message["type"] == "http.disconnect":
+            raise Refused(Response(400, "Request body incomplete.", close=True))
+        body += message.get("body", b"")
+        if len(body) > MAX_BODY_BYTES:
+            raise Refused(Response(413, "Request too large.", close=True))
+        if not message.get("more_body", False):
+            return bytes(body)
 
 
 class SlackWebApp:
-    """A WSGI application serving one Bolt app at :data:`EVENTS_PATH` plus a health check."""
+    """The ASGI application: one Bolt app at :data:`EVENTS_PATH`, its OAuth install pages and
+    a health check (the module says what holds)."""
 
-    def __init__(self, app: App, signing_secret: str, stores: StorePerThread) -> None:
+    def __init__(self, app: App, signing_secret: str, stores: StorePerThread, settings: Settings):
         self.app = app
         self.verifier = SignatureVerifier(signing_secret)
         self.stores = stores
+        self.body_timeout = settings.http_body_timeout_seconds
+        self.requests = ThreadPoolExecutor(settings.web_threads, thread_name_prefix="request")
+        self.health_checks = ThreadPoolExecutor(1, thread_name_prefix="health")
 
-    def __call__(self, environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "lifespan":
+            await self.lifespan(receive, send)
+            return
+        if scope["type"] != "http":  # bot.server serves no websockets
+            return
+        request = Request.of(scope)
+        response = await self.respond(request, receive)
+        for message in response.messages():
+            await send(message)
+
+    async def respond(self, request: Request, receive: Receive) -> Response:
         try:
-            response = self.route(environ)
+            response = await self.route(request, receive)
+        except Refused as refused:
+            return refused.response
         except Exception:
             reference = new_reference()
             logger.exception("Unexpected error serving a request (reference %s)", reference)
-            response = Response(500, f"Internal error, reference {reference}")
-        reason = _REASONS.get(response.status, "Unknown")
-        start_response(f"{response.status} {reason}", response.headers)
-        return [response.body]
+            return Response(500, f"Internal error, reference {reference}", close=True)
+        if request.has_body and not request.reads_body:
+            return replace(response, close=True)  # rather than wait for a body nobody reads
+        return response
 
-    def route(self, environ: WSGIEnvironment) -> Response:
-        path = environ.get("PATH_INFO", "")
-        method = environ.get("REQUEST_METHOD", "GET")
+    async def route(self, request: Request, receive: Receive) -> Response:
+        path, method = request.path, request.method
         if path == HEALTH_PATH:
             if method not in ("GET", "HEAD"):
                 return Response(405, "Use GET.")
-            return self.health()
+            return await self.health()
         if path == EVENTS_PATH:
             if method != "POST":
                 return Response(405, "Use POST.")
-            return self.slack(environ)
+            return await self.slack(request, receive)
         if path in (INSTALL_PATH, REDIRECT_PATH):
             if method != "GET":
                 return Response(405, "Use GET.")
-            return self.install(environ, path)
+            return await self.in_thread(self.requests, self.install, request)
         return Response(404, "Not found.")
 
-    def health(self) -> Response:
+    async def in_thread(self, pool: ThreadPoolExecutor, work: Callable[..., T], *args: Any) -> T:
+        return await asyncio.get_running_loop().run_in_executor(pool, work, *args)
+
+    async def health(self) -> Response:
         try:
-            self.stores().db.execute("SELECT 1").fetchone()
+            await self.in_thread(self.health_checks, self.ping_database)
         except Exception:
             logger.exception("Health check: the database does not answer")
             return Response(503, "database unavailable")
         return Response(200, "ok")
 
-    def slack(self, environ: WSGIEnvironment) -> Response:
-        try:
-            length = int(environ.get("CONTENT_LENGTH") or 0)
-        except ValueError:
-            return Response(400, "Bad Content-Length.")
-        if length < 0:
-            return Response(400, "Bad Content-Length.")
-        if length > MAX_BODY_BYTES:
-            return Response(413, "Request too large.")
-        raw = environ["wsgi.input"].read(length) if length else b""
-        headers = _headers(environ)
-        if not self.signed(raw, headers):
-            return Response(401, "Invalid signature.")
-        try:
-            body = raw.decode("utf-8")
-            request = BoltRequest(
-                body=body, query=environ.get("QUERY_STRING", ""), headers=dict(headers)
-            )
-        except (ValueError, TypeError, AttributeError, KeyError, IndexError):
-            return Response(400, "Malformed request body.")
-        problem = malformed(request.body)
-        if problem is not None:
-            return Response(400, f"Malformed request: {problem}")
-        result = self.app.dispatch(request)
-        content_type = result.headers.get("content-type", ["text/plain"])[0].split(";")[0]
-        body_text = result.body if isinstance(result.body, str) else str(result.body)
-        return Response(result.status, body_text, content_type)
+    def ping_database(self) -> None:
+        self.stores().db.execute("SELECT 1").fetchone()
 
-    def install(self, environ: WSGIEnvironment, path: str) -> Response:
-        """The OAuth install page, or Slack's redirect back to us with a code and a state."""
-        flow = self.app.oauth_flow
-        if flow is None:
-            return Response(404, "Not found: this app runs in one workspace, with SLACK_BOT_TOKEN.")
-        query = str(environ.get("QUERY_STRING", ""))
-        if len(query) > MAX_QUERY_BYTES:
-            return Response(414, "Request too long.")
-        request = BoltRequest(body="", query=query, headers=dict(_headers(environ)))
-        if path == INSTALL_PATH:
-            return _page(flow.handle_installation(request))
-        return _page(flow.handle_callback(request))
+    async def slack(self, request: Request, receive: Receive) -> Response:
+        raw = await read_body(receive, request, self.body_timeout)
+        if not self.signed(raw, request.headers):
+            return Response(401, "Invalid signature.")
+        return await self.in_thread(self.requests, self.dispatch, raw, request)
 
     def signed(self, raw: bytes, headers: dict[str, str]) -> bool:
         timestamp = headers.get("x-slack-request-timestamp")
@@ -172,85 +235,77 @@ class SlackWebApp:
         except (ValueError, UnicodeDecodeError):
             return False
 
+    def dispatch(self, raw: bytes, request: Request) -> Response:
+        """Bolt's answer to a verified body (in a request thread: Bolt runs the ack here)."""
+        try:
+            bolt_request = payloads.parse(raw, request.query, request.headers)
+        except payloads.Malformed as problem:
+            return Response(400, f"Malformed request: {problem}")
+        result = self.app.dispatch(bolt_request)
+        return Response(result.status, _text(result), _content_type(result))
+
+    def install(self, request: Request) -> Response:
+        """The OAuth install page, or Slack's redirect back to us with a code and a state."""
+        flow = self.app.oauth_flow
+        if flow is None:
+            return Response(404, "Not found: this app runs in one workspace, with SLACK_BOT_TOKEN.")
+        if len(request.query) > MAX_QUERY_BYTES:
+            return Response(414, "Request too long.")
+        bolt_request = BoltRequest(body="", query=request.query, headers=dict(request.headers))
+        if request.path == INSTALL_PATH:
+            return _page(flow.handle_installation(bolt_request))
+        return _page(flow.handle_callback(bolt_request))
+
+    async def lifespan(self, receive: Receive, send: Send) -> None:
+        while True:
+            message = await receive()
+            if message["type"] == "lifespan.startup":
+                await send({"type": "lifespan.startup.complete"})
+            elif message["type"] == "lifespan.shutdown":
+                await self.finish_answers()
+                await send({"type": "lifespan.shutdown.complete"})
+                return
+
+    async def finish_answers(self) -> None:
+        """Wait for the acks and then the answers still running, up to the grace period."""
+        pools: Iterable[Executor] = (
+            self.requests,
+            self.app.listener_runner.listener_executor,
+            self.health_checks,
+        )
+
+        def drain() -> None:
+            for pool in pools:
+                pool.shutdown(wait=True)
+
+        try:
+            await asyncio.wait_for(asyncio.to_thread(drain), SHUTDOWN_GRACE_SECONDS)
+        except TimeoutError:
+            logger.warning("Stopping with answers still running after %ss", SHUTDOWN_GRACE_SECONDS)
+
+
+def _text(result: BoltResponse) -> str:
+    return result.body if isinstance(result.body, str) else str(result.body)
+
+
+def _content_type(result: BoltResponse) -> str:
+    return str(result.headers.get("content-type", ["text/plain"])[0]).split(";")[0]
+
 
 def _page(result: BoltResponse) -> Response:
     """A Bolt response for a browser: its page, cookies and redirect, never cached."""
-    content_type = result.headers.get("content-type", ["text/plain"])[0].split(";")[0]
-    extra = [
+    extra = tuple(
         (name.title(), str(value))
         for name in ("location", "set-cookie")
         for value in result.headers.get(name, [])
-    ]
-    body = result.body if isinstance(result.body, str) else str(result.body)
-    return Response(result.status, body, content_type, [*extra, ("Cache-Control", "no-store")])
+    )
+    return Response(
+        result.status, _text(result), _content_type(result), (*extra, ("Cache-Control", "no-store"))
+    )
 
 
-OBJECT_FIELDS = ("event", "view", "container", "message")
-ID_FIELDS = ("team", "user", "channel", "enterprise")
-
-
-def _is_text(value: object) -> bool:
-    return isinstance(value, str) and bool(value)
-
-
-def malformed(body: object) -> str | None:
-    """What is missing from a signed payload that Bolt would choke on, or ``None``.
-
-    Slack always sends these fields; a request without them is not one we can answer, and
-    must get a 4xx rather than an exception deep in Bolt's matchers (a 5xx).
-    """
-    if not isinstance(body, dict):
-        return "the body is not an object"
-    for key in OBJECT_FIELDS:  # Bolt's middleware reads into these without checking
-        if key in body and not isinstance(body[key], dict):
-            return f"{key} is not an object"
-    for key in ID_FIELDS:
-        if body.get(key) is not None and not isinstance(body[key], str | dict):
-            return f"{key} is neither an id nor an object"
-    if "command" in body:
-        return _malformed_command(body)
-    kind = body.get("type")
-    if kind == "event_callback":
-        return _malformed_event(body)
-    if kind == "block_actions":
-        actions = body.get("actions")
-        if not isinstance(actions, list) or not actions:
-            return "actions are missing"
-        if not all(isinstance(a, dict) and _is_text(a.get("action_id")) for a in actions):
-            return "an action has no action_id"
-    if kind in ("view_submission", "view_closed") and not isinstance(body.get("view"), dict):
-        return "view is missing"
-    if kind in ("shortcut", "message_action") and not _is_text(body.get("callback_id")):
-        return "callback_id is missing"
-    return None
-
-
-def _malformed_command(body: dict[str, Any]) -> str | None:
-    if not _is_text(body.get("command")):
-        return "command is not text"
-    url = body.get("response_url")
-    if not isinstance(url, str) or not url.startswith(("https://", "http://")):
-        return "response_url is missing"
-    if not isinstance(body.get("text", ""), str):
-        return "text is not text"
-    return None
-
-
-def _malformed_event(body: dict[str, Any]) -> str | None:
-    event = body.get("event")
-    if not isinstance(event, dict) or not _is_text(event.get("type")):
-        return "event is missing"
-    if not _is_text(body.get("event_id")):
-        return "event_id is missing"
-    if event["type"] in ("app_mention", "message") and not (
-        _is_text(event.get("channel")) and _is_text(event.get("ts"))
-    ):
-        return "the message has no channel or ts"
-    return None
-
-
-def create_web_app(settings: Settings | None = None) -> WSGIApplication:
-    """The WSGI application gunicorn serves; reads the settings from the environment."""
+def create_web_app(settings: Settings | None = None) -> SlackWebApp:
+    """The ASGI application :mod:`bot.server` serves; reads the settings from the environment."""
     settings = settings or Settings()
     configure_logging(settings)
     if settings.slack_signing_secret is None:
@@ -262,4 +317,5 @@ def create_web_app(settings: Settings | None = None) -> WSGIApplication:
         raise SystemExit(
             f"{missing} See 'Install in your Slack workspace' in the README."
         ) from None
-    return SlackWebApp(app, settings.slack_signing_secret.get_secret_value(), stores)
+    secret = settings.slack_signing_secret.get_secret_value()
+    return SlackWebApp(app, secret, stores, settings)

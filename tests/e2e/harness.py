@@ -465,7 +465,7 @@ def start_web(
     database: Path,
     extra_env: Mapping[str, str | None] | None = None,
 ) -> WebProcess:
-    """Start the Procfile's web process (a real gunicorn) and wait for /healthz.
+    """Start the Procfile's web process (uvicorn, from bot.server) and wait for /healthz.
 
     ``extra_env`` adds settings (e.g. ADMIN_USER_IDS) on top of the test defaults; a value
     of None removes that setting (e.g. ``{"SLACK_BOT_TOKEN": None}``).
@@ -483,7 +483,7 @@ def start_web(
 
 
 def stop_web(web: WebProcess) -> None:
-    """Stop the process group we started (the shell, gunicorn's master and its workers)."""
+    """Stop the process group we started (the shell, uvicorn's supervisor and its workers)."""
     procfile.stop(web.process, timeout=15)
 
 
@@ -532,8 +532,11 @@ class WebControl:
     directory: Path
     started: list[WebProcess] = field(default_factory=list)
 
-    def start_demo(self) -> tuple[WebProcess, SlackClient]:
-        web = start_web(self.directory, self.fake, demo_database(self.directory))
+    def start_demo(
+        self, extra_env: Mapping[str, str | None] | None = None
+    ) -> tuple[WebProcess, SlackClient]:
+        """A web process on the demo survey, with ``extra_env`` as in :func:`start_web`."""
+        web = start_web(self.directory, self.fake, demo_database(self.directory), extra_env)
         self.started.append(web)
         return web, SlackClient(web.url, self.fake)
 

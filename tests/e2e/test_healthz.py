@@ -25,8 +25,8 @@ def test_other_gets_are_refused(web: WebProcess, path: str, status: int) -> None
     assert refused.value.code == status
 
 
-def test_the_web_process_is_gunicorn_not_a_development_server(
+def test_the_web_process_is_uvicorn_not_a_development_server(
     web: WebProcess, slack: SlackClient
 ) -> None:
     slack.command("help")
-    assert "gunicorn" in web.log_text().lower()
+    assert "uvicorn" in web.log_text().lower()

@@ -73,3 +73,44 @@ def test_a_bad_timestamp_header_gets_401(slack: SlackClient) -> None:
         headers={"X-Slack-Request-Timestamp": "soon", "X-Slack-Signature": "v0=abc"},
     )
     assert reply.status == 401
+
+
+DEEP = 100_000  # far past Python's recursion limit (1,000)
+SHALLOW_ENOUGH_TO_PARSE = 900  # json.loads parses it; recursive code after it would not
+
+
+def nested(depth: int) -> str:
+    return "[" * depth + "]" * depth
+
+
+def deep_event(depth: int) -> bytes:
+    event = {"type": "app_mention", "user": "UALICE", "channel": "C1", "ts": "1.0", "text": "hi"}
+    envelope = json.dumps({"type": "event_callback", "event_id": "EvDeep", "event": event})
+    # The nesting goes in by hand: json.dumps itself would refuse to build it.
+    return envelope.replace('"text": "hi"', f'"text": "hi", "blocks": {nested(depth)}').encode()
+
+
+NESTED_BODIES = [
+    pytest.param(nested(DEEP).encode(), JSON, id="json-brackets"),
+    pytest.param(('{"a": ' * DEEP + "1" + "}" * DEEP).encode(), JSON, id="json-objects"),
+    pytest.param(deep_event(DEEP), JSON, id="event-with-deep-blocks"),
+    pytest.param(urlencode({"payload": nested(DEEP)}).encode(), FORM, id="form-payload"),
+    pytest.param(
+        urlencode(
+            {"payload": '{"type": "block_actions", "actions": ' + nested(DEEP) + "}"}
+        ).encode(),
+        FORM,
+        id="form-payload-actions",
+    ),
+    pytest.param(deep_event(SHALLOW_ENOUGH_TO_PARSE), JSON, id="parseable-but-900-deep"),
+]
+
+
+@pytest.mark.parametrize(("body", "content_type"), NESTED_BODIES)
+def test_deeply_nested_signed_bodies_get_400(
+    slack: SlackClient, body: bytes, content_type: str
+) -> None:
+    reply = slack.post(body, content_type)
+    assert reply.status == 400, (reply.status, reply.body)
+    assert "nested" in reply.body
+    assert slack.post(b"", FORM, signed=False).status == 401  # and the process goes on

@@ -163,8 +163,8 @@ def test_malformed_install_requests_get_a_4xx(
 def test_an_expiring_token_is_refreshed_once_before_use(
     site: WebProcess, workspaces_fake: SlackWithWorkspaces
 ) -> None:
-    """Slack's refresh tokens work once: concurrent requests (two gunicorn workers, eight
-    threads each) must refresh the token once, and all be answered with the new one."""
+    """Slack's refresh tokens work once: concurrent requests (two worker processes, eight
+    request threads each) must refresh the token once, and all be answered with the new one."""
     rotor = workspaces_fake.add("TROTOR", "Rotor", expires_in=60)  # due: < 120 minutes
     install(site, workspaces_fake, rotor)
     first = rotor.token
