@@ -141,6 +141,7 @@ def new_ts() -> str:
 
 
 def next_monday_nine(after: datetime) -> datetime:
+    """The first Monday 09:00 UTC after ``after``: the subscription's first slot."""
     day = (after + timedelta(days=1)).replace(hour=9, minute=0, second=0, microsecond=0)
     while day.weekday() != 0 or day <= after:
         day += timedelta(days=1)
@@ -192,6 +193,7 @@ class Driver:
 
 
 def element(payload: dict[str, Any], action_id: str) -> dict[str, Any]:
+    """The first button of ``payload`` whose action id starts with ``action_id``."""
     for block in payload.get("blocks") or []:
         for item in block.get("elements") or []:
             if item.get("action_id", "").startswith(action_id):
@@ -417,7 +419,7 @@ def test_a_long_query_is_echoed_short(session: Session, step: str) -> None:
     assert "z" * 40 in reply["text"] and "…" in reply["text"]
 
 
-def test_the_charts_comments_name_the_query_escaped(session: Session) -> None:
+def test_chart_comments_quote_what_was_asked(session: Session) -> None:
     comments = [
         str(call.payload.get("initial_comment") or "")
         for call in session.fake.api("files.completeUploadExternal")
