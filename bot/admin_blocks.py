@@ -4,6 +4,9 @@ confirmation, its buttons, the outcome) and the audit log.
 The Delete button carries everything it needs (workspace, survey, wave label and the id of
 the wave the confirmation showed) in its value, so it keeps working after a restart and
 nothing is kept in memory. Nothing here talks to Slack or the store.
+
+Survey names, wave labels, actors and details are data: escaped where they join mrkdwn,
+in the blocks and in each message's fallback ``text`` (which Slack also reads as mrkdwn).
 """
 
 from __future__ import annotations
@@ -14,9 +17,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from bot.blocks import MAX_BUTTON_VALUE, MAX_SECTION_TEXT, Block, escape_mrkdwn
+from bot.blocks import MAX_BUTTON_VALUE, MAX_SECTION_TEXT, Block
 from insights.audit import AuditEntry
 from insights.render import Message
+from insights.safe_text import clip_mrkdwn, escape_mrkdwn
 from insights.waves import ForgetSummary, WaveToForget
 
 FORGET_ACTION_ID = "forget_wave_delete"
@@ -36,11 +40,14 @@ _SLACK_ID = re.compile(r"^[A-Z0-9]+$")
 
 
 def _section(text: str) -> Block:
-    return {"type": "section", "text": {"type": "mrkdwn", "text": text[:MAX_SECTION_TEXT]}}
+    """A section of mrkdwn ``text`` (data in it already escaped), within Slack's limit."""
+    text = clip_mrkdwn(text, MAX_SECTION_TEXT)
+    return {"type": "section", "text": {"type": "mrkdwn", "text": text}}
 
 
 def _context(text: str) -> Block:
-    return {"type": "context", "elements": [{"type": "mrkdwn", "text": text[:MAX_SECTION_TEXT]}]}
+    text = clip_mrkdwn(text, MAX_SECTION_TEXT)
+    return {"type": "context", "elements": [{"type": "mrkdwn", "text": text}]}
 
 
 def _plain(text: str) -> dict[str, Any]:
@@ -112,7 +119,7 @@ def forget_confirmation(wave: WaveToForget, team_id: str) -> Message:
     value = forget_value(ForgetTarget(team_id, wave.survey, wave.wave, wave.wave_id))
     if len(value) > MAX_BUTTON_VALUE:  # names far longer than anyone types
         blocks.append(_context("These names are too long for a button: use `empathy forget-wave`."))
-        return Message(text=text, blocks=blocks)
+        return Message(text=escape_mrkdwn(text), blocks=blocks)
     dialog = {
         "title": _plain("Forget this wave?"),
         "text": _plain(
@@ -140,12 +147,12 @@ def forget_confirmation(wave: WaveToForget, team_id: str) -> Message:
         },
     ]
     blocks.append({"type": "actions", "block_id": FORGET_BLOCK_ID, "elements": buttons})
-    return Message(text=text, blocks=blocks)
+    return Message(text=escape_mrkdwn(text), blocks=blocks)
 
 
 def forgotten(summary: ForgetSummary) -> Message:
-    text = summary.describe()
-    return Message(text=text, blocks=[_section(f":wastebasket: {escape_mrkdwn(text)}")])
+    text = escape_mrkdwn(summary.describe())
+    return Message(text=text, blocks=[_section(f":wastebasket: {text}")])
 
 
 def forget_cancelled() -> Message:
@@ -215,4 +222,4 @@ def audit_message(entries: Sequence[AuditEntry]) -> Message:
         for e in entries
     ]
     text = "Audit log, newest first:\n" + "\n".join(text_lines)
-    return Message(text=text, blocks=blocks)
+    return Message(text=escape_mrkdwn(text), blocks=blocks)

@@ -2,6 +2,10 @@
 
 Every function here takes plain values and returns plain data (``dict``/``list``), so tests
 check them as data and slack_sdk's Block Kit models can validate them.
+
+Text from data or from a person is escaped where it joins mrkdwn, with the library's one
+``escape_mrkdwn`` (re-exported here for the edge); what someone typed is echoed bounded
+(``insights.safe_text.echo``), never whole.
 """
 
 from __future__ import annotations
@@ -10,6 +14,8 @@ from collections.abc import Sequence
 from typing import Any
 
 from insights.render import Message
+from insights.safe_text import clip, clip_mrkdwn, echo
+from insights.safe_text import escape_mrkdwn as escape_mrkdwn  # the edge's name for it
 
 Block = dict[str, Any]
 
@@ -24,19 +30,28 @@ MAX_BUTTON_VALUE = 2000
 # Slack refuses a message with more blocks than this.
 MAX_BLOCKS = 50
 MAX_SECTION_TEXT = 3000
-
-
-def escape_mrkdwn(text: str) -> str:
-    """Escape the three characters Slack treats as control sequences in mrkdwn."""
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+# A query quoted back ("Shared by … · `/empathy gap by role`") keeps at most this much.
+MAX_QUOTED_QUERY = 200
+# An error's suggestion lists names ("Values: …"); past this it is cut.
+MAX_SUGGESTION = 1500
 
 
 def _section(text: str) -> Block:
-    return {"type": "section", "text": {"type": "mrkdwn", "text": text[:MAX_SECTION_TEXT]}}
+    """A section of mrkdwn ``text`` (data in it already escaped), within Slack's limit."""
+    text = clip_mrkdwn(text, MAX_SECTION_TEXT)
+    return {"type": "section", "text": {"type": "mrkdwn", "text": text}}
 
 
 def _context(text: str) -> Block:
-    return {"type": "context", "elements": [{"type": "mrkdwn", "text": text[:MAX_SECTION_TEXT]}]}
+    text = clip_mrkdwn(text, MAX_SECTION_TEXT)
+    return {"type": "context", "elements": [{"type": "mrkdwn", "text": text}]}
+
+
+def quoted_query(query: str) -> str:
+    """The query as mrkdwn code, `/empathy QUERY`: escaped, its backticks made quotes (they
+    would end the code), and at most MAX_QUOTED_QUERY long."""
+    said = echo(query.strip(), MAX_QUOTED_QUERY).replace("`", "'")
+    return f"`/empathy {escape_mrkdwn(said)}`" if said else "`/empathy`"
 
 
 def _button(text: str, action_id: str, query: str) -> Block:
@@ -96,8 +111,7 @@ def with_answer_actions(
 def shared_by(blocks: list[Block], user_id: str | None, query: str) -> list[Block]:
     """The blocks of an answer re-posted in a channel, with who shared it and what was asked."""
     who = f"<@{user_id}>" if user_id else "Someone"
-    asked = f"`/empathy {escape_mrkdwn(query)}`" if query.strip() else "`/empathy`"
-    note = _context(f"Shared by {who} · {asked}")
+    note = _context(f"Shared by {who} · {quoted_query(query)}")
     kept = [block for block in blocks if block.get("type") != "actions"]
     return [*kept[: MAX_BLOCKS - 1], note]
 
@@ -113,12 +127,17 @@ def is_error_message(blocks: list[Block]) -> bool:
 
 
 def user_error_message(message: str, suggestion: str | None = None) -> Message:
-    """A friendly answer to a question we cannot answer as asked (a ``UserError``)."""
-    text = f"{message} {suggestion}" if suggestion else message
-    blocks = [_section(f"{USER_ERROR_MARK} {escape_mrkdwn(message)}")]
-    if suggestion:
-        blocks.append(_context(escape_mrkdwn(suggestion)))
-    return Message(text=text, blocks=blocks)
+    """A friendly answer to a question we cannot answer as asked (a ``UserError``).
+
+    ``message`` may quote what the person typed: it is echoed bounded. Both are raw text,
+    escaped here, in the blocks and in the fallback alike."""
+    said = echo(message)
+    hint = clip(suggestion, MAX_SUGGESTION) if suggestion else None
+    text = f"{said} {hint}" if hint else said
+    blocks = [_section(f"{USER_ERROR_MARK} {escape_mrkdwn(said)}")]
+    if hint:
+        blocks.append(_context(escape_mrkdwn(hint)))
+    return Message(text=escape_mrkdwn(text), blocks=blocks)
 
 
 def internal_error_message(reference: str) -> Message:

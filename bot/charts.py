@@ -2,6 +2,10 @@
 
 Drawing is the library's job (``insights.charts``); this module only uploads, and turns
 Slack's refusals into something the person can act on.
+
+The chart's title and alt text are the library's raw text: Slack shows a file's title and
+alt text as written (they are not mrkdwn). The initial comment is mrkdwn: callers build it
+with its data escaped.
 """
 
 from __future__ import annotations
@@ -14,6 +18,7 @@ from slack_sdk.errors import SlackApiError, SlackClientError
 from insights import UserError
 from insights.charts import chart_for
 from insights.findings import Finding
+from insights.safe_text import escape_mrkdwn
 
 logger = logging.getLogger(__name__)
 
@@ -33,11 +38,12 @@ def post_chart(
     comment: str | None = None,
 ) -> str | None:
     """Upload ``finding`` as a PNG into ``channel`` (and thread); None when it worked,
-    otherwise a sentence saying why not, for the person who asked."""
+    otherwise a sentence saying why not, for the person who asked, as mrkdwn (escaped:
+    it may name a theme)."""
     try:
         chart = chart_for(finding)
     except UserError as error:
-        return str(error)
+        return escape_mrkdwn(str(error))
     try:
         client.files_upload_v2(
             content=chart.png,

@@ -2,6 +2,10 @@
 
 Library errors become a one-paragraph message on stderr and the error's exit code; no
 traceback reaches the person at the terminal.
+
+Everything printed goes through ``_say``: names and labels come from imported files, and a
+control character in them (an ANSI escape, a bell, a carriage return) is shown as a visible
+escape, never obeyed by the terminal (``insights.safe_text.printable``).
 """
 
 from __future__ import annotations
@@ -22,7 +26,17 @@ from insights.codebook import load_codebook
 from insights.demo_loader import load_demo
 from insights.exports import FORMATS, Format, open_export
 from insights.importer import ImportSummary, import_file
+from insights.render import to_text
+from insights.safe_text import echo, printable
 from insights.suggest import suggest_codebook
+
+# An error may quote what was typed (`empathy ask "…"`); past this it is cut.
+MAX_ERROR = 4000
+
+
+def _say(text: str, *, err: bool = False, nl: bool = True) -> None:
+    """Print ``text`` with its control characters made visible."""
+    click.echo(printable(text), err=err, nl=nl)
 
 
 @contextmanager
@@ -31,7 +45,7 @@ def _translated() -> Iterator[None]:
     try:
         yield
     except EmpathyError as error:
-        click.echo(f"Error: {error}", err=True)
+        _say(f"Error: {echo(str(error), MAX_ERROR)}", err=True)
         raise SystemExit(error.exit_code) from None
 
 
@@ -64,7 +78,7 @@ def demo(settings: Settings, team: str | None) -> None:
     if not summaries:
         click.echo("The demo survey is already loaded; nothing changed.")
     for summary in summaries:
-        click.echo(summary.describe())
+        _say(summary.describe())
 
 
 def _record_imports(store: Store, team_id: str, summaries: Iterable[ImportSummary]) -> None:
@@ -122,7 +136,7 @@ def import_(
             progress=progress,
         )
         _record_imports(store, team_id, [summary])
-    click.echo(summary.describe())
+    _say(summary.describe())
 
 
 @cli.group()
@@ -147,12 +161,12 @@ def suggest(file: Path, survey: str | None, format_: Format | None, output: Path
         suggestion = suggest_codebook(export, survey=survey, progress=progress)
     toml = suggestion.to_toml()
     if output is None:
-        click.echo(toml, nl=False)
+        _say(toml, nl=False)  # TOML escapes control characters itself: printable keeps it
     else:
         output.write_text(toml, encoding="utf-8")
-        click.echo(f"Wrote {output}; review it, then: empathy import {file} --codebook {output}")
+        _say(f"Wrote {output}; review it, then: empathy import {file} --codebook {output}")
     for note in suggestion.notes:
-        click.echo(f"Review: {note}", err=True)
+        _say(f"Review: {note}", err=True)
 
 
 @cli.command(name="ask")
@@ -178,10 +192,11 @@ def ask_(
             min_group_size=settings.min_group_size,
         )
         chart = chart_for(reply.finding) if chart_path and reply.finding else None
-    click.echo(reply.text, nl=False)
+    # reply.text is Slack's (mrkdwn-escaped); the terminal gets the same answer as plain text.
+    _say(to_text(reply.finding) if reply.finding is not None else reply.text, nl=False)
     if chart_path and chart:
         chart_path.write_bytes(chart.png)
-        click.echo(f"Chart written to {chart_path}: {chart.alt_text}", err=True)
+        _say(f"Chart written to {chart_path}: {chart.alt_text}", err=True)
 
 
 @cli.command()
@@ -212,7 +227,7 @@ def start(ctx: click.Context) -> None:
         summaries = load_demo(store, settings.default_team_id)
         _record_imports(store, settings.default_team_id, summaries)
     for summary in summaries:
-        click.echo(summary.describe())
+        _say(summary.describe())
     store.close()
     if settings.slack_app_token and settings.slack_bot_token:
         ctx.invoke(socket)
@@ -240,11 +255,11 @@ def audit_(settings: Settings, team: str | None, limit: int) -> None:
     if not entries:
         click.echo("The audit log is empty.")
         return
-    rows = [("when (UTC)", "who", "action", "target", "detail")]
-    rows += [
-        (e.at.replace("T", " ").removesuffix("Z"), e.actor, e.action, e.target, e.detail)
-        for e in entries
-    ]
+    rows: list[tuple[str, ...]] = [("when (UTC)", "who", "action", "target", "detail")]
+    for e in entries:
+        shown = (e.at.replace("T", " ").removesuffix("Z"), e.actor, e.action, e.target, e.detail)
+        # Made visible before measuring, so the columns line up with what is shown.
+        rows.append(tuple(map(printable, shown)))
     widths = [max(len(row[i]) for row in rows) for i in range(4)]
     for row in rows:
         cells = [cell.ljust(width) for cell, width in zip(row, widths, strict=False)]
@@ -271,14 +286,14 @@ def forget_wave(
             f"Forget wave {wave.wave!r} of survey {wave.survey!r}: {wave.respondents}"
             f" respondent(s) and their answers, for everyone?{also}"
         )
-        if not click.confirm(question, default=False):
+        if not click.confirm(printable(question), default=False):
             click.echo("Nothing was deleted.")
             return
     with _translated():
         summary = waves.forget_wave(
             store, team_id, wave.survey, wave.wave, actor=audit.cli_actor(), wave_id=wave.wave_id
         )
-    click.echo(summary.describe())
+    _say(summary.describe())
 
 
 cli.add_command(digests)

@@ -3,7 +3,8 @@
 Each line goes through the very same Bolt app and listeners as Slack traffic: it is turned
 into the signed request Slack would send (a slash command or an ``app_mention`` event) and
 dispatched to the app, whose Web API and response_url calls go to a loopback server in this
-process. The answer that server receives is printed as text.
+process. The answer that server receives is printed as text, as Slack would show it (its
+mrkdwn escapes undone) and with any control character from the data made visible.
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from bot.app import create_app
 from bot.blocks import is_error_message
 from bot.settings import Settings
 from insights.query import CHART_WORDS, tokenize
+from insights.safe_text import printable, unescape_mrkdwn
 
 BOT_USER_ID = "UEMPATHYBOT"
 CONSOLE_USER_ID = "UCONSOLE"
@@ -235,7 +237,7 @@ class ConsoleSession:
         )
         if payload is None:
             return "(no answer arrived; see the log above)"
-        return str(payload.get("text") or "")
+        return _shown(str(payload.get("text") or ""))
 
     def chart_saved(self, line: str) -> str | None:
         """Where the chart a line asked for was saved (Slack would show it in the channel)."""
@@ -245,7 +247,7 @@ class ConsoleSession:
         key, got = self.capture.take_first(("chart", self.last_key), ANSWER_TIMEOUT_SECONDS)
         if got is None:
             return None
-        return f"(chart saved to {got['path']})" if key == "chart" else str(got.get("text"))
+        return f"(chart saved to {got['path']})" if key == "chart" else _shown(str(got.get("text")))
 
     def handle(self, line: str) -> str | None:
         """The answer to one console line, ``None`` for a blank line."""
@@ -259,6 +261,12 @@ class ConsoleSession:
             _, _, rest = line.partition(" ")
             return self.mention(rest.strip())
         return self.mention(line)
+
+
+def _shown(text: str) -> str:
+    """Slack's fallback text as a terminal should show it: what Slack would display, with
+    control characters visible instead of obeyed."""
+    return printable(unescape_mrkdwn(text))
 
 
 def run_console(settings: Settings, stdin: TextIO, stdout: TextIO) -> int:

@@ -17,6 +17,7 @@ from bot.settings import Settings
 from insights import EmpathyError, Store
 from insights import subscriptions as subs
 from insights.digest import Snapshot, build_digest, to_text
+from insights.safe_text import printable
 from insights.subscriptions import RunRecord
 
 
@@ -29,7 +30,7 @@ def _store(settings: Settings) -> Store:
     try:
         return Store.open(settings.database_path)
     except EmpathyError as error:
-        click.echo(f"Error: {error}", err=True)
+        click.echo(printable(f"Error: {error}"), err=True)
         raise SystemExit(error.exit_code) from None
 
 
@@ -47,7 +48,7 @@ def _parse_now(value: str | None) -> datetime:
 
 def _echo(records: list[RunRecord]) -> None:
     for record in records:
-        click.echo(record.describe())
+        click.echo(printable(record.describe()))
 
 
 @click.group()
@@ -134,10 +135,10 @@ def preview(channel: str, team: str | None) -> None:
             previous=Snapshot.from_json(previous) if previous else None,
         )
     except EmpathyError as error:
-        click.echo(f"Error: {error}", err=True)
+        click.echo(printable(f"Error: {error}"), err=True)
         raise SystemExit(error.exit_code) from None
     finally:
         store.close()
     chart = " · with chart (posted in the digest's thread)" if sub.chart else ""
     click.echo(f"# {sub.schedule.describe()} · status {sub.status}{chart}")
-    click.echo(to_text(digest), nl=False)
+    click.echo(printable(to_text(digest)), nl=False)

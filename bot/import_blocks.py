@@ -3,6 +3,11 @@
 The messages (mapping, problems, outcome) and modals (upload, confirm) are plain data built
 from plain values; buttons and modals carry only a pending import's id, so they keep
 working after a restart. Nothing here talks to Slack or the store.
+
+File names, column names, question texts, scale labels, the suggester's notes, survey
+names and wave labels are data: escaped where they join mrkdwn, in the blocks and in each
+message's fallback ``text`` (which Slack also reads as mrkdwn). Modal labels and inputs
+are plain_text, which Slack shows as written.
 """
 
 from __future__ import annotations
@@ -10,8 +15,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from bot.blocks import MAX_BLOCKS, MAX_SECTION_TEXT, Block, escape_mrkdwn
+from bot.blocks import MAX_BLOCKS, MAX_SECTION_TEXT, Block
 from insights.render import Message
+from insights.safe_text import clip_mrkdwn, escape_mrkdwn
 
 IMPORT_ACTION_ID = "import_confirm"
 CANCEL_ACTION_ID = "import_cancel"
@@ -37,16 +43,20 @@ def _plain(text: str) -> dict[str, Any]:
 
 
 def _section(text: str) -> Block:
-    return {"type": "section", "text": {"type": "mrkdwn", "text": text[:MAX_SECTION_TEXT]}}
+    """A section of mrkdwn ``text`` (data in it already escaped), within Slack's limit."""
+    text = clip_mrkdwn(text, MAX_SECTION_TEXT)
+    return {"type": "section", "text": {"type": "mrkdwn", "text": text}}
 
 
 def _context(text: str) -> Block:
-    return {"type": "context", "elements": [{"type": "mrkdwn", "text": text[:MAX_SECTION_TEXT]}]}
+    text = clip_mrkdwn(text, MAX_SECTION_TEXT)
+    return {"type": "context", "elements": [{"type": "mrkdwn", "text": text}]}
 
 
 def notice(text: str, emoji: str) -> Message:
     """A one-line message: ``text`` (plain, escaped here) after an ``emoji`` shortcode."""
-    return Message(text=text, blocks=[_section(f":{emoji}: {escape_mrkdwn(text)}")])
+    escaped = escape_mrkdwn(text)
+    return Message(text=escaped, blocks=[_section(f":{emoji}: {escaped}")])
 
 
 def listed_sections(lines: Sequence[str], limit: int) -> list[Block]:
@@ -57,7 +67,7 @@ def listed_sections(lines: Sequence[str], limit: int) -> list[Block]:
     sections: list[Block] = []
     current = ""
     for line in shown:
-        line = line[: MAX_SECTION_TEXT - 1]
+        line = clip_mrkdwn(line, MAX_SECTION_TEXT - 1)
         if current and len(current) + 1 + len(line) > MAX_SECTION_TEXT:
             sections.append(_section(current))
             current = ""
@@ -75,7 +85,7 @@ def problems_message(title: str, problems: Sequence[str], *, limit: int = PROBLE
     listed = "; ".join(problems[:limit])
     more = f" and {len(problems) - limit} more" if len(problems) > limit else ""
     text = f"{title}: {listed}{more}. Nothing was imported." if problems else f"{title}."
-    return Message(text=text, blocks=blocks[:MAX_BLOCKS])
+    return Message(text=escape_mrkdwn(text), blocks=blocks[:MAX_BLOCKS])
 
 
 def import_buttons(pending_id: str, *, importable: bool = True) -> Block:
@@ -109,7 +119,7 @@ def unmapped_message(
     )
     blocks = [_section(head), *listed_sections(problems, PROBLEM_LIMIT), _context(hint)]
     blocks = [*blocks[: MAX_BLOCKS - 1], import_buttons(pending_id, importable=False)]
-    return Message(text=f"{file_name}: {reason} {hint}", blocks=blocks)
+    return Message(text=escape_mrkdwn(f"{file_name}: {reason} {hint}"), blocks=blocks)
 
 
 def mapping_message(
@@ -142,7 +152,7 @@ def mapping_message(
     )
     blocks = [*blocks[: MAX_BLOCKS - 1], import_buttons(pending_id)]
     text = f"{file_name} is ready to import as survey {survey!r}, wave {wave!r}."
-    return Message(text=text, blocks=blocks)
+    return Message(text=escape_mrkdwn(text), blocks=blocks)
 
 
 def _text_input(block_id: str, label: str, initial: str | None, *, optional: bool) -> Block:

@@ -15,13 +15,14 @@ from zoneinfo import ZoneInfo
 
 from slack_sdk import WebClient
 
-from bot.blocks import escape_mrkdwn, user_error_message
+from bot.blocks import user_error_message
 from bot.permissions import may_manage_subscriptions, refusal, user_info
 from bot.settings import Settings
 from insights import Store, UserError, audit
 from insights import subscriptions as subs
 from insights.digest import digest_query
 from insights.render import Message
+from insights.safe_text import clip_mrkdwn, escape_mrkdwn
 from insights.schedule import USAGE, parse_weekly, valid_zone
 
 logger = logging.getLogger(__name__)
@@ -84,11 +85,11 @@ def subscribe(
     detail = f"{sub.schedule.describe()} · {sub.gap_query}{_with_chart(sub)}"
     audit.record(store, team_id, user_id, "subscribe", channel_id, detail, now=now)
     next_send = _local(sub.schedule.next_slot(now), sub.tz)
-    text = (
+    text = escape_mrkdwn(
         f"Subscribed this channel to a digest {schedule.describe()}"
         f" ({sub.gap_query}){_with_chart(sub)}. Next one: {next_send}."
     )
-    return Message(text=text, blocks=[_section(f":calendar: {escape_mrkdwn(text)}")])
+    return Message(text=text, blocks=[_section(f":calendar: {text}")])
 
 
 def _default_zone(settings: Settings, client: WebClient, user_id: str) -> str:
@@ -110,15 +111,15 @@ def list_subscriptions(store: Store, team_id: str, channel_id: str, now: datetim
     """This channel's subscription with its next send time in the subscription's zone."""
     sub = subs.channel_subscription(store, team_id, channel_id)
     if sub is None:
-        text = f"This channel has no digest subscription. {USAGE}"
-        return Message(text=text, blocks=[_section(escape_mrkdwn(text))])
+        text = escape_mrkdwn(f"This channel has no digest subscription. {USAGE}")
+        return Message(text=text, blocks=[_section(text)])
     line = f"Digest {sub.schedule.describe()} · `/empathy {sub.gap_query}`{_with_chart(sub)}"
     if sub.status == "paused":
         state = f"Paused ({sub.pause_reason}); subscribe again to resume."
     else:
         state = f"Next: {_local(sub.schedule.next_slot(now), sub.tz)}"
-    text = f"{line}\n{state}"
-    return Message(text=text, blocks=[_section(escape_mrkdwn(text))])
+    text = escape_mrkdwn(f"{line}\n{state}")
+    return Message(text=text, blocks=[_section(text)])
 
 
 def _with_chart(sub: subs.Subscription) -> str:
@@ -130,4 +131,5 @@ def _local(instant: datetime, tz: str) -> str:
 
 
 def _section(text: str) -> dict[str, Any]:
-    return {"type": "section", "text": {"type": "mrkdwn", "text": text[:3000]}}
+    """A section of mrkdwn ``text`` (data in it already escaped), within Slack's limit."""
+    return {"type": "section", "text": {"type": "mrkdwn", "text": clip_mrkdwn(text, 3000)}}

@@ -33,8 +33,9 @@ EXAMPLES: tuple[tuple[str, str], ...] = (
 
 @dataclass(frozen=True)
 class Reply:
-    """What an edge sends: plain ``text``, Block Kit ``blocks``, and the canonical ``query``
-    to remember as a thread's context (None when the answer was help or a listing).
+    """What an edge sends: ``text`` (Slack's fallback, mrkdwn-escaped; a terminal prints
+    ``render.to_text(finding)``), Block Kit ``blocks``, and the canonical ``query`` to
+    remember as a thread's context (None when the answer was help or a listing).
 
     ``finding`` is what was found, for a chart (``insights.charts.chart_for``) when
     ``wants_chart`` says the person asked for one.

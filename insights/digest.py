@@ -3,6 +3,9 @@
 The figures come from the same ``Engine`` every answer uses; this module only chooses
 which findings a digest shows and compares them with what the previous digest showed
 (its *snapshot*, stored with the run that sent it).
+
+Theme, segment, value and wave names and the survey's title are data: the lines hold them
+raw, and ``_section``/``_context`` escape each line as it becomes mrkdwn.
 """
 
 from __future__ import annotations
@@ -19,6 +22,7 @@ from insights.errors import QueryError
 from insights.findings import Context, GapReport, ThemeResult
 from insights.query import Query
 from insights.render import Message, change_points, verdict
+from insights.safe_text import clip_mrkdwn, escape_mrkdwn
 from insights.stats import TestResult, change_test, paired_difference_variance, percent, whole
 from insights.store import Store
 
@@ -285,15 +289,21 @@ def to_blocks(digest: Digest, title: str = "Weekly empathy digest") -> list[Bloc
 
 
 def render_digest(digest: Digest, title: str = "Weekly empathy digest") -> Message:
-    return Message(text=to_text(digest, title), blocks=to_blocks(digest, title))
+    """The digest for Slack: its blocks, and ``to_text`` escaped as the fallback."""
+    return Message(text=escape_mrkdwn(to_text(digest, title)), blocks=to_blocks(digest, title))
 
 
 def _section(text: str) -> Block:
-    return {"type": "section", "text": {"type": "mrkdwn", "text": text[:2900]}}
+    """``text`` (raw; bold marks are ours) as an escaped mrkdwn section."""
+    return {"type": "section", "text": {"type": "mrkdwn", "text": _escaped(text)}}
 
 
 def _context(text: str) -> Block:
-    return {"type": "context", "elements": [{"type": "mrkdwn", "text": text[:2900]}]}
+    return {"type": "context", "elements": [{"type": "mrkdwn", "text": _escaped(text)}]}
+
+
+def _escaped(text: str) -> str:
+    return clip_mrkdwn(escape_mrkdwn(text), 2900)
 
 
 def _drill_down(query: str) -> Block:

@@ -3,6 +3,10 @@ and how to ask. A pure function of the store: a Block Kit ``home`` view out, no 
 
 The figures come from the same ``ask`` every answer uses and are worded by the same
 ``insights.render`` helpers, so the Home tab and ``/empathy gap`` never disagree.
+
+Survey titles, theme and wave names, a subscription's query and a pause's reason are data:
+each is escaped (``insights.safe_text.escape_mrkdwn``) where it joins a mrkdwn text, since
+these texts also hold our own markup (``<#channel>`` links, bold, code).
 """
 
 from __future__ import annotations
@@ -14,6 +18,7 @@ from insights.catalog import list_surveys
 from insights.errors import UserError
 from insights.findings import Context, GapReport, ThemeResult
 from insights.render import MRKDWN, figure, verdict
+from insights.safe_text import clip, clip_mrkdwn, escape_mrkdwn
 from insights.stats import whole
 from insights.store import Store
 from insights.subscriptions import Subscription, team_subscriptions
@@ -69,7 +74,7 @@ def headline_blocks(store: Store, team_id: str, min_group_size: int) -> list[Blo
         finding = ask(store, team_id, "gap", min_group_size=min_group_size).finding
     except UserError as error:  # e.g. the whole wave is below the minimum group size
         hint = f"\n{error.suggestion}" if error.suggestion else ""
-        return [_header("Headline gaps"), _section(_escape(error.message + hint))]
+        return [_header("Headline gaps"), _section(escape_mrkdwn(error.message + hint))]
     if not isinstance(finding, GapReport):
         return []
     return report_blocks(finding)
@@ -93,14 +98,14 @@ def report_blocks(report: GapReport) -> list[Block]:
     if singles:
         footer.append(f"Also asked (organization questions): {', '.join(singles)}.")
     footer.append("`/empathy gap` shows every theme; `/empathy segments` what to break it down by.")
-    blocks.append(_context(_escape(" ".join(footer))))
+    blocks.append(_context(escape_mrkdwn(" ".join(footer))))
     return blocks
 
 
 def theme_text(result: ThemeResult) -> str:
     """One paired theme: both sides with base and interval, the gap and its verdict."""
     assert result.personal is not None and result.organization is not None
-    title = _escape(result.theme[:1].upper() + result.theme[1:])
+    title = escape_mrkdwn(result.theme[:1].upper() + result.theme[1:])
     lines = [
         f"*{title}*",
         f"Personal: {figure(result.personal.share, MRKDWN)}",
@@ -110,14 +115,14 @@ def theme_text(result: ThemeResult) -> str:
         lines.append("Gap: not available (too few answers)")
     else:
         lines.append(
-            f"Gap: *{whole(result.gap)} points* — {_escape(verdict(result.test))};"
+            f"Gap: *{whole(result.gap)} points* — {escape_mrkdwn(verdict(result.test))};"
             f" n = {result.paired_n} answered both"
         )
     return "\n".join(lines)
 
 
 def _context_line(context: Context) -> str:
-    return _escape(
+    return escape_mrkdwn(
         f"{context.survey_title} · survey {context.survey} · wave {context.wave}"
         f" · {context.filter_text} · n = {context.respondents}"
     )
@@ -133,11 +138,11 @@ def subscription_blocks(subscriptions: list[Subscription]) -> list[Block]:
 
 
 def subscription_line(sub: Subscription) -> str:
-    line = f"• <#{sub.channel_id}> — {sub.schedule.describe()} · `{_escape(sub.gap_query)}`"
+    line = f"• <#{sub.channel_id}> — {sub.schedule.describe()} · `{escape_mrkdwn(sub.gap_query)}`"
     if sub.chart:
         line += " · with chart"
     if sub.status == "paused":
-        line += f" · *paused* ({_escape(sub.pause_reason or 'unknown')})"
+        line += f" · *paused* ({escape_mrkdwn(sub.pause_reason or 'unknown')})"
     return line
 
 
@@ -170,25 +175,18 @@ def how_to_ask_blocks() -> list[Block]:
 # -- blocks --------------------------------------------------------------------------------
 
 
-def _escape(text: str) -> str:
-    # Survey titles, queries and reasons are data: Slack reads &, < and > as markup.
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-
-
-def _trim(text: str, limit: int) -> str:
-    return text if len(text) <= limit else text[: limit - 1] + "…"
-
-
 def _header(text: str) -> Block:
-    return {"type": "header", "text": {"type": "plain_text", "text": _trim(text, MAX_HEADER)}}
+    return {"type": "header", "text": {"type": "plain_text", "text": clip(text, MAX_HEADER)}}
 
 
 def _section(text: str) -> Block:
-    return {"type": "section", "text": {"type": "mrkdwn", "text": _trim(text, MAX_TEXT)}}
+    """``text`` is mrkdwn already: data in it was escaped where it was put in."""
+    return {"type": "section", "text": {"type": "mrkdwn", "text": clip_mrkdwn(text, MAX_TEXT)}}
 
 
 def _context(text: str) -> Block:
-    return {"type": "context", "elements": [{"type": "mrkdwn", "text": _trim(text, MAX_TEXT)}]}
+    text = clip_mrkdwn(text, MAX_TEXT)
+    return {"type": "context", "elements": [{"type": "mrkdwn", "text": text}]}
 
 
 def _divider() -> Block:

@@ -1,8 +1,11 @@
 """Rendering findings as Slack Block Kit and as plain text, from the one findings model.
 
-Both renderers are built from the same lines (``_Lines``), so Slack and the terminal can
-never disagree on a figure. Block Kit limits are enforced here: long breakdowns are
-trimmed with a note rather than rejected by Slack.
+Both renderers are built from the same parts (``_Part``), so Slack and the terminal can
+never disagree on a figure. The parts hold raw text: survey titles, theme, segment, value,
+wave and scale names, question texts and notes exactly as imported. They become mrkdwn in
+one place, ``_block``, which escapes them (``insights.safe_text``); headers are
+``plain_text``, which Slack does not parse. Block Kit limits are enforced here: long
+breakdowns are trimmed with a note rather than rejected by Slack.
 """
 
 from __future__ import annotations
@@ -26,6 +29,7 @@ from insights.findings import (
     TrendReport,
     WaveResult,
 )
+from insights.safe_text import clip, clip_mrkdwn, escape_mrkdwn
 from insights.stats import Proportion, TestResult, format_p, percent, whole
 
 MAX_BLOCKS = 45  # Slack allows 50; the edge may add buttons
@@ -38,7 +42,9 @@ Block = dict[str, Any]
 
 @dataclass(frozen=True)
 class Message:
-    """A rendered answer: ``text`` is the plain fallback, ``blocks`` the Block Kit layout."""
+    """A rendered answer as Slack gets it: ``blocks`` the Block Kit layout, ``text`` the
+    fallback Slack shows in notifications. Slack reads that fallback as mrkdwn too, so it is
+    escaped like every mrkdwn field: no text from data or from a person is markup there."""
 
     text: str
     blocks: list[Block]
@@ -359,30 +365,30 @@ def to_text(finding: Finding) -> str:
     return "\n".join(out).strip() + "\n"
 
 
-def _trim(text: str, limit: int) -> str:
-    return text if len(text) <= limit else text[: limit - 1] + "…"
-
-
 def _section_text(text: str) -> str:
-    if len(text) <= MAX_SECTION:
-        return text
+    """``text`` escaped as mrkdwn, in whole lines within Slack's limit, then a note."""
+    lines = [clip_mrkdwn(escape_mrkdwn(line), MAX_SECTION - 100) for line in text.split("\n")]
+    if len("\n".join(lines)) <= MAX_SECTION:
+        return "\n".join(lines)
     kept: list[str] = []
-    for line in text.split("\n"):
+    for line in lines:
         if len("\n".join([*kept, line])) > MAX_SECTION - 80:
             break
         kept.append(line)
-    hidden = text.count("\n") + 1 - len(kept)
+    hidden = len(lines) - len(kept)
     return "\n".join([*kept, f"_…and {hidden} more line(s); add a filter to narrow this down._"])
 
 
 def _block(part: _Part) -> Block:
+    """The one place a part becomes Block Kit: mrkdwn escaped, plain_text as it is."""
     if part.kind == "header":
         return {
             "type": "header",
-            "text": {"type": "plain_text", "text": _trim(part.text, MAX_HEADER)},
+            "text": {"type": "plain_text", "text": clip(part.text, MAX_HEADER)},
         }
     if part.kind == "context":
-        return {"type": "context", "elements": [{"type": "mrkdwn", "text": _trim(part.text, 2900)}]}
+        text = clip_mrkdwn(escape_mrkdwn(part.text), MAX_SECTION)
+        return {"type": "context", "elements": [{"type": "mrkdwn", "text": text}]}
     return {"type": "section", "text": {"type": "mrkdwn", "text": _section_text(part.text)}}
 
 
@@ -407,4 +413,5 @@ def to_blocks(finding: Finding) -> list[Block]:
 
 
 def render(finding: Finding) -> Message:
-    return Message(text=to_text(finding), blocks=to_blocks(finding))
+    """``finding`` for Slack: the blocks, and ``to_text`` escaped as the fallback."""
+    return Message(text=escape_mrkdwn(to_text(finding)), blocks=to_blocks(finding))

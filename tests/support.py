@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+import json
+import re
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -133,3 +135,111 @@ def assert_valid_blocks(blocks: list[dict[str, Any]], max_blocks: int) -> None:
             assert 0 < len(raw["text"]["text"]) <= SLACK_MAX_TEXT
         if raw["type"] == "context":
             assert all(0 < len(e["text"]) <= SLACK_MAX_TEXT for e in raw["elements"])
+
+
+# -- what Slack reads as mrkdwn ------------------------------------------------------------
+
+# Slack parses these as mrkdwn: a message's top-level ``text`` (its notification fallback)
+# and a file share's ``initial_comment``; inside blocks and views, every text object of type
+# "mrkdwn" (plain_text objects, button values and file titles are shown as they are).
+MRKDWN_ARGUMENTS = ("text", "initial_comment")
+# Arguments slack_sdk may send JSON-encoded in a form.
+JSON_ARGUMENTS = ("blocks", "view", "attachments")
+_SEQUENCE = re.compile(r"<([^<>]*)>")
+_ENTITY = re.compile(r"&(amp|lt|gt);")
+
+
+def _decoded(value: Any) -> Any:
+    if isinstance(value, str):
+        try:
+            return json.loads(value)
+        except ValueError:
+            return value
+    return value
+
+
+def _mrkdwn_objects(node: Any, where: str) -> Iterator[tuple[str, str]]:
+    if isinstance(node, list):
+        for index, item in enumerate(node):
+            yield from _mrkdwn_objects(item, f"{where}[{index}]")
+    elif isinstance(node, dict):
+        if node.get("type") == "mrkdwn" and isinstance(node.get("text"), str):
+            yield where, node["text"]
+        for key, value in node.items():
+            yield from _mrkdwn_objects(value, f"{where}.{key}")
+
+
+def mrkdwn_fields(payload: dict[str, Any]) -> list[tuple[str, str]]:
+    """(where, text) of every string in a Slack call's arguments that Slack reads as mrkdwn."""
+    found = [
+        (key, payload[key])
+        for key in MRKDWN_ARGUMENTS
+        if isinstance(payload.get(key), str) and payload.get("mrkdwn") is not False
+    ]
+    for key in JSON_ARGUMENTS:
+        if key in payload:
+            found += _mrkdwn_objects(_decoded(payload[key]), key)
+    return found
+
+
+def mrkdwn_problems(text: str, ours: re.Pattern[str]) -> list[str]:
+    """What in ``text`` Slack would read as markup that is not ours: any ``<…>`` sequence
+    whose inside does not fully match ``ours``, a stray ``<`` or ``>``, or an ``&`` that
+    does not start one of the three escapes (``&amp;``, ``&lt;``, ``&gt;``)."""
+    problems = [
+        f"control sequence {m.group(0)!r}"
+        for m in _SEQUENCE.finditer(text)
+        if not ours.fullmatch(m.group(1))
+    ]
+    rest = _SEQUENCE.sub("", text)
+    problems += [f"stray {ch!r}" for ch in "<>" if ch in rest]
+    bare = [i for i, ch in enumerate(text) if ch == "&" and not _ENTITY.match(text, i)]
+    problems += [f"bare '&' in {text[max(i - 10, 0) : i + 12]!r}" for i in bare]
+    return problems
+
+
+def _shown_as(sequence: str) -> str:
+    """Roughly what Slack shows for a control sequence that is not ours: a link's label, a
+    mention's "@" or "#" name. Never the sequence as written."""
+    inside = sequence[1:-1]
+    target, _, label = inside.partition("|")
+    if label:
+        return label
+    if target[:1] in "!@":
+        return "@" + target[1:].split("^")[-1]
+    return target
+
+
+def slack_display(text: str, ours: re.Pattern[str]) -> str:
+    """``text`` as Slack shows it: our own control sequences left as written, anyone else's
+    shown the way Slack renders it (a mention, a link's label), and the three escapes
+    turned back into their characters in one pass, as Slack does."""
+    unescape = {"amp": "&", "lt": "<", "gt": ">"}
+    parts = []
+    last = 0
+    for match in _SEQUENCE.finditer(text):
+        parts.append(_ENTITY.sub(lambda m: unescape[m.group(1)], text[last : match.start()]))
+        sequence = match.group(0)
+        parts.append(sequence if ours.fullmatch(match.group(1)) else _shown_as(sequence))
+        last = match.end()
+    parts.append(_ENTITY.sub(lambda m: unescape[m.group(1)], text[last:]))
+    return "".join(parts)
+
+
+def markup_from_data(
+    payload: dict[str, Any], ours: re.Pattern[str], forged: Sequence[str] = ()
+) -> list[str]:
+    """Every problem in ``payload``'s mrkdwn fields (see ``mrkdwn_problems``), and any of
+    ``forged`` that Slack would show: what an unescaped escape in the data would look like."""
+    problems = []
+    for where, text in mrkdwn_fields(payload):
+        found = mrkdwn_problems(text, ours)
+        shown = slack_display(text, ours)
+        found += [f"shows {text!r}" for text in forged if text in shown]
+        problems += [f"{where}: {problem}" for problem in found]
+    return problems
+
+
+def shown_by_slack(payload: dict[str, Any], ours: re.Pattern[str]) -> str:
+    """All of ``payload``'s mrkdwn fields as Slack would show them, one after another."""
+    return "\n".join(slack_display(text, ours) for _, text in mrkdwn_fields(payload))

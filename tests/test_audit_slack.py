@@ -50,7 +50,7 @@ def test_the_listing_is_newest_first_with_people_channels_and_local_times(store:
     assert "<@UADMIN> subscribed <#CGENERAL> — weekly on Monday" in listing
     assert "`cli:ana` (command line) imported `pulse/2024` — 197 respondents" in listing
     assert "`pulse/&lt;b&gt;&amp;`" in listing  # names are escaped, never markup
-    assert "2026-03-28T10:00:00Z UADMIN forgot pulse/<b>&" in message.text
+    assert "2026-03-28T10:00:00Z UADMIN forgot pulse/&lt;b&gt;&amp;" in message.text
 
 
 def test_only_the_latest_25_of_this_workspace(store: Store) -> None:

@@ -95,7 +95,8 @@ def test_shared_by_names_the_person_and_drops_buttons() -> None:
 
 def test_user_error_message_keeps_the_suggestion_separate_and_escaped() -> None:
     message = user_error_message("No value '<x>' & co.", "Try `gap by role`.")
-    assert message.text == "No value '<x>' & co. Try `gap by role`."
+    # Slack reads the fallback as mrkdwn too (notifications): escaped like the blocks.
+    assert message.text == "No value '&lt;x&gt;' &amp; co. Try `gap by role`."
     assert message.blocks[0]["text"]["text"].endswith("No value '&lt;x&gt;' &amp; co.")
     assert message.blocks[1] == {
         "type": "context",

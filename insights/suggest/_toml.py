@@ -39,12 +39,16 @@ def themes(book: Codebook) -> Iterator[tuple[str, list[Question]]]:
 
 
 def string(value: str) -> str:
-    """A TOML basic string: quotes, backslashes and control characters escaped."""
+    """A TOML basic string: quotes, backslashes and control characters escaped (C1 too:
+    TOML allows them raw, but a terminal showing the codebook would obey them)."""
     escaped = "".join(
-        _ESCAPES.get(ch) or (f"\\u{ord(ch):04X}" if ord(ch) < 0x20 or ord(ch) == 0x7F else ch)
-        for ch in value
+        _ESCAPES.get(ch) or (f"\\u{ord(ch):04X}" if _control(ch) else ch) for ch in value
     )
     return f'"{escaped}"'
+
+
+def _control(ch: str) -> bool:
+    return ord(ch) < 0x20 or 0x7F <= ord(ch) <= 0x9F
 
 
 def key(name: str) -> str:

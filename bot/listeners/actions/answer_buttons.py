@@ -17,7 +17,7 @@ from slack_bolt import BoltContext, Respond
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
-from bot.blocks import escape_mrkdwn, query_from_value, shared_by, with_answer_actions
+from bot.blocks import query_from_value, quoted_query, shared_by, with_answer_actions
 from bot.charts import post_chart
 from bot.listeners import Answer, Deps, answer
 from bot.threads import save_context
@@ -120,7 +120,7 @@ def chart(
     if not result.ok or result.finding is None:
         _privately(respond, result.message.text, result.message.blocks)
         return
-    asked = f"`/empathy {escape_mrkdwn(click.query)}`" if click.query else "`/empathy`"
+    asked = quoted_query(click.query)
     problem = post_chart(
         client,
         result.finding,

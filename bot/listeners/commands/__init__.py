@@ -14,7 +14,7 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from bot import forget, subscribe, uploads
-from bot.blocks import escape_mrkdwn, with_answer_actions
+from bot.blocks import quoted_query, with_answer_actions
 from bot.charts import post_chart
 from bot.import_blocks import upload_modal
 from bot.listeners import Deps, answer, deps_of
@@ -104,7 +104,7 @@ def answer_command(
             client,
             result.finding,
             channel=str(command.get("channel_id") or ""),
-            comment=f"<@{who}> asked for `/empathy {escape_mrkdwn(text)}`",
+            comment=f"<@{who}> asked for {quoted_query(text)}",
         )
         if problem:
             respond(text=problem, response_type="ephemeral", replace_original=False)
