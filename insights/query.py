@@ -190,6 +190,9 @@ class Vocabulary:
 
 
 MAX_SPAN = 4
+# Every segment, value and keyword of a real question fits many times over; a longer text
+# is not a question, and parsing it would only hold a thread that answers questions.
+MAX_TOKENS = 400
 
 
 class _Parser:
@@ -242,7 +245,8 @@ class _Parser:
                     f"Segment {segment!r} has no value {got!r}.",
                     suggestion=f"{_did_you_mean(got, known)} Values: {', '.join(known)}.".strip(),
                 )
-            values.append(value)
+            if value not in values:  # `role=a,a,a` asks about a once
+                values.append(value)
             if self.word() != ",":
                 return tuple(values)
             self.pos += 1
@@ -437,6 +441,11 @@ def parse(text: str, vocab: Vocabulary) -> Query:
     tokens = tokenize(text)
     if not tokens:
         return Query("overview")
+    if len(tokens) > MAX_TOKENS:
+        raise QueryError(
+            f"That question has {len(tokens):,} words and signs; I read at most {MAX_TOKENS}.",
+            suggestion="Ask a shorter question, e.g. `gap role=in-house by region`.",
+        )
     return _Parser(tokens, vocab, strict=is_strict(tokens)).run()
 
 
