@@ -15,8 +15,10 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from typing import Any
+from urllib.parse import parse_qsl
 
-from slack_bolt import BoltRequest
+from slack_bolt import BoltContext, BoltRequest
+from slack_bolt.request.internals import build_context
 
 # Slack's deepest payloads (a view's state, rich text in a message) nest about ten deep.
 MAX_NESTING = 64
@@ -26,10 +28,42 @@ class Malformed(ValueError):
     """A signed body that is not a request Slack sends; the message says what is wrong."""
 
 
+class FormRequest(BoltRequest):
+    """A slash command's form, read as the form it is.
+
+    Bolt takes any form body containing the word "payload" for an interactive payload
+    (``payload=…``) and, finding none, reads it as empty: a command typed in a channel, by a
+    user or with a text containing that word was answered "unhandled". This request keeps
+    the form's fields, and so do the copies Bolt makes for lazy listeners (answers)."""
+
+    def __init__(self, *, body: str, query: Any = None, headers: Any = None, **rest: Any) -> None:
+        super().__init__(body=body, query=query, headers=headers, **rest)
+        self.body = dict(parse_qsl(body, keep_blank_values=True))
+        self.context = build_context(BoltContext(dict(self.context)), self.body)
+
+    def to_copyable(self) -> BoltRequest:
+        return FormRequest(
+            body=self.raw_body,
+            query=self.query,
+            headers=self.headers,
+            context=self.context.to_copyable(),
+            mode=self.mode,
+        )
+
+
+def _misread_form(text: str, headers: Mapping[str, str]) -> bool:
+    """Whether Bolt would read this form body as an interactive payload it is not."""
+    if text.lstrip().startswith("{") or "json" in headers.get("content-type", ""):
+        return False
+    return "payload" in text and "payload" not in dict(parse_qsl(text, keep_blank_values=True))
+
+
 def parse(raw: bytes, query: str, headers: Mapping[str, str]) -> BoltRequest:
     """The Bolt request for a verified body; raises :class:`Malformed` (see the module)."""
     try:
-        request = BoltRequest(body=raw.decode("utf-8"), query=query, headers=dict(headers))
+        text = raw.decode("utf-8")
+        kind = FormRequest if _misread_form(text, headers) else BoltRequest
+        request = kind(body=text, query=query, headers=dict(headers))
     except RecursionError:
         raise Malformed("the body is nested too deeply") from None
     except (ValueError, TypeError, AttributeError, KeyError, IndexError):

@@ -111,3 +111,21 @@ def test_sharing_a_query_that_no_longer_answers_stays_ephemeral(
     slack.click_share("q:gap role=martian", "share-2")
     shared = fake_slack.responded("share-2")
     assert shared["response_type"] == "ephemeral"
+
+
+def test_a_command_from_a_channel_whose_name_says_payload_is_answered(
+    slack: SlackClient, fake_slack: FakeSlack
+) -> None:
+    # Bolt reads any form mentioning "payload" as an interactive payload, found none, and
+    # answered "unhandled request": here the channel's name is "cpayload".
+    ack, key = slack.command("gap role=in-house", channel="CPAYLOAD")
+    assert ack.status == 200
+    assert "Personal: 89%" in fake_slack.responded(key)["text"]
+
+
+def test_a_question_with_the_word_payload_gets_a_sentence(
+    slack: SlackClient, fake_slack: FakeSlack
+) -> None:
+    ack, key = slack.command("gap payload")
+    assert ack.status == 200
+    assert "I don't know 'payload'" in fake_slack.responded(key)["text"]
