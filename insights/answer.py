@@ -7,9 +7,10 @@ from typing import Any
 
 from insights.aggregates import counts_for
 from insights.catalog import Catalog, list_surveys, load_catalog
-from insights.engine import Engine, Filters
+from insights.engine import NOT_STATED_LABEL, Engine, Filters
 from insights.errors import NotFoundError
 from insights.findings import Finding, Help, Listing
+from insights.privacy import OTHER
 from insights.query import Query, Vocabulary, named_survey, parse
 from insights.render import render
 from insights.store import Store
@@ -133,7 +134,7 @@ def answer_query(
     if query.command == "themes":
         return _themes(catalog)
     if query.command == "segments":
-        return _segments(catalog)
+        return _segments(Engine(counts_for(store), catalog, min_group_size), catalog)
     if query.command == "waves":
         return _waves(catalog)
     engine = Engine(counts_for(store), catalog, min_group_size)
@@ -185,11 +186,24 @@ def _themes(catalog: Catalog) -> Listing:
     return Listing("Themes", tuple(items), catalog.survey.name, "Ask with `gap THEME`.")
 
 
-def _segments(catalog: Catalog) -> Listing:
-    items = tuple((s.name, ", ".join(s.values) or "no values yet") for s in catalog.segments)
+def _segments(engine: Engine, catalog: Catalog) -> Listing:
+    """Each segment's values, and which of them the latest wave reports together."""
+    latest = catalog.waves[-1]
+    merges = engine.view(latest).merges
+    items = []
+    for segment in catalog.segments:
+        text = ", ".join(segment.values) or "no values yet"
+        merged = merges[segment.id].merged if segment.id in merges else ()
+        if merged:
+            names = ", ".join(NOT_STATED_LABEL if v == "" else v for v in merged)
+            text += (
+                f" (in wave {latest.label}, {names} are reported together as “{OTHER}”,"
+                f" so that no group has fewer than {engine.min_group_size} respondents)"
+            )
+        items.append((segment.name, text))
     return Listing(
         "Segments",
-        items,
+        tuple(items),
         catalog.survey.name,
         "Break down with `gap by SEGMENT`; filter with `SEGMENT=VALUE`.",
     )

@@ -192,3 +192,12 @@ def test_demo_regions_merge_middle_east_and_africa_with_latin_america(
         (merged, 19),
     ]
     assert not any(g.suppressed for g in shown.values())
+
+
+def test_the_segments_listing_says_which_values_are_merged(demo_store: Store) -> None:
+    text = ask(demo_store, TEAM, "segments", min_group_size=MIN).text
+    assert (
+        "in wave 2022, Latin America, Middle East &amp; Africa are reported together as"
+        " “other (small groups)”, so that no group has fewer than 5 respondents"
+    ) in text
+    assert "• role — Consultant, In-house\n" in text  # nothing merged there
