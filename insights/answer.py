@@ -193,13 +193,16 @@ def _segments(engine: Engine, catalog: Catalog) -> Listing:
     items = []
     for segment in catalog.segments:
         text = ", ".join(segment.values) or "no values yet"
-        merged = merges[segment.id].merged if segment.id in merges else ()
-        if merged:
-            names = ", ".join(NOT_STATED_LABEL if v == "" else v for v in merged)
-            text += (
-                f" (in wave {latest.label}, {names} are reported together as “{OTHER}”,"
-                f" so that no group has fewer than {engine.min_group_size} respondents)"
-            )
+        merge = merges.get(segment.id)
+        if merge is not None and merge.merged:
+            names = ", ".join(NOT_STATED_LABEL if v == "" else v for v in merge.merged)
+            why = f"so that no group has fewer than {engine.min_group_size} respondents"
+            if merge.below > engine.min_group_size:
+                why = (
+                    f"values with fewer than {merge.below} respondents, so that the wave's"
+                    " combinations of values stay few enough to check for privacy"
+                )
+            text += f" (in wave {latest.label}, {names} are reported together as “{OTHER}”, {why})"
         items.append((segment.name, text))
     return Listing(
         "Segments",

@@ -393,13 +393,12 @@ class Engine:
         used = [segment for segment, _ in filters] + ([by] if by else [])
         notes = []
         for segment in dict.fromkeys(used):
-            merged = seen.merges[segment.id].merged if segment.id in seen.merges else ()
-            if merged:
-                names = ", ".join(v if v != NOT_STATED else NOT_STATED_LABEL for v in merged)
+            merge = seen.merges.get(segment.id)
+            if merge is not None and merge.merged:
+                names = ", ".join(v if v != NOT_STATED else NOT_STATED_LABEL for v in merge.merged)
                 notes.append(
-                    f"In this wave, {segment.name} values with fewer than"
-                    f" {self.min_group_size} respondents are reported together as “{OTHER}”:"
-                    f" {names}."
+                    f"In this wave, {segment.name} values with fewer than {merge.below}"
+                    f" respondents are reported together as “{OTHER}”: {names}."
                 )
         return notes
 
@@ -457,7 +456,8 @@ def _label(seen: WaveView, segment: SegmentRef, value: str) -> str:
     if value == NOT_STATED:
         return NOT_STATED_LABEL
     if value == OTHER:
-        merged = seen.merges[segment.id].merged if segment.id in seen.merges else ()
+        merge = seen.merges.get(segment.id)
+        merged = merge.merged if merge is not None else ()
         names = ", ".join(v if v != NOT_STATED else NOT_STATED_LABEL for v in merged)
         return f"Other (small groups: {names})" if names else "Other (small groups)"
     return value

@@ -61,7 +61,10 @@ from insights.counts import Layout, segment_column
 OTHER = "other (small groups)"
 NOT_STATED = ""  # how a cell table writes a value that was not stated
 MAX_DEPTH = 3  # the audit considers combinations of up to this many segments' values
-MAX_CANDIDATES = 4000  # and at most this many boxes per family (larger ones first)
+MAX_CANDIDATES = 2000  # and at most this many boxes (larger ones first)
+# The audit's cost grows with the atoms (about their square per box considered): beyond
+# this many, the widest segments merge more values until a wave has no more.
+MAX_AUDIT_ATOMS = 600
 _PRIME = 2_147_483_647  # exact arithmetic modulo a prime: no rounding can hide a leak
 
 
@@ -87,10 +90,12 @@ class Family:
 @dataclass(frozen=True)
 class Merge:
     """How one segment's values are reported in one wave: ``reported[value]`` is the value
-    itself, or :data:`OTHER` for the values merged because they are small."""
+    itself, or :data:`OTHER` for the values merged because they have fewer than ``below``
+    respondents (``k``, or more for a wave with too many cells to audit)."""
 
     segment_id: int
     reported: Mapping[str, str]
+    below: int
 
     @property
     def merged(self) -> tuple[str, ...]:
@@ -99,10 +104,13 @@ class Merge:
         return tuple(sorted(values, key=lambda v: (v == NOT_STATED, v.casefold())))
 
 
-def merge_small_values(sizes: Mapping[str, int], k: int) -> dict[str, str]:
-    """{value: reported value}: values with fewer than ``k`` respondents become
-    :data:`OTHER`, with the next-smallest values added until the merged group has ``k``."""
-    small = {v for v, n in sizes.items() if 0 < n < k}
+def merge_small_values(
+    sizes: Mapping[str, int], k: int, below: int | None = None
+) -> dict[str, str]:
+    """{value: reported value}: values with fewer than ``below`` (default ``k``)
+    respondents become :data:`OTHER`, with the next-smallest values added until the merged
+    group has ``k``."""
+    small = {v for v, n in sizes.items() if 0 < n < (below or k)}
     if not small:
         return {v: v for v in sizes}
     total = sum(sizes[v] for v in small)
@@ -266,16 +274,8 @@ class WaveView:
         self.layout = layout
         self.k = k
         self.segments = layout.segment_columns()
-        self.merges = {
-            sid: Merge(sid, merge_small_values(_sizes(cells, column), k))
-            for sid, column in zip(layout.segment_ids, self.segments, strict=True)
-        }
-        merged = cells.assign(
-            **{
-                column: cells[column].map(self.merges[sid].reported)
-                for sid, column in zip(layout.segment_ids, self.segments, strict=True)
-            }
-        )
+        self.merges = _merges(cells, layout, k)
+        merged = _merged(cells, layout, self.merges)
         counts = [c for c in cells.columns if c not in self.segments]
         if self.segments:
             self.atoms = merged.groupby(self.segments, as_index=False, sort=True)[counts].sum()
@@ -350,6 +350,42 @@ class WaveView:
 
     def verdict(self, family: str, mask: np.ndarray) -> Verdict:
         return self.verdicts(family, [mask])[0]
+
+
+def _merges(cells: pd.DataFrame, layout: Layout, k: int) -> dict[int, Merge]:
+    """Each segment's merge: small values first; then, while the wave has more atoms than
+    the audit can afford, the segment with the most values merges values of twice as many
+    respondents, and again, so the cost stays bounded and each step is said."""
+    sizes = {sid: _sizes(cells, segment_column(sid)) for sid in layout.segment_ids}
+    below = dict.fromkeys(layout.segment_ids, k)
+    while True:
+        merges = {
+            sid: Merge(sid, merge_small_values(sizes[sid], k, below[sid]), below[sid])
+            for sid in layout.segment_ids
+        }
+        if k <= 1 or _atoms(cells, layout, merges) <= MAX_AUDIT_ATOMS:
+            return merges
+        values = {sid: len(set(m.reported.values())) for sid, m in merges.items()}
+        widest = max(layout.segment_ids, key=lambda sid: (values[sid], sid))
+        if values[widest] <= 1:
+            return merges
+        below[widest] *= 2
+
+
+def _merged(cells: pd.DataFrame, layout: Layout, merges: Mapping[int, Merge]) -> pd.DataFrame:
+    return cells.assign(
+        **{
+            segment_column(sid): cells[segment_column(sid)].map(merges[sid].reported)
+            for sid in layout.segment_ids
+        }
+    )
+
+
+def _atoms(cells: pd.DataFrame, layout: Layout, merges: Mapping[int, Merge]) -> int:
+    columns = layout.segment_columns()
+    if not columns:
+        return 1
+    return int(_merged(cells, layout, merges)[columns].drop_duplicates().shape[0])
 
 
 def _sizes(cells: pd.DataFrame, column: str) -> dict[str, int]:

@@ -4,9 +4,11 @@ Each case is small enough to check by hand; the comment says what an attacker co
 from __future__ import annotations
 
 import numpy as np
+import pandas as pd
 import pytest
 
-from insights.privacy import OTHER, audit, merge_small_values
+from insights.counts import Layout, answered_column
+from insights.privacy import MAX_AUDIT_ATOMS, OTHER, Family, WaveView, audit, merge_small_values
 
 K = 5
 
@@ -112,3 +114,37 @@ def test_three_by_three_with_one_small_cell_hides_a_rectangle() -> None:
     hidden = [i for i, seen in enumerate(visible) if not seen]
     rows_of, columns_of = {i // 3 for i in hidden}, {i % 3 for i in hidden}
     assert len(rows_of) == len(columns_of) == 2  # a rectangle
+
+
+def test_a_wave_with_too_many_combinations_merges_its_widest_segment_more() -> None:
+    """Three segments of 30 values over 6,000 respondents: thousands of combinations, more
+    than the audit affords. The widest segments merge values of more and more respondents
+    until the atoms are few enough; each merge says its threshold, and the values kept are
+    the larger ones."""
+    rng = np.random.default_rng(5)
+    n = 6000
+    people = pd.DataFrame(
+        {
+            f"s{sid}": rng.choice([f"v{i}" for i in range(30)], n, p=weights)
+            for sid, weights in ((1, _zipf(30)), (2, _zipf(30)), (3, np.full(30, 1 / 30)))
+        }
+    )
+    people["respondents"] = 1
+    people["n9"] = 1
+    cells = people.groupby(["s1", "s2", "s3"], as_index=False).sum()
+    assert len(cells) > MAX_AUDIT_ATOMS
+    layout = Layout(segment_ids=(1, 2, 3), question_ids=(9,), pairs=())
+    view = WaveView(cells, layout, [Family("question9", answered_column(9))], K)
+    assert len(view.atoms) <= MAX_AUDIT_ATOMS
+    assert max(merge.below for merge in view.merges.values()) > K
+    for sid, merge in view.merges.items():
+        sizes = people.groupby(f"s{sid}").size()
+        kept = [v for v, shown in merge.reported.items() if shown != OTHER]
+        if merge.merged and kept:
+            assert sizes[list(merge.merged)].max() <= sizes[kept].min()
+    assert int(view.atoms["respondents"].sum()) == n  # nobody dropped, only merged
+
+
+def _zipf(count: int) -> np.ndarray:
+    weights = 1.0 / np.arange(1, count + 1)
+    return weights / weights.sum()
