@@ -82,9 +82,13 @@ def check_ids(name: str, columns: Sequence[Column]) -> None:
     """Refuse a header with nameless or repeated columns: the importer could not tell them apart."""
     ids = [c.id for c in columns]
     problems = [f"column {letter(i)} has no name" for i, c in enumerate(ids) if not c]
-    for repeated in dict.fromkeys(c for c in ids if c and ids.count(c) > 1):
-        where = " and ".join(letter(i) for i, c in enumerate(ids) if c == repeated)
-        problems.append(f"{repeated!r} names columns {where}")
+    positions: dict[str, list[int]] = {}
+    for i, column_id in enumerate(ids):
+        if column_id:
+            positions.setdefault(column_id, []).append(i)
+    for repeated, found in positions.items():
+        if len(found) > 1:
+            problems.append(f"{repeated!r} names columns {' and '.join(map(letter, found))}")
     if problems:
         raise ImportFailed(
             f"File {name} has a header that cannot be used (give every column its own name "
