@@ -30,6 +30,9 @@ MAX_NAME = 80
 PROBLEM_LIMIT = 15
 # Mapping lines shown before "and N more"; a codebook upload shows every column anyway.
 MAPPING_LIMIT = 60
+# A message's plain text (notifications, screen readers) is cut here: a problem can quote
+# a file's cells, and Slack refuses a message whose text is past 40,000 characters.
+MAX_TEXT = 3000
 
 
 def _plain(text: str) -> dict[str, Any]:
@@ -75,7 +78,12 @@ def problems_message(title: str, problems: Sequence[str], *, limit: int = PROBLE
     listed = "; ".join(problems[:limit])
     more = f" and {len(problems) - limit} more" if len(problems) > limit else ""
     text = f"{title}: {listed}{more}. Nothing was imported." if problems else f"{title}."
-    return Message(text=text, blocks=blocks[:MAX_BLOCKS])
+    return Message(text=clipped(text), blocks=blocks[:MAX_BLOCKS])
+
+
+def clipped(text: str, most: int = MAX_TEXT) -> str:
+    """``text``, cut to ``most`` characters (with "…") when longer."""
+    return text if len(text) <= most else text[: most - 1] + "…"
 
 
 def import_buttons(pending_id: str, *, importable: bool = True) -> Block:

@@ -23,6 +23,7 @@ from insights.aggregates import Cells, answers_in_wave, grouped_stage, write_agg
 from insights.codebook import Codebook
 from insights.errors import ImportFailed
 from insights.exports import Export, Format, Progress, open_export
+from insights.exports._limits import DEFAULT_LIMITS, Limits
 from insights.import_checks import (
     Problems,
     coded_chunk,
@@ -76,13 +77,16 @@ def import_file(
     include_previews: bool = False,
     include_unfinished: bool = False,
     progress: Progress | None = None,
+    limits: Limits = DEFAULT_LIMITS,
 ) -> ImportSummary:
-    """Import an export file of any supported layout; the wave defaults to the file's stem."""
+    """Import an export file of any supported layout; the wave defaults to the file's stem.
+    A file past ``limits`` is refused as soon as reading finds out."""
     export = open_export(
         path,
         format=format,
         include_previews=include_previews,
         include_unfinished=include_unfinished,
+        limits=limits,
     )
     return import_export(
         store,

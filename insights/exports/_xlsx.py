@@ -56,6 +56,8 @@ def _first_sheet(path: Path) -> Iterator[Any]:
     with path.open("rb") as file:
         try:
             book = openpyxl.load_workbook(file, read_only=True, data_only=True)
+        except MemoryError:
+            raise  # not damage: the process may not hold this much (a limit of its own)
         except Exception as error:  # openpyxl lets zip, XML and key errors through as is
             raise damaged(path.name, error) from None
         try:
@@ -78,6 +80,8 @@ def _rows(sheet: Any, name: str, first: int) -> Iterator[tuple[int, Cells]]:
             cells = next(values)
         except StopIteration:
             return
+        except MemoryError:
+            raise
         except Exception as error:  # a damaged sheet fails only when its XML is reached
             raise damaged(name, error) from None
         yield number, cells
