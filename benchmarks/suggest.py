@@ -32,8 +32,7 @@ from pathlib import Path
 from typing import TypeVar
 
 from benchmarks import themes_baseline
-from insights.exports import open_export
-from insights.exports._limits import Limits
+from insights.exports import Limits, open_export
 from insights.suggest import suggest_codebook
 from insights.suggest._themes import Candidate, Themes, assign_themes
 from insights.suggest._wording import read_wording

@@ -32,8 +32,7 @@ from typing import Any
 from insights import CodebookError, EmpathyError, ImportFailed, Store, audit
 from insights import pending as pending_imports
 from insights.codebook import Codebook, parse_codebook
-from insights.exports import Export, open_export
-from insights.exports._limits import Limits
+from insights.exports import Export, Limits, open_export
 from insights.import_checks import missing_columns
 from insights.importer import ImportSummary, import_export
 from insights.suggest import Suggestion, suggest_codebook

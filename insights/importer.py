@@ -22,8 +22,7 @@ from insights import responses
 from insights.aggregates import Cells, answers_in_wave, grouped_stage, write_aggregates
 from insights.codebook import Codebook
 from insights.errors import ImportFailed
-from insights.exports import Export, Format, Progress, open_export
-from insights.exports._limits import DEFAULT_LIMITS, Limits
+from insights.exports import DEFAULT_LIMITS, Export, Format, Limits, Progress, open_export
 from insights.import_checks import (
     Problems,
     coded_chunk,

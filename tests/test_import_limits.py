@@ -12,8 +12,7 @@ from support import TEAM, TINY_CODEBOOK, TINY_COLUMNS, dump, rows_csv
 
 from insights import ImportFailed, Store
 from insights.codebook import parse_codebook
-from insights.exports import open_export
-from insights.exports._limits import Limits
+from insights.exports import Limits, open_export
 from insights.importer import import_export
 from insights.suggest import suggest_codebook
 

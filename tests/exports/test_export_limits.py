@@ -18,8 +18,7 @@ from export_fixtures import write_plain
 from hostile_files import MAIN, huge_shared_string, sheet, wide_csv, wide_row, workbook
 
 from insights.errors import ImportFailed
-from insights.exports import open_export
-from insights.exports._limits import Limits
+from insights.exports import Limits, open_export
 from insights.exports._model import CELLS_PER_CHUNK
 
 REPO = Path(__file__).resolve().parents[2]
