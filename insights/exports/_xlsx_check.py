@@ -102,7 +102,8 @@ class _PartScan:
     """Counters for one XML part, fed by expat: rows, cells per row, text per cell.
 
     A cell's text is everything from its ``<c>`` (or a shared text's ``<si>``) to the next,
-    which can only overcount (never lets a long cell through). Tags are compared without
+    which can only overcount (never lets a long cell through); in other parts (comments,
+    drawings) each text is bounded on its own. Tags are compared without
     their prefix (``x:row`` is a row): a reader that ignores an element is only spared.
     This runs for every cell of a sheet, so it does the least it can per element.
     """
@@ -117,6 +118,7 @@ class _PartScan:
         self.quiet = 0  # bytes fed since the parser last reported anything
         self.root: str | None = None
         self.in_shared = False  # the part is a table of shared texts
+        self.in_cells = False  # its texts belong to cells (rich texts come in pieces)
         self.row = 0
         self.column = 0
         self.chars = 0
@@ -125,6 +127,8 @@ class _PartScan:
         self.quiet = 0
         if ":" in tag:
             tag = tag.rpartition(":")[2]
+        if self.root is None:
+            self._first(tag)
         if tag == "c":
             self.chars = 0
             letters = attributes.get("r", "").rstrip("0123456789")
@@ -140,9 +144,14 @@ class _PartScan:
         elif tag == "si":
             self.shared.add_entry()
             self.chars = 0
-        elif self.root is None:
-            self.root = tag
-            self.in_shared = tag == "sst"
+        elif not self.in_cells:
+            self.chars = 0  # outside sheets and shared texts, each text is counted alone
+
+    def _first(self, root: str) -> None:
+        """The part's root says what it holds: a sheet's cells, shared texts, or else."""
+        self.root = root
+        self.in_shared = root == "sst"
+        self.in_cells = root in ("worksheet", "sst")
 
     def _row(self, reference: str | None) -> None:
         number = (reference or "").strip()

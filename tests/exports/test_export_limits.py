@@ -180,6 +180,16 @@ def test_an_encrypted_part_is_a_damaged_workbook_not_a_crash(tmp_path: Path) -> 
     assert "is not a readable Excel workbook" in refusal(path)
 
 
+def test_long_notes_outside_cells_are_not_one_long_cell(tmp_path: Path) -> None:
+    path = write_plain(tmp_path / "noted.xlsx", ["id", "q"], [["1", "Agree"]], xlsx=True)
+    notes = f"<comment><text><t>{'n' * 1000}</t></text></comment>".encode() * 40
+    with zipfile.ZipFile(path, "a") as archive:  # 40,000 characters of comments in all
+        archive.writestr(
+            "xl/comments1.xml", f'<comments xmlns="{MAIN}">'.encode() + notes + b"</comments>"
+        )
+    assert open_export(path).frame()["q"].tolist() == ["Agree"]
+
+
 def test_a_legitimate_workbook_still_reads(tmp_path: Path) -> None:
     rows = [["1", "Agree", "x" * 2000], ["2", "Disagree", ""]]
     path = write_plain(tmp_path / "fine.xlsx", ["id", "q", "comment"], rows, xlsx=True)
