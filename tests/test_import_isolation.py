@@ -55,17 +55,18 @@ def database(tmp_path: Path) -> Iterator[Path]:
     yield path
 
 
-def children() -> list[int]:
-    """Processes this test process started that are still there (zombies included)."""
+def import_children() -> list[int]:
+    """Upload children this test process started that are still running."""
     mine = str(os.getpid())
     found = []
     for entry in Path("/proc").iterdir():
         if entry.name.isdigit():
             try:
                 fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+                command = (entry / "cmdline").read_bytes()
             except OSError:
                 continue
-            if fields[1] == mine:
+            if fields[1] == mine and b"bot.import_child" in command:
                 found.append(int(entry.name))
     return found
 
@@ -93,7 +94,7 @@ def test_a_child_past_its_deadline_is_killed_and_the_reason_given(
     assert stopped.value.message.startswith(
         "Reading slow.xlsx took longer than 3 seconds, the most one upload may take"
     )
-    assert children() == []  # killed and reaped
+    assert import_children() == []  # killed and reaped
 
 
 def test_a_child_out_of_memory_says_so(tmp_path: Path, database: Path) -> None:
