@@ -136,9 +136,8 @@ class _PartScan:
                 self.column = _column_number(letters)
             else:
                 self.column += 1
-            if self.column > self.limits.max_columns:
-                cells = self.column if letters.isalpha() else None
-                raise row_too_wide(self.name, self.row, cells, self.limits)
+            if self.column > self.limits.max_columns:  # how far the row goes is not read
+                raise row_too_wide(self.name, self.row, None, self.limits)
         elif tag == "row":
             self._row(attributes.get("r"))
         elif tag == "si":

@@ -120,7 +120,7 @@ def test_a_header_cell_longer_than_a_cell_may_be_is_refused(tmp_path: Path) -> N
 def test_a_cell_far_right_counts_as_every_column_before_it(tmp_path: Path) -> None:
     row = b'<row r="1"><c r="A1" t="inlineStr"><is><t>id</t></is></c><c r="ZZ1"><v>1</v></c></row>'
     path = workbook(tmp_path / "far.xlsx", sheet([row]))
-    assert "row 1 has 702 cells" in refusal(path, Limits(max_columns=500))
+    assert "row 1 has more than 500 cells" in refusal(path, Limits(max_columns=500))
 
 
 def test_a_long_inline_text_is_refused(tmp_path: Path) -> None:
