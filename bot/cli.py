@@ -134,6 +134,7 @@ def import_(
             include_previews=include_previews,
             include_unfinished=include_unfinished,
             progress=progress,
+            limits=settings.export_limits,
         )
         _record_imports(store, team_id, [summary])
     _say(summary.describe())
@@ -154,10 +155,17 @@ def codebook() -> None:
     type=click.Path(path_type=Path, dir_okay=False),
     help="Write the codebook here instead of printing it.",
 )
-def suggest(file: Path, survey: str | None, format_: Format | None, output: Path | None) -> None:
+@click.pass_obj
+def suggest(
+    settings: Settings,
+    file: Path,
+    survey: str | None,
+    format_: Format | None,
+    output: Path | None,
+) -> None:
     """Print a codebook inferred from an export, to review and pass to `empathy import`."""
     with _translated(), progress_bar(f"Reading {file.name}") as progress:
-        export = open_export(file, format=format_)
+        export = open_export(file, format=format_, limits=settings.export_limits)
         suggestion = suggest_codebook(export, survey=survey, progress=progress)
     toml = suggestion.to_toml()
     if output is None:

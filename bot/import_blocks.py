@@ -36,6 +36,9 @@ MAX_NAME = 80
 PROBLEM_LIMIT = 15
 # Mapping lines shown before "and N more"; a codebook upload shows every column anyway.
 MAPPING_LIMIT = 60
+# A message's plain text (notifications, screen readers) is cut here: a problem can quote
+# a file's cells, and Slack refuses a message whose text is past 40,000 characters.
+MAX_TEXT = 3000
 
 
 def _plain(text: str) -> dict[str, Any]:
@@ -85,7 +88,7 @@ def problems_message(title: str, problems: Sequence[str], *, limit: int = PROBLE
     listed = "; ".join(problems[:limit])
     more = f" and {len(problems) - limit} more" if len(problems) > limit else ""
     text = f"{title}: {listed}{more}. Nothing was imported." if problems else f"{title}."
-    return Message(text=escape_mrkdwn(text), blocks=blocks[:MAX_BLOCKS])
+    return Message(text=clip_mrkdwn(escape_mrkdwn(text), MAX_TEXT), blocks=blocks[:MAX_BLOCKS])
 
 
 def import_buttons(pending_id: str, *, importable: bool = True) -> Block:

@@ -8,6 +8,8 @@ from typing import Annotated
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
+from insights.exports import DEFAULT_LIMITS, Limits
+
 # The bot scopes of manifest.yml: what an OAuth install asks each workspace for.
 BOT_SCOPES = (
     "commands",
@@ -65,6 +67,17 @@ class Settings(BaseSettings):
     # slow or silent clients cannot hold the web process.
     http_header_timeout_seconds: float = Field(default=10, gt=0, le=300)
     http_body_timeout_seconds: float = Field(default=10, gt=0, le=300)
+    # What an export may hold, at the command line and in Slack alike (insights.exports).
+    max_columns: int = Field(default=DEFAULT_LIMITS.max_columns, ge=1, le=100_000)
+    max_cell_chars: int = Field(default=DEFAULT_LIMITS.max_cell_chars, ge=1, le=10_000_000)
+    max_xlsx_unpacked_mb: int = Field(default=DEFAULT_LIMITS.xlsx_unpacked_mb, ge=1)
+    max_xlsx_shared_strings: int = Field(default=DEFAULT_LIMITS.xlsx_shared_strings, ge=1)
+    max_xlsx_shared_strings_mb: int = Field(default=DEFAULT_LIMITS.xlsx_shared_strings_mb, ge=1)
+    # Slack uploads are read and imported in a child process (bot.import_jobs): at most this
+    # many at once per web process, each within this much memory and wall-clock time.
+    max_concurrent_imports: int = Field(default=2, ge=1, le=16)
+    import_memory_mb: int = Field(default=1536, ge=256, le=65_536)
+    import_timeout_seconds: int = Field(default=300, ge=1, le=3600)
 
     @field_validator("admin_user_ids", mode="before")
     @classmethod
@@ -94,6 +107,17 @@ class Settings(BaseSettings):
     @property
     def max_upload_bytes(self) -> int:
         return self.max_upload_mb * 1024 * 1024
+
+    @property
+    def export_limits(self) -> Limits:
+        """The readers' limits these settings give."""
+        return Limits(
+            max_columns=self.max_columns,
+            max_cell_chars=self.max_cell_chars,
+            xlsx_unpacked_mb=self.max_xlsx_unpacked_mb,
+            xlsx_shared_strings=self.max_xlsx_shared_strings,
+            xlsx_shared_strings_mb=self.max_xlsx_shared_strings_mb,
+        )
 
     @property
     def oauth_enabled(self) -> bool:

@@ -1,13 +1,20 @@
 """Survey exports uploaded to the bot in Slack: checked, downloaded, mapped, then imported.
 
 The Slack edge of importing. An admin shares a file in a DM with the bot (or through
-``/empathy import``); it is downloaded with the bot token, read with
-:func:`insights.exports.open_export`, given a suggested codebook, and kept as a pending
-import until the admin clicks Import (or Cancel). Listeners parse Slack's payloads and
-send what these functions return; every failure becomes a message fit for people.
+``/empathy import``); it is downloaded with the bot token, read and given a suggested
+codebook, and kept as a pending import until the admin clicks Import (or Cancel).
+Listeners parse Slack's payloads and send what these functions return; every failure
+becomes a message fit for people.
+
+Each step is split in two. What is quick (rights, the file's declared type and size, the
+pending import) is checked at once, in the listener's thread, and may answer right away.
+The rest is a :class:`Job`: downloading, then reading or importing in a child process
+(:mod:`bot.import_child`), within memory and time limits, run in the upload pool
+(:mod:`bot.import_jobs`) so that no answer waits behind a file.
 
 Security: the bot token is only ever sent to Slack's file host or to the host of
-SLACK_API_URL, and sizes are enforced before and while downloading.
+SLACK_API_URL, sizes are enforced before and while downloading, and files are only ever
+read by the child process.
 """
 
 from __future__ import annotations
@@ -17,7 +24,7 @@ import re
 import tempfile
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Any
 
@@ -34,18 +41,15 @@ from bot.downloads import (
     fetch,
     slack_file,
 )
+from bot.import_child import safe_name
+from bot.import_jobs import ChildFailed, Gone, ImportJobs, Stopped, run_child
 from bot.listeners import new_reference
 from bot.permissions import may_import
 from bot.settings import Settings
-from insights import CodebookError, ImportFailed, Store, UserError, audit
+from insights import ImportFailed, Store, UserError
 from insights import pending as pending_imports
-from insights.codebook import Codebook, parse_codebook
-from insights.exports import Export, open_export
-from insights.import_checks import missing_columns
-from insights.importer import import_export
 from insights.pending import CodebookFormat, PendingImport
 from insights.render import Message
-from insights.suggest import Suggestion, suggest_codebook
 
 logger = logging.getLogger(__name__)
 
@@ -73,6 +77,36 @@ class Outcome:
     pending: PendingImport | None = None
 
 
+@dataclass(frozen=True)
+class Job:
+    """What an upload still needs after its quick checks, for the upload pool: ``run`` with
+    the pool thread's own store gives the outcome; ``busy`` is said instead when every
+    upload slot is taken."""
+
+    run: Callable[[Store], Outcome]
+    busy: Outcome
+
+
+Step = Outcome | Job
+
+
+def dispatch(
+    jobs: ImportJobs, step: Step, store: Callable[[], Store], deliver: Callable[[Outcome], None]
+) -> None:
+    """Deliver an outcome now, or hand a job to the pool (which delivers its outcome when
+    done) and return; when the pool is full, deliver the job's ``busy`` instead."""
+    if isinstance(step, Outcome):
+        deliver(step)
+        return
+    job = step
+
+    def work() -> None:
+        deliver(_safely(lambda: job.run(store())))
+
+    if not jobs.start(work):
+        deliver(job.busy)
+
+
 # --- messages --------------------------------------------------------------------------
 
 
@@ -95,6 +129,16 @@ def needs_codebook() -> Message:
     )
 
 
+def busy(settings: Settings, then: str) -> Message:
+    """Every upload slot is taken; ``then`` says what to do in a minute."""
+    slots = settings.max_concurrent_imports
+    return ui.notice(
+        f"I am busy with {slots} other upload{'s' if slots != 1 else ''} right now, the most "
+        f"I handle at once. {then} in a minute.",
+        "hourglass",
+    )
+
+
 def translate(error: Exception) -> Message:
     """The one place an upload's failure becomes a message; ours get a reference id."""
     if isinstance(error, UploadRefused):
@@ -103,6 +147,8 @@ def translate(error: Exception) -> Message:
         return ui.problems_message(error.message, error.problems)
     if isinstance(error, UserError):
         return user_error_message(error.message, error.suggestion)
+    if isinstance(error, Gone):
+        return gone()
     reference = new_reference()
     logger.error("Could not handle an upload (reference %s)", reference, exc_info=error)
     return internal_error_message(reference)
@@ -118,30 +164,14 @@ def _safely(action: Callable[[], Outcome]) -> Outcome:
 # --- reading exports -------------------------------------------------------------------
 
 
-def _safe_name(name: str) -> str:
-    # The temporary file keeps the extension (the reader goes by it) but never a path.
-    base = re.sub(r"[^A-Za-z0-9._ -]", "_", PurePosixPath(name).name).strip(" .")
-    return base[-120:] or "upload"
-
-
 @contextmanager
-def opened_export(content: bytes, file_name: str) -> Iterator[Export]:
-    """``content`` read as a survey export; the export reads its temporary file lazily."""
+def upload_file(content: bytes, file_name: str) -> Iterator[Path]:
+    """``content`` in a temporary file for the child to read, named like the upload (the
+    reader goes by the extension) but never with its path."""
     with tempfile.TemporaryDirectory(prefix="empathy-upload-") as directory:
-        path = Path(directory) / _safe_name(file_name)
+        path = Path(directory) / safe_name(file_name)
         path.write_bytes(content)
-        yield open_export(path)
-
-
-def describe_rows(export: Export) -> str:
-    """'12 responses' or '12 responses, 3 left out (2 survey preview, 1 unfinished)'."""
-    kept = sum(len(chunk) for chunk in export.chunks())
-    text = f"{kept} response{'s' if kept != 1 else ''}"
-    left_out = sum(export.excluded.values())
-    if left_out:
-        reasons = ", ".join(f"{n} {why}" for why, n in sorted(export.excluded.items()))
-        text += f", {left_out} left out ({reasons})"
-    return text
+        yield path
 
 
 def default_survey(store: Store, team_id: str, file_name: str) -> str:
@@ -159,30 +189,12 @@ def default_wave(file_name: str) -> str:
     return PurePosixPath(file_name).stem.strip()[: ui.MAX_NAME] or "wave"
 
 
-def codebook_lines(codebook: Codebook) -> list[str]:
-    """One line per mapped column of a codebook someone wrote, as the mapping shows it."""
-    lines = []
-    if codebook.survey.respondent_id:
-        lines.append(f"{codebook.survey.respondent_id} → respondent id")
-    lines += [f"{s.column} → segment {s.name or s.column}" for s in codebook.segments]
-    for q in codebook.questions:
-        side = q.perspective or "single perspective"
-        lines.append(f"{q.column} → {q.theme} ({side}, scale {q.scale})")
-    return lines
-
-
-def _codebook_of(pending: PendingImport) -> Codebook:
-    return parse_codebook(
-        pending.codebook, yaml_format=pending.codebook_format == "yaml", name="the codebook"
-    )
-
-
 # --- the flow --------------------------------------------------------------------------
 
 
 def receive_upload(
-    settings: Settings, store: Store, client: WebClient, where: Where, files: Sequence[SlackFile]
-) -> Outcome:
+    settings: Settings, client: WebClient, where: Where, files: Sequence[SlackFile]
+) -> Step:
     """A file shared with the bot in a DM: an export starts an import; a codebook shared in
     an import's thread replaces its mapping. Only admins may do either."""
     if not may_import(settings, client, where.user_id):
@@ -191,97 +203,130 @@ def receive_upload(
         return Outcome(ui.notice("Send me one file per message, please.", "raised_hand"))
     file = files[0]
     if file.suffix in CODEBOOK_SUFFIXES:
-        return _safely(lambda: replace_codebook(settings, store, client, where, file))
-    return _safely(lambda: receive_export(settings, store, client, where, file))
+        return _checked(lambda: replace_codebook(settings, client, where, file))
+    return _checked(lambda: receive_export(settings, client, where, file))
+
+
+def _checked(step: Callable[[], Step]) -> Step:
+    """``step``, or the outcome explaining why its quick checks refused the upload."""
+    try:
+        return step()
+    except Exception as error:
+        return Outcome(translate(error))
 
 
 def receive_export(
     settings: Settings,
-    store: Store,
     client: WebClient,
     where: Where,
     file: SlackFile,
     *,
     survey: str = "",
     wave: str = "",
-) -> Outcome:
+) -> Job:
     """Download and read an export, suggest its codebook, and keep it as a pending import."""
     check_file(file, EXPORT_SUFFIXES, settings.max_upload_bytes)
-    content = fetch(client, settings, file, settings.max_upload_bytes)
-    survey = survey or default_survey(store, where.team_id, file.name)
-    wave = wave or default_wave(file.name)
-    with opened_export(content, file.name) as export:
-        counts = describe_rows(export)
-        suggested = _suggest(export, survey)
+
+    def run(store: Store) -> Outcome:
+        content = fetch(client, settings, file, settings.max_upload_bytes)
+        named = survey or default_survey(store, where.team_id, file.name)
+        args = {"file_name": file.name, "survey": named}
+        with upload_file(content, file.name) as path:
+            read = run_child(settings, "read", {**args, "path": str(path)}, file.name)
+        return _offer(
+            store, where, file.name, content, read, named, wave or default_wave(file.name)
+        )
+
+    return Job(run, Outcome(busy(settings, f"Send {file.name} again")))
+
+
+def _offer(
+    store: Store,
+    where: Where,
+    file_name: str,
+    content: bytes,
+    read: dict[str, Any],
+    survey: str,
+    wave: str,
+) -> Outcome:
+    """Keep a read export as a pending import, offered with its mapping (or why none)."""
+    suggestion = read.get("suggestion") or {}
     pending = pending_imports.create(
         store,
         team_id=where.team_id,
         user_id=where.user_id,
         channel_id=where.channel_id,
         thread_ts=where.thread_ts or "",
-        file_name=file.name,
+        file_name=file_name,
         content=content,
-        codebook=suggested.to_toml() if isinstance(suggested, Suggestion) else "",
+        codebook=str(suggestion.get("toml") or ""),
         survey=survey,
         wave=wave,
     )
-    if isinstance(suggested, CodebookError):
+    unmapped = read.get("unmapped")
+    if unmapped:
+        reason, problems = str(unmapped["reason"]), [str(p) for p in unmapped["problems"]]
         message = ui.unmapped_message(
-            pending.id, file_name=file.name, reason=suggested.message, problems=suggested.problems
+            pending.id, file_name=file_name, reason=reason, problems=problems
         )
         return Outcome(message, pending)
     message = ui.mapping_message(
         pending.id,
-        file_name=file.name,
+        file_name=file_name,
         survey=survey,
         wave=wave,
-        lines=suggested.mapping_lines(),
-        notes=suggested.notes,
-        counts=counts,
+        lines=[str(line) for line in suggestion["lines"]],
+        notes=[str(note) for note in suggestion["notes"]],
+        counts=str(read["counts"]),
     )
     return Outcome(message, pending)
 
 
-def _suggest(export: Export, survey: str) -> Suggestion | CodebookError:
-    """The suggested codebook, or why there is none for a file that does have responses:
-    such a file is still kept, for a codebook the admin uploads in its thread."""
-    try:
-        return suggest_codebook(export, survey=survey)
-    except CodebookError as error:
-        if not any(len(chunk) for chunk in export.chunks()):
-            raise  # no responses at all: no codebook can help
-        return error
-
-
-def replace_codebook(
-    settings: Settings, store: Store, client: WebClient, where: Where, file: SlackFile
-) -> Outcome:
+def replace_codebook(settings: Settings, client: WebClient, where: Where, file: SlackFile) -> Job:
     """A codebook uploaded in a pending import's thread becomes that import's codebook."""
-    pending = None
-    if where.thread_ts:
-        pending = pending_imports.in_thread(store, where.team_id, where.channel_id, where.thread_ts)
-    if pending is None:
-        raise UploadRefused(
-            "A codebook replaces the mapping of an uploaded export: upload the export first,"
-            " then the codebook in the thread of its mapping."
-        )
     check_file(file, CODEBOOK_SUFFIXES, min(CODEBOOK_MAX_BYTES, settings.max_upload_bytes))
-    raw = fetch(client, settings, file, min(CODEBOOK_MAX_BYTES, settings.max_upload_bytes))
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise UploadRefused(f"{file.name} is not UTF-8 text; save it as UTF-8.") from None
-    fmt: CodebookFormat = "toml" if file.suffix == ".toml" else "yaml"
-    codebook = parse_codebook(text, yaml_format=fmt == "yaml", name=file.name)
-    with opened_export(pending.content, pending.file_name) as export:
-        id_column = codebook.survey.respondent_id or export.layout.respondent_id
-        problems = missing_columns(export.layout, codebook, id_column)
-        if problems:
-            raise ImportFailed(f"{file.name} does not fit {pending.file_name}", problems=problems)
-        counts = describe_rows(export)
-    survey = codebook.survey.name
+
+    def run(store: Store) -> Outcome:
+        pending = None
+        if where.thread_ts:
+            pending = pending_imports.in_thread(
+                store, where.team_id, where.channel_id, where.thread_ts
+            )
+        if pending is None:
+            raise UploadRefused(
+                "A codebook replaces the mapping of an uploaded export: upload the export"
+                " first, then the codebook in the thread of its mapping."
+            )
+        raw = fetch(client, settings, file, min(CODEBOOK_MAX_BYTES, settings.max_upload_bytes))
+        try:
+            text = raw.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            raise UploadRefused(f"{file.name} is not UTF-8 text; save it as UTF-8.") from None
+        fmt: CodebookFormat = "toml" if file.suffix == ".toml" else "yaml"
+        args = {"file_name": pending.file_name, "codebook": text, "format": fmt}
+        with upload_file(pending.content, pending.file_name) as path:
+            args |= {"path": str(path), "codebook_name": file.name}
+            checked = run_child(settings, "check", args, pending.file_name)
+        return _remapped(store, where, pending, text, fmt, checked)
+
+    return Job(run, Outcome(busy(settings, f"Send {file.name} again")))
+
+
+def _remapped(
+    store: Store,
+    where: Where,
+    pending: PendingImport,
+    text: str,
+    fmt: CodebookFormat,
+    checked: dict[str, Any],
+) -> Outcome:
     updated = pending_imports.update(
-        store, where.team_id, pending.id, codebook=text, codebook_format=fmt, survey=survey
+        store,
+        where.team_id,
+        pending.id,
+        codebook=text,
+        codebook_format=fmt,
+        survey=str(checked["survey"]),
     )
     if updated is None:
         return Outcome(gone())
@@ -290,8 +335,8 @@ def replace_codebook(
         file_name=updated.file_name,
         survey=updated.survey,
         wave=updated.wave,
-        lines=codebook_lines(codebook),
-        counts=counts,
+        lines=[str(line) for line in checked["lines"]],
+        counts=str(checked["counts"]),
         own_codebook=True,
     )
     return Outcome(message, updated)
@@ -325,7 +370,7 @@ def run_import(
     pending_id: str,
     survey: str,
     wave: str,
-) -> Outcome:
+) -> Step:
     """Import a pending upload as ``survey``/``wave``; all or nothing. The outcome carries
     the pending import so the caller can answer in its thread."""
     if not may_import(settings, client, user_id):
@@ -336,39 +381,73 @@ def run_import(
     if not pending.codebook:
         return Outcome(needs_codebook(), pending)
     survey, wave = survey or pending.survey, wave or pending.wave
-    if not pending_imports.claim(store, team_id, pending_id):
+
+    def run(store: Store) -> Outcome:
+        return _import(settings, store, user_id, pending, survey, wave)
+
+    return Job(run, Outcome(busy(settings, "Click Import again"), pending))
+
+
+def _import(
+    settings: Settings,
+    store: Store,
+    user_id: str,
+    pending: PendingImport,
+    survey: str,
+    wave: str,
+) -> Outcome:
+    """Claim the upload and import it in the child; the child's transaction forgets the
+    upload and records the audit entry with the wave, so the upload is gone exactly when
+    the import committed, even if the child was stopped right after."""
+    team_id = pending.team_id
+    if not pending_imports.claim(store, team_id, pending.id):
         return Outcome(ui.notice("This file is already being imported.", "hourglass"), pending)
+    args = {"survey": survey, "wave": wave, "user_id": user_id, "team_id": team_id}
+    args |= {"database": str(settings.database_path), "pending_id": pending.id}
     try:
-        with opened_export(pending.content, pending.file_name) as export:
-            summary = import_export(
-                store, export, _codebook_of(pending), team_id=team_id, survey=survey, wave=wave
-            )
-    except Exception as error:
-        pending_imports.release(store, team_id, pending_id)
+        done = run_child(settings, "import", args, pending.file_name)
+    except (Stopped, ChildFailed) as error:
+        if pending_imports.get(store, team_id, pending.id) is None:
+            logger.warning("An import stopped after it committed: %s", error)
+            return Outcome(_imported_unreported(pending.file_name, survey, wave), pending)
+        pending_imports.release(store, team_id, pending.id)
         return Outcome(translate(error), pending)
-    pending_imports.delete(store, team_id, pending_id)
-    audit.record_import(store, team_id, user_id, replace(summary, source=pending.file_name))
+    except Exception as error:
+        pending_imports.release(store, team_id, pending.id)
+        return Outcome(translate(error), pending)
     logger.info("User %s imported %s as %s/%s", user_id, pending.file_name, survey, wave)
-    text = f"{summary.describe()} Ask away, e.g. /empathy gap"
+    text = f"{done['text']} Ask away, e.g. /empathy gap"
     return Outcome(ui.notice(text, "white_check_mark"), pending)
+
+
+def _imported_unreported(file_name: str, survey: str, wave: str) -> Message:
+    return ui.notice(
+        f"{file_name} was imported as wave {wave!r} of survey {survey!r}, but I was stopped"
+        " before I could count it up. Ask away, e.g. /empathy gap",
+        "white_check_mark",
+    )
 
 
 def cancel(
     settings: Settings, store: Store, client: WebClient, team_id: str, user_id: str, pending_id: str
 ) -> Message:
-    """The Cancel button: forget the pending import."""
+    """The Cancel button: forget the pending import (not while it is being imported)."""
     pending = pending_imports.get(store, team_id, pending_id)
     if pending is None:
         return gone()
     if user_id != pending.user_id and not may_import(settings, client, user_id):
         return refusal()
-    pending_imports.delete(store, team_id, pending_id)
+    if not pending_imports.cancel(store, team_id, pending_id):
+        return ui.notice(
+            f"{pending.file_name} is being imported right now, so it cannot be cancelled.",
+            "hourglass",
+        )
     return ui.notice(f"Cancelled: {pending.file_name} was not imported.", "wastebasket")
 
 
 def receive_from_modal(
-    settings: Settings, store: Store, client: WebClient, where: Where, view: dict[str, Any]
-) -> Outcome:
+    settings: Settings, client: WebClient, where: Where, view: dict[str, Any]
+) -> Step:
     """The ``/empathy import`` modal's file, survey and wave, handled like a DM upload."""
     if not may_import(settings, client, where.user_id):
         return Outcome(refusal())
@@ -377,8 +456,8 @@ def receive_from_modal(
         return Outcome(ui.notice("Choose one survey export to upload.", "raised_hand"))
     survey = ui.submitted_text(view, ui.SURVEY_BLOCK_ID)
     wave = ui.submitted_text(view, ui.WAVE_BLOCK_ID)
-    return _safely(
-        lambda: receive_export(settings, store, client, where, files[0], survey=survey, wave=wave)
+    return _checked(
+        lambda: receive_export(settings, client, where, files[0], survey=survey, wave=wave)
     )
 
 

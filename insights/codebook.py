@@ -13,6 +13,7 @@ A codebook is TOML or YAML with the same shape (see the README, "Codebooks")::
 from __future__ import annotations
 
 import tomllib
+from collections import Counter
 from pathlib import Path
 from typing import Literal
 
@@ -114,7 +115,7 @@ class Codebook(_Strict):
         columns = [q.column for q in self.questions] + [s.column for s in self.segments]
         if self.survey.respondent_id:
             columns.append(self.survey.respondent_id)
-        dupes = sorted({c for c in columns if columns.count(c) > 1})
+        dupes = sorted(c for c, uses in Counter(columns).items() if uses > 1)
         if dupes:
             problems.append(f"columns used twice: {', '.join(dupes)}")
         themes_single = {q.theme.strip().lower() for q in self.questions if q.perspective is None}

@@ -15,8 +15,11 @@ import pandas as pd
 from insights.codebook import Codebook, Question, Scale
 from insights.distinct import Distinct
 from insights.exports import Layout
+from insights.exports._limits import EXCEL_CELL_CHARS
 
 MAX_ROWS_NAMED = 5  # per problem, so a broken column doesn't produce 10,000 row numbers
+MAX_HINTED = 10  # missing columns given a "did you mean"; each costs a look at every column
+SHOWN_CHARS = 60  # of a cell's text quoted in a problem
 
 
 def rows_text(rows: Sequence[int], total: int | None = None) -> str:
@@ -61,17 +64,36 @@ def missing_columns(layout: Layout, codebook: Codebook, id_column: str | None) -
     """Codebook columns the export lacks, each with the closest column names it has."""
     wanted = [*([id_column] if id_column else []), *codebook.columns]
     have = layout.ids
-    problems = []
+    present = set(have)
+    problems: list[str] = []
     for column in dict.fromkeys(wanted):
-        if column in have:
+        if column in present:
             continue
         close = difflib.get_close_matches(column, have, n=2, cutoff=0.6)
         hint = f" (did you mean {' or '.join(repr(c) for c in close)}?)" if close else ""
+        if len(problems) >= MAX_HINTED:
+            hint = ""
         problems.append(f"column {column!r} named in the codebook is missing from the file{hint}")
     return problems
 
 
-def respondent_ids(frame: pd.DataFrame, id_column: str | None, problems: Problems) -> pd.Series:
+def shown(text: str) -> str:
+    """A cell's text as a problem quotes it: its start only, when it is long."""
+    return repr(text if len(text) <= SHOWN_CHARS else text[:SHOWN_CHARS] + "…")
+
+
+def _too_long(too_long: pd.Series, column: str, max_chars: int, problems: Problems) -> None:
+    """A problem naming the rows ``too_long`` marks: cells that would be stored, longer
+    than a cell may be (the reader's ``max_cell_chars``)."""
+    rows = too_long.index[too_long.to_numpy(dtype=bool, na_value=False)]
+    if len(rows):
+        what = f"the cell holds more than {max_chars:,} characters, the most a cell may"
+        problems.at_rows(f"column {column!r}", what, list(rows))
+
+
+def respondent_ids(
+    frame: pd.DataFrame, id_column: str | None, problems: Problems, max_chars: int
+) -> pd.Series:
     """The respondents' ids, or their row numbers when the export has no id column."""
     if id_column is None:
         return pd.Series(frame.index.astype(str), index=frame.index)
@@ -79,13 +101,16 @@ def respondent_ids(frame: pd.DataFrame, id_column: str | None, problems: Problem
     blank = ids.index[ids.to_numpy(dtype=object) == ""]  # numpy compares 10x faster than pandas
     if len(blank):
         problems.at_rows(f"column {id_column!r}", "respondent id is empty", list(blank))
+    _too_long(ids.str.len() > max_chars, id_column, max_chars, problems)
     return ids
 
 
-def segment_values(values: pd.Series) -> pd.Series:
+def segment_values(values: pd.Series, problems: Problems, max_chars: int) -> pd.Series:
     """A segment column's values stripped, NA where blank."""
     distinct = Distinct.of(values)
     texts = distinct.texts.str.strip()
+    long = (texts.str.len() > max_chars).astype("boolean")
+    _too_long(distinct.spread(long), str(values.name), max_chars, problems)
     return distinct.spread(texts.where(texts != ""))
 
 
@@ -125,7 +150,7 @@ def _report_unknown(question: Question, scale: Scale, bad: pd.Series, problems: 
     for value, rows in bad.groupby(bad, sort=False).groups.items():
         problems.at_rows(
             f"column {question.column!r}",
-            f"{value!r} is not an answer on scale {question.scale!r} ({expected})",
+            f"{shown(str(value))} is not an answer on scale {question.scale!r} ({expected})",
             list(rows),
         )
 
@@ -136,18 +161,23 @@ def _codes_text(codes: Sequence[int]) -> str:
 
 
 def coded_chunk(
-    frame: pd.DataFrame, codebook: Codebook, id_column: str | None, problems: Problems
+    frame: pd.DataFrame,
+    codebook: Codebook,
+    id_column: str | None,
+    problems: Problems,
+    max_chars: int = EXCEL_CELL_CHARS,
 ) -> pd.DataFrame:
-    """One chunk as rows to stage: row, external_id, segment values, answer positions."""
+    """One chunk as rows to stage: row, external_id, segment values, answer positions.
+    Texts that would be stored (ids, segment values) may hold at most ``max_chars``."""
     coded = pd.DataFrame(
         {
             "row": frame.index.astype("int64"),
-            "external_id": respondent_ids(frame, id_column, problems),
+            "external_id": respondent_ids(frame, id_column, problems, max_chars),
         },
         index=frame.index,
     )
     for i, segment in enumerate(codebook.segments):
-        coded[f"s{i}"] = segment_values(frame[segment.column])
+        coded[f"s{i}"] = segment_values(frame[segment.column], problems, max_chars)
     for i, question in enumerate(codebook.questions):
         coded[f"q{i}"] = code_answers(frame, question, codebook, problems)
     return coded

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -22,7 +22,7 @@ from insights import responses
 from insights.aggregates import Cells, answers_in_wave, grouped_stage, write_aggregates
 from insights.codebook import Codebook
 from insights.errors import ImportFailed
-from insights.exports import Export, Format, Progress, open_export
+from insights.exports import DEFAULT_LIMITS, Export, Format, Limits, Progress, open_export
 from insights.import_checks import (
     Problems,
     coded_chunk,
@@ -76,13 +76,16 @@ def import_file(
     include_previews: bool = False,
     include_unfinished: bool = False,
     progress: Progress | None = None,
+    limits: Limits = DEFAULT_LIMITS,
 ) -> ImportSummary:
-    """Import an export file of any supported layout; the wave defaults to the file's stem."""
+    """Import an export file of any supported layout; the wave defaults to the file's stem.
+    A file past ``limits`` is refused as soon as reading finds out."""
     export = open_export(
         path,
         format=format,
         include_previews=include_previews,
         include_unfinished=include_unfinished,
+        limits=limits,
     )
     return import_export(
         store,
@@ -105,8 +108,14 @@ def import_export(
     wave: str,
     progress: Progress | None = None,
     chunk_rows: int = CHUNK_ROWS,
+    also: Callable[[ImportSummary], None] | None = None,
 ) -> ImportSummary:
-    """Check every respondent of ``export`` against ``codebook``; write one wave, all or nothing."""
+    """Check every respondent of ``export`` against ``codebook``; write one wave, all or nothing.
+
+    ``also`` runs inside the import's transaction once the wave is written, with its summary:
+    what it writes is committed with the wave or not at all (e.g. forgetting the upload
+    the wave came from, and the audit entry).
+    """
     survey_name, wave = (survey or codebook.survey.name).strip(), wave.strip()
     if not survey_name or not wave:
         raise ImportFailed("A survey name and a wave label are both needed to import.")
@@ -128,10 +137,20 @@ def import_export(
                 _upsert_segments(store, survey_id, codebook),
             )
             answers = _write_wave(store, stage, cells, target, codebook)
-    themes = list(dict.fromkeys(q.theme.strip().lower() for q in codebook.questions))
-    return ImportSummary(
-        survey_name, wave, kept, answers, themes, replaced, dict(export.excluded), export.name
-    )
+            themes = list(dict.fromkeys(q.theme.strip().lower() for q in codebook.questions))
+            summary = ImportSummary(
+                survey_name,
+                wave,
+                kept,
+                answers,
+                themes,
+                replaced,
+                dict(export.excluded),
+                export.name,
+            )
+            if also is not None:
+                also(summary)
+    return summary
 
 
 def _nothing_to_import(export: Export) -> str:
@@ -174,7 +193,7 @@ def _stage_all(
     kept = 0
     with _deferred(store):
         for chunk in export.chunks(chunk_rows, progress):
-            coded = coded_chunk(chunk, codebook, id_column, problems)
+            coded = coded_chunk(chunk, codebook, id_column, problems, export.limits.max_cell_chars)
             kept += len(coded)
             _stage(store, stage, coded)
         if id_column:

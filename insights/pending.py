@@ -200,6 +200,19 @@ def release(store: Store, team_id: str, pending_id: str) -> None:
     )
 
 
+def cancel(store: Store, team_id: str, pending_id: str, *, now: datetime | None = None) -> bool:
+    """Forget a pending import unless an import of it is running (a fresh claim);
+    ``False`` if nothing was forgotten. An import that is running is let finish: its own
+    transaction forgets the upload, so whether the upload is gone says whether it committed."""
+    stale = _stamp(_now(now) - STALE_CLAIM)
+    cursor = store.db.conn.execute(
+        "DELETE FROM pending_imports WHERE team_id = ? AND id = ?"
+        " AND (claimed_at IS NULL OR claimed_at < ?)",
+        [team_id, pending_id, stale],
+    )
+    return cursor.rowcount == 1
+
+
 def delete(store: Store, team_id: str, pending_id: str) -> bool:
     """Forget a pending import (imported or cancelled); ``False`` if there was none."""
     cursor = store.db.conn.execute(

@@ -82,15 +82,26 @@ def check_ids(name: str, columns: Sequence[Column]) -> None:
     """Refuse a header with nameless or repeated columns: the importer could not tell them apart."""
     ids = [c.id for c in columns]
     problems = [f"column {letter(i)} has no name" for i, c in enumerate(ids) if not c]
-    for repeated in dict.fromkeys(c for c in ids if c and ids.count(c) > 1):
-        where = " and ".join(letter(i) for i, c in enumerate(ids) if c == repeated)
-        problems.append(f"{repeated!r} names columns {where}")
+    positions: dict[str, list[int]] = {}
+    for i, column_id in enumerate(ids):
+        if column_id:
+            positions.setdefault(column_id, []).append(i)
+    for repeated, found in positions.items():
+        if len(found) > 1:
+            problems.append(f"{repeated!r} names columns {_letters(found)}")
     if problems:
         raise ImportFailed(
             f"File {name} has a header that cannot be used (give every column its own name "
             "in the header row and try again)",
             problems=problems,
         )
+
+
+def _letters(positions: Sequence[int], shown: int = 5) -> str:
+    """'A and C', or 'A and C and … and K and 12 more' for a name repeated across a sheet."""
+    named = " and ".join(map(letter, positions[:shown]))
+    more = len(positions) - shown
+    return f"{named} and {more} more" if more > 0 else named
 
 
 def unique(ids: Sequence[str]) -> list[str]:

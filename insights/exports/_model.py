@@ -13,6 +13,8 @@ from typing import Literal
 
 import pandas as pd
 
+from insights.exports._limits import DEFAULT_LIMITS, Limits
+
 Format = Literal["qualtrics", "qualtrics-legacy", "surveymonkey", "google-forms", "plain"]
 FORMATS: tuple[Format, ...] = (
     "qualtrics",
@@ -24,6 +26,10 @@ FORMATS: tuple[Format, ...] = (
 
 # (rows done, rows or bytes in all) — whatever unit the reader can count cheaply.
 Progress = Callable[[int, int], None]
+# A chunk's memory grows with its cells, so a wide export is read fewer rows at a time;
+# never fewer than MIN_CHUNK_ROWS, as each chunk also costs some work per column.
+CELLS_PER_CHUNK = 1_000_000
+MIN_CHUNK_ROWS = 1_000
 
 
 @dataclass(frozen=True)
@@ -61,19 +67,27 @@ class Layout:
 ChunkReader = Callable[[int, Progress | None], Iterator[pd.DataFrame]]
 
 
+def fit_rows(rows: int, width: int) -> int:
+    """``rows``, or fewer so that a chunk ``width`` cells wide holds about CELLS_PER_CHUNK."""
+    return max(1, min(rows, max(MIN_CHUNK_ROWS, CELLS_PER_CHUNK // max(1, width))))
+
+
 @dataclass
 class Export:
     """A survey export, read lazily.
 
     :meth:`chunks` yields the kept respondents as frames of strings (columns are
     ``Column.id``; the index is the respondent's row number in the file as a spreadsheet
-    shows it) and counts the rows it leaves out, by reason, in ``excluded``.
+    shows it) and counts the rows it leaves out, by reason, in ``excluded``. ``limits``
+    are those the file was opened with; the reader enforces them, and so do the importer
+    and the suggester on the cells they use.
     """
 
     name: str
     layout: Layout
     reader: ChunkReader
     excluded: Counter[str] = field(default_factory=Counter)
+    limits: Limits = DEFAULT_LIMITS
 
     @property
     def format(self) -> Format:
@@ -86,9 +100,13 @@ class Export:
     def chunks(
         self, rows: int = 50_000, progress: Progress | None = None
     ) -> Iterator[pd.DataFrame]:
-        """Kept respondents, ``rows`` at a time; restarts (and recounts) on every call."""
+        """Kept respondents, at most ``rows`` at a time (fewer when the export is wide);
+        restarts (and recounts) on every call."""
         self.excluded.clear()
-        yield from self.reader(rows, progress)
+        yield from self.reader(self.chunk_rows(rows), progress)
+
+    def chunk_rows(self, rows: int) -> int:
+        return fit_rows(rows, len(self.layout.columns))
 
     def frame(self) -> pd.DataFrame:
         """Every kept respondent in one frame (small files and tests)."""

@@ -13,6 +13,7 @@ from pathlib import Path
 from insights.errors import ImportFailed
 from insights.exports._exclude import Exclusions
 from insights.exports._layouts import recognise
+from insights.exports._limits import DEFAULT_LIMITS, Limits
 from insights.exports._model import Export, Format
 from insights.exports._text import TextSource
 from insights.exports._xlsx import XlsxSource
@@ -36,13 +37,13 @@ def _first_bytes(path: Path) -> bytes:
         raise ImportFailed(f"File {path.name} cannot be read: {error.strerror}.") from None
 
 
-def _source(path: Path) -> TextSource | XlsxSource:
-    """The reader for what the file really is."""
+def _source(path: Path, limits: Limits) -> TextSource | XlsxSource:
+    """The reader for what the file really is, its header read within ``limits``."""
     magic, suffix = _first_bytes(path), path.suffix.lower()
     if not magic:
         raise ImportFailed(f"File {path.name} is empty: there is no header row and no respondents.")
     if magic.startswith(ZIP_MAGIC):
-        return XlsxSource.open(path)
+        return XlsxSource.open(path, limits)
     if magic.startswith(OLE_MAGIC) or suffix == ".xls":
         raise ImportFailed(
             f"File {path.name} is an old Excel 97–2003 workbook (or a password-protected "
@@ -60,7 +61,7 @@ def _source(path: Path) -> TextSource | XlsxSource:
             f"File {path.name} is not a survey export this bot reads: send a .csv, .tsv, "
             ".txt or .xlsx file."
         )
-    return TextSource.open(path)
+    return TextSource.open(path, limits)
 
 
 def open_export(
@@ -69,16 +70,18 @@ def open_export(
     format: Format | None = None,
     include_previews: bool = False,
     include_unfinished: bool = False,
+    limits: Limits = DEFAULT_LIMITS,
 ) -> Export:
     """Open a survey export, recognising its platform's layout from the header.
 
     Nothing but the header is read here; :meth:`Export.chunks` streams the respondents,
     leaving out survey previews/tests and unfinished responses unless asked to keep them.
+    A file past ``limits`` is refused (ImportFailed) as soon as reading finds it out.
     """
     path = Path(path)
-    source = _source(path)
+    source = _source(path, limits)
     plan = recognise(source.header, format)
     rule = Exclusions(plan.status, plan.finished, include_previews, include_unfinished)
     excluded: Counter[str] = Counter()
     reader = source.reader(plan.layout, rule, excluded)
-    return Export(name=path.name, layout=plan.layout, reader=reader, excluded=excluded)
+    return Export(path.name, plan.layout, reader, excluded, limits)

@@ -23,7 +23,8 @@ from insights.exports._chunk import shape, too_many_cells
 from insights.exports._decode import choose_encoding
 from insights.exports._exclude import Exclusions
 from insights.exports._header import Header
-from insights.exports._model import ChunkReader, Layout, Progress
+from insights.exports._limits import Limits
+from insights.exports._model import ChunkReader, Layout, Progress, fit_rows
 from insights.exports._text_header import (
     SNIFF_CHARS,
     open_text,
@@ -46,15 +47,17 @@ class TextSource:
     delimiter: str
     header: Header
     width: int  # the most cells in the first records, trailing blanks included
+    limits: Limits
 
     @classmethod
-    def open(cls, path: Path) -> TextSource:
-        """Check every byte decodes, then read the header: a bad file fails before any import."""
+    def open(cls, path: Path, limits: Limits) -> TextSource:
+        """Check every byte decodes, then read the header within ``limits``: a bad file
+        fails before any import."""
         encoding = choose_encoding(path, path.name)
         with open_text(path, encoding) as text:
             delimiter = sniff_delimiter(text.read(SNIFF_CHARS))
-        header, width = read_header(path, encoding, delimiter)
-        return cls(path, encoding, delimiter, header, width)
+        header, width = read_header(path, encoding, delimiter, limits)
+        return cls(path, encoding, delimiter, header, width, limits)
 
     @property
     def name(self) -> str:
@@ -68,7 +71,8 @@ class TextSource:
             with self.path.open("rb") as raw:
                 total = os.fstat(raw.fileno()).st_size
                 text = io.TextIOWrapper(raw, self.encoding, newline="")
-                for block in self._blocks(text, layout, rows):
+                fitted = fit_rows(rows, max(self.width, len(layout.columns)) + 1)
+                for block in self._blocks(text, layout, fitted):
                     frame = shape(block, layout.ids, self.name, rule, excluded)
                     if len(frame):
                         yield frame
@@ -112,7 +116,8 @@ class TextSource:
     def _long_row(self, layout: Layout) -> ImportFailed | None:
         """The refusal for the first row with more cells than pandas was told to expect."""
         width, spare = len(layout.columns), max(self.width, len(layout.columns)) + 1
-        with closing(records(self.path, self.encoding, self.delimiter)) as found:
+        found = records(self.path, self.encoding, self.delimiter, limits=self.limits)
+        with closing(found):
             for number, record in enumerate(found, start=1):
                 filled = [i for i, cell in enumerate(record) if cell.strip()]
                 too_long = len(record) > spare or (bool(filled) and filled[-1] >= width)

@@ -11,7 +11,7 @@ import datetime as dt
 from collections import Counter
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -22,7 +22,9 @@ from insights.errors import ImportFailed
 from insights.exports._chunk import shape
 from insights.exports._exclude import Exclusions
 from insights.exports._header import HEADER_RECORDS, Header
+from insights.exports._limits import Limits
 from insights.exports._model import ChunkReader, Layout, Progress
+from insights.exports._xlsx_check import check_workbook, damaged
 
 Cells = Sequence[object]
 
@@ -44,15 +46,6 @@ def render(value: object) -> str:
     return str(value)
 
 
-def _damaged(name: str, error: Exception) -> ImportFailed:
-    kind = type(error).__name__
-    return ImportFailed(
-        f"File {name} is not a readable Excel workbook (it may be damaged or only partly "
-        f"downloaded: {kind}). Open it in Excel and save it again as .xlsx, or export it "
-        "again, and try again."
-    )
-
-
 @contextmanager
 def _first_sheet(path: Path) -> Iterator[Any]:
     """The workbook's first worksheet, open read-only; closed (with its zip) on exit.
@@ -63,8 +56,10 @@ def _first_sheet(path: Path) -> Iterator[Any]:
     with path.open("rb") as file:
         try:
             book = openpyxl.load_workbook(file, read_only=True, data_only=True)
+        except MemoryError:
+            raise  # not damage: the process may not hold this much (a limit of its own)
         except Exception as error:  # openpyxl lets zip, XML and key errors through as is
-            raise _damaged(path.name, error) from None
+            raise damaged(path.name, error) from None
         try:
             if not book.worksheets:
                 raise ImportFailed(
@@ -85,8 +80,10 @@ def _rows(sheet: Any, name: str, first: int) -> Iterator[tuple[int, Cells]]:
             cells = next(values)
         except StopIteration:
             return
+        except MemoryError:
+            raise
         except Exception as error:  # a damaged sheet fails only when its XML is reached
-            raise _damaged(name, error) from None
+            raise damaged(name, error) from None
         yield number, cells
         number += 1
 
@@ -115,20 +112,31 @@ def _read_header(path: Path) -> Header:
     return Header(path.name, tuple(found), lead)
 
 
-def _batches(
-    rows: Iterator[tuple[int, Cells]], size: int
-) -> Iterator[tuple[list[int], list[Cells]]]:
-    """Numbered rows gathered ``size`` at a time."""
-    numbers: list[int] = []
-    batch: list[Cells] = []
+@dataclass
+class _Batch:
+    """``size`` sheet rows: the numbers and cells of those holding anything, and the
+    number of the last one read (empty rows count towards the size but are not kept)."""
+
+    numbers: list[int] = field(default_factory=list)
+    rows: list[Cells] = field(default_factory=list)
+    last: int = 0
+
+
+def _batches(rows: Iterator[tuple[int, Cells]], size: int) -> Iterator[_Batch]:
+    """Numbered rows gathered ``size`` sheet rows at a time. An empty row (openpyxl makes
+    one for every row number a sheet skips, however far) is only counted: it would be
+    dropped as blank anyway, and rendering millions of them would take hours."""
+    batch, read = _Batch(), 0
     for number, cells in rows:
-        numbers.append(number)
-        batch.append(cells)
-        if len(batch) == size:
-            yield numbers, batch
-            numbers, batch = [], []
-    if batch:
-        yield numbers, batch
+        if cells.count(None) != len(cells):
+            batch.numbers.append(number)
+            batch.rows.append(cells)
+        batch.last, read = number, read + 1
+        if read == size:
+            yield batch
+            batch, read = _Batch(), 0
+    if read:
+        yield batch
 
 
 def _frame(batch: list[Cells], numbers: list[int], width: int) -> pd.DataFrame:
@@ -146,8 +154,10 @@ class XlsxSource:
     header: Header
 
     @classmethod
-    def open(cls, path: Path) -> XlsxSource:
-        """Read the header now, so a damaged or empty workbook fails before any import."""
+    def open(cls, path: Path, limits: Limits) -> XlsxSource:
+        """Check the workbook against ``limits``, then read the header: a damaged, empty or
+        oversized workbook fails before any import, and before openpyxl holds any of it."""
+        check_workbook(path, limits)
         return cls(path, _read_header(path))
 
     def reader(self, layout: Layout, rule: Exclusions, excluded: Counter[str]) -> ChunkReader:
@@ -157,11 +167,13 @@ class XlsxSource:
         def read(rows: int, progress: Progress | None) -> Iterator[pd.DataFrame]:
             with _first_sheet(self.path) as sheet:
                 total = sheet.max_row or 0  # from the sheet's own <dimension>; may be absent
-                for numbers, batch in _batches(_rows(sheet, name, layout.header_rows + 1), rows):
-                    frame = shape(_frame(batch, numbers, len(ids)), ids, name, rule, excluded)
-                    if len(frame):
-                        yield frame
+                for batch in _batches(_rows(sheet, name, layout.header_rows + 1), rows):
+                    if batch.rows:
+                        frame = _frame(batch.rows, batch.numbers, len(ids))
+                        frame = shape(frame, ids, name, rule, excluded)
+                        if len(frame):
+                            yield frame
                     if progress:
-                        progress(numbers[-1], max(total, numbers[-1]))
+                        progress(batch.last, max(total, batch.last))
 
         return read

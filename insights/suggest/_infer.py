@@ -36,7 +36,7 @@ from insights.suggest._scales import MAX_CODES, VOCABULARIES, ScaleSpec
 from insights.suggest._scan import Scan, scan
 from insights.suggest._suggestion import Review, Suggestion
 from insights.suggest._themes import Candidate, Themes, assign_themes
-from insights.suggest._wording import read_wording, segment_name, statement, unique_name
+from insights.suggest._wording import Names, read_wording, segment_name, statement
 
 _FILE_SUFFIXES = frozenset({".csv", ".tsv", ".txt", ".xlsx", ".xls", ".gz", ".zip"})
 
@@ -180,13 +180,17 @@ def _scales(asked: list[Asked]) -> tuple[dict[str, ScaleSpec], dict[str, str]]:
     specs: dict[str, ScaleSpec] = {}
     by_key: dict[object, str] = {}
     scale_of: dict[str, str] = {}
+    reached: dict[str, int] = {}  # the number each base name got to, so naming stays linear
     for question in asked:
         name = by_key.get(question.scale.key)
         if name is None:
-            name, n = question.scale.base, 1
+            base = question.scale.base
+            n = reached.get(base, 1)
+            name = base if n == 1 else f"{base}_{n}"
             while name in specs:
                 n += 1
-                name = f"{question.scale.base}_{n}"
+                name = f"{base}_{n}"
+            reached[base] = n
             specs[name] = question.scale
             by_key[question.scale.key] = name
         scale_of[question.column.id] = name
@@ -226,10 +230,10 @@ def _text(column: Column) -> str | None:
 
 def _segments(groupings: list[Grouping]) -> list[dict[str, str]]:
     """Segment tables; ``name`` only where it differs from the column (the default key)."""
-    taken: set[str] = set()
+    names = Names(set())
     tables = []
     for grouping in groupings:
-        name = unique_name(segment_name(grouping.column), taken)
+        name = names.unique(segment_name(grouping.column))
         table = {"column": grouping.column.id}
         tables.append(
             table if name == grouping.column.id.strip().lower() else table | {"name": name}

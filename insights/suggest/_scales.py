@@ -13,6 +13,7 @@ import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from functools import cached_property, lru_cache
 
 # Answers that mean "no answer on this scale"; they do not stop a column matching a scale,
 # but they are reported because the importer only accepts the scale's labels.
@@ -48,11 +49,16 @@ class Vocabulary:
 
     def position(self, normalised: str) -> tuple[int, int] | None:
         """(position, variant) of an answer, or None when the answer is not on this scale."""
+        return self._positions.get(normalised)
+
+    @cached_property
+    def _positions(self) -> dict[str, tuple[int, int]]:
+        """Normalised spelling → its first (position, variant), worst position first."""
+        found: dict[str, tuple[int, int]] = {}
         for index, spellings in enumerate(self.spellings):
             for variant, spelling in enumerate(spellings):
-                if normalise(spelling) == normalised:
-                    return index, variant
-        return None
+                found.setdefault(normalise(spelling), (index, variant))
+        return found
 
     @property
     def positive_positions(self) -> tuple[int, ...]:
@@ -237,8 +243,25 @@ def _positive(points: int) -> tuple[int, ...]:
 
 
 def match_scale(answers: Iterable[str]) -> ScaleMatch | None:
-    """The first known vocabulary that fits every answer (ignoring "Don't know" and kin)."""
-    distinct = sorted(set(answers))
+    """The first known vocabulary that fits every answer (ignoring "Don't know" and kin).
+
+    The columns of a survey share a few sets of short answers, so those are matched once
+    and remembered (a few hundred, never long texts)."""
+    distinct = tuple(sorted(set(answers)))
+    if sum(map(len, distinct)) <= _REMEMBERED_CHARS:
+        return _match_remembered(distinct)
+    return _match_distinct(distinct)
+
+
+_REMEMBERED_CHARS = 2048
+
+
+@lru_cache(maxsize=256)
+def _match_remembered(distinct: tuple[str, ...]) -> ScaleMatch | None:
+    return _match_distinct(distinct)
+
+
+def _match_distinct(distinct: tuple[str, ...]) -> ScaleMatch | None:
     on_scale = [a for a in distinct if normalise(a) not in _NOT_ON_SCALE]
     if not on_scale:
         return None

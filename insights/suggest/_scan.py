@@ -5,8 +5,10 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+import numpy as np
 import pandas as pd
 
+from insights.exports._limits import cell_too_long
 from insights.exports._model import Export, Progress
 
 # A column with more distinct answers than this is free text, an id or a measurement;
@@ -23,19 +25,19 @@ class Profile:
     longest: int = 0  # characters in the longest answer
 
     def add(self, cells: pd.Series) -> None:
-        text = cells.dropna().astype(str).str.strip()
-        text = text[text != ""]
-        if text.empty:
-            return
-        self.answered += len(text)
-        self.longest = max(self.longest, int(text.str.len().max()))
-        if self.overflow:
-            return
-        for value in text.unique():
-            self.values[str(value)] = None
-            if len(self.values) > DISTINCT_CAP:
-                self.overflow = True
-                return
+        """Count a chunk's cells. Each distinct cell is stripped and measured once (a
+        column repeats a handful of answers), in the order the chunk first holds them."""
+        codes, distinct = pd.factorize(cells.to_numpy(dtype=object))  # missing: code -1
+        counts = np.bincount(codes[codes >= 0], minlength=len(distinct))
+        for value, count in zip(distinct, counts.tolist(), strict=True):
+            text = str(value).strip()
+            if not text:
+                continue
+            self.answered += count
+            self.longest = max(self.longest, len(text))
+            if not self.overflow:
+                self.values[text] = None
+                self.overflow = len(self.values) > DISTINCT_CAP
 
 
 @dataclass(frozen=True)
@@ -51,7 +53,8 @@ def scan(
     sample_rows: int | None = None,
     progress: Progress | None = None,
 ) -> Scan:
-    """Profile ``column_ids`` over the export's respondents (the first ``sample_rows`` only)."""
+    """Profile ``column_ids`` over the export's respondents (the first ``sample_rows`` only);
+    a cell longer than the export's limits allow is refused (ImportFailed)."""
     if sample_rows is not None and sample_rows < 1:
         raise ValueError("sample_rows must be at least 1")
     profiles = {column_id: Profile() for column_id in column_ids}
@@ -69,6 +72,9 @@ def scan(
             for column_id, profile in profiles.items():
                 if column_id in chunk.columns:
                     profile.add(_cells(chunk, column_id))
+                    if profile.longest > export.limits.max_cell_chars:
+                        where = f"column {column_id!r}"
+                        raise cell_too_long(export.name, where, profile.longest, export.limits)
     finally:
         close = getattr(chunks, "close", None)  # release the reader's file when stopping early
         if close is not None:

@@ -158,12 +158,25 @@ def looks_demographic(column: Column) -> bool:
     return bool(words & _DEMOGRAPHIC) and read_wording(column).perspective is None
 
 
-def unique_name(name: str, taken: set[str]) -> str:
-    """``name`` lowercased, numbered ("role 2") if already taken; then marked taken."""
-    base = name.strip().lower()[:76] or "unnamed"
-    unique, n = base, 1
-    while unique in taken:
-        n += 1
-        unique = f"{base} {n}"
-    taken.add(unique)
-    return unique
+class Names:
+    """Names handed out from one set (``taken``, which grows): each new one lowercased, and
+    numbered ("role 2", "role 3") when already taken.
+
+    The number each name reached is remembered, so a thousand themes named alike cost a
+    thousand steps, not half a million.
+    """
+
+    def __init__(self, taken: set[str]) -> None:
+        self.taken = taken
+        self._reached: dict[str, int] = {}
+
+    def unique(self, name: str) -> str:
+        base = name.strip().lower()[:76] or "unnamed"
+        n = self._reached.get(base, 1)
+        unique = base if n == 1 else f"{base} {n}"
+        while unique in self.taken:
+            n += 1
+            unique = f"{base} {n}"
+        self._reached[base] = n
+        self.taken.add(unique)
+        return unique

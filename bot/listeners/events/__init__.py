@@ -21,6 +21,7 @@ from bot import downloads, uploads
 from bot.blocks import with_answer_actions
 from bot.charts import post_chart
 from bot.home import publish_home
+from bot.import_jobs import ImportJobs, jobs_for
 from bot.listeners import Deps, answer, deps_of
 from bot.oauth import TOKENS_REVOKED, UNINSTALLED, InstallationStore, forget_workspace
 from bot.threads import claim_event, load_context, save_context, strip_mentions
@@ -122,8 +123,11 @@ def answer_direct_message(
     answer_event(deps, body, context, client, in_thread=False)
 
 
-def receive_file(deps: Deps, body: dict[str, Any], context: BoltContext, client: WebClient) -> None:
-    """A file shared in a DM with the bot, once per event: replies go in the upload's thread."""
+def receive_file(
+    deps: Deps, jobs: ImportJobs, body: dict[str, Any], context: BoltContext, client: WebClient
+) -> None:
+    """A file shared in a DM with the bot, once per event: replies go in the upload's thread.
+    Only its quick checks run here; reading it is a job for the upload pool."""
     event = body.get("event") or {}
     if event.get("channel_type") != "im" or event.get("bot_id"):
         return
@@ -135,16 +139,20 @@ def receive_file(deps: Deps, body: dict[str, Any], context: BoltContext, client:
     thread_ts = str(event.get("thread_ts") or ts)
     where = uploads.Where(deps.team_for(context), user, channel, thread_ts)
     files = [downloads.slack_file(f) for f in event.get("files") or [] if isinstance(f, dict)]
-    outcome = uploads.receive_upload(deps.settings, deps.store(), client, where, files)
-    uploads.post(client, channel, thread_ts, outcome.message)
+    step = uploads.receive_upload(deps.settings, client, where, files)
+
+    def deliver(outcome: uploads.Outcome) -> None:
+        uploads.post(client, channel, thread_ts, outcome.message)
+
+    uploads.dispatch(jobs, step, deps.store, deliver)
 
 
 def on_direct_message(
-    deps: Deps, body: dict[str, Any], context: BoltContext, client: WebClient
+    deps: Deps, jobs: ImportJobs, body: dict[str, Any], context: BoltContext, client: WebClient
 ) -> None:
     """Route a ``message`` event: file shares are uploads, plain messages are questions."""
     if (body.get("event") or {}).get("subtype") == "file_share":
-        receive_file(deps, body, context, client)
+        receive_file(deps, jobs, body, context, client)
     else:
         answer_direct_message(deps, body, context, client)
 
@@ -189,6 +197,7 @@ def acknowledge(ack: Ack) -> None:
 
 def register(app: App) -> None:
     deps = deps_of(app)
+    jobs = jobs_for(app, deps.settings)
 
     @app.event("app_uninstalled")
     def on_app_uninstalled(context: BoltContext) -> None:
@@ -204,7 +213,7 @@ def register(app: App) -> None:
         answer_mention(deps, body, context, client)
 
     def message_lazily(body: dict[str, Any], context: BoltContext, client: WebClient) -> None:
-        on_direct_message(deps, body, context, client)
+        on_direct_message(deps, jobs, body, context, client)
 
     def home_lazily(body: dict[str, Any], context: BoltContext, client: WebClient) -> None:
         open_home(deps, body, context, client)

@@ -1,7 +1,8 @@
 """Modal submissions: the ``/empathy import`` upload form and an upload's Import form.
 
 Both are acknowledged at once (closing the modal); the work — downloading, reading,
-importing — happens after the ack, and its outcome arrives as a DM from the bot.
+importing — happens after the ack, in the upload pool (:mod:`bot.import_jobs`), and its
+outcome arrives as a DM from the bot.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from bot.import_blocks import (
     WAVE_BLOCK_ID,
     submitted_text,
 )
+from bot.import_jobs import ImportJobs, jobs_for
 from bot.listeners import Deps, deps_of
 
 
@@ -33,7 +35,7 @@ def _who(deps: Deps, body: dict[str, Any], context: BoltContext) -> tuple[str, s
 
 
 def receive_upload_form(
-    deps: Deps, body: dict[str, Any], context: BoltContext, client: WebClient
+    deps: Deps, jobs: ImportJobs, body: dict[str, Any], context: BoltContext, client: WebClient
 ) -> None:
     """The upload form's file becomes a pending import, offered in a DM with the submitter."""
     team_id, user_id = _who(deps, body, context)
@@ -41,20 +43,23 @@ def receive_upload_form(
     if channel is None:
         return
     where = uploads.Where(team_id, user_id, channel, None)
-    store = deps.store()
-    outcome = uploads.receive_from_modal(deps.settings, store, client, where, body["view"])
-    ts = uploads.post(client, channel, None, outcome.message)
-    if ts is not None and outcome.pending is not None:
-        uploads.remember_thread(store, outcome.pending, ts)
+    step = uploads.receive_from_modal(deps.settings, client, where, body["view"])
+
+    def deliver(outcome: uploads.Outcome) -> None:
+        ts = uploads.post(client, channel, None, outcome.message)
+        if ts is not None and outcome.pending is not None:
+            uploads.remember_thread(deps.store(), outcome.pending, ts)
+
+    uploads.dispatch(jobs, step, deps.store, deliver)
 
 
 def run_confirmed_import(
-    deps: Deps, body: dict[str, Any], context: BoltContext, client: WebClient
+    deps: Deps, jobs: ImportJobs, body: dict[str, Any], context: BoltContext, client: WebClient
 ) -> None:
     """The Import form: import the pending upload and answer in its thread."""
     team_id, user_id = _who(deps, body, context)
     view = body["view"]
-    outcome = uploads.run_import(
+    step = uploads.run_import(
         deps.settings,
         deps.store(),
         client,
@@ -64,23 +69,28 @@ def run_confirmed_import(
         survey=submitted_text(view, SURVEY_BLOCK_ID),
         wave=submitted_text(view, WAVE_BLOCK_ID),
     )
-    if outcome.pending is not None:
-        pending = outcome.pending
-        uploads.post(client, pending.channel_id, pending.thread_ts or None, outcome.message)
-    else:
-        channel = uploads.open_dm(client, user_id)
-        if channel is not None:
-            uploads.post(client, channel, None, outcome.message)
+
+    def deliver(outcome: uploads.Outcome) -> None:
+        if outcome.pending is not None:
+            pending = outcome.pending
+            uploads.post(client, pending.channel_id, pending.thread_ts or None, outcome.message)
+        else:
+            channel = uploads.open_dm(client, user_id)
+            if channel is not None:
+                uploads.post(client, channel, None, outcome.message)
+
+    uploads.dispatch(jobs, step, deps.store, deliver)
 
 
 def register(app: App) -> None:
     deps = deps_of(app)
+    jobs = jobs_for(app, deps.settings)
 
     def upload_lazily(body: dict[str, Any], context: BoltContext, client: WebClient) -> None:
-        receive_upload_form(deps, body, context, client)
+        receive_upload_form(deps, jobs, body, context, client)
 
     def import_lazily(body: dict[str, Any], context: BoltContext, client: WebClient) -> None:
-        run_confirmed_import(deps, body, context, client)
+        run_confirmed_import(deps, jobs, body, context, client)
 
     app.view(UPLOAD_VIEW_ID)(ack=acknowledge, lazy=[upload_lazily])
     app.view(CONFIRM_VIEW_ID)(ack=acknowledge, lazy=[import_lazily])
