@@ -6,8 +6,10 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 import pytest
-from support import TEAM, TINY_CODEBOOK, TINY_COLUMNS, Importer, Writer, rows_csv
+from click.testing import CliRunner, Result
+from support import TEAM, TINY_CODEBOOK, TINY_COLUMNS, CliRun, Importer, Writer, rows_csv
 
+from bot.cli import cli
 from insights import Store
 from insights.codebook import Codebook, parse_codebook
 from insights.demo_loader import load_demo
@@ -61,3 +63,26 @@ def import_rows(store: Store, tiny_codebook: Codebook, write_csv: Writer) -> Imp
         return import_file(store, path, tiny_codebook, team_id=TEAM, wave=wave)
 
     return run
+
+
+@pytest.fixture
+def db_path(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """The database the ``empathy`` command uses, in a fresh working folder (so no stray
+    .env is read), for the workspace ``local`` with a minimum group size of 5."""
+    path = tmp_path / "empathy.db"
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("DATABASE_PATH", str(path))
+    monkeypatch.setenv("DEFAULT_TEAM_ID", "local")
+    monkeypatch.setenv("MIN_GROUP_SIZE", "5")
+    return path
+
+
+@pytest.fixture
+def run(db_path: Path) -> CliRun:
+    """run("ask", "gap", input=None) -> the ``empathy`` command's result, on ``db_path``."""
+    runner = CliRunner()
+
+    def invoke(*args: str, input: str | None = None) -> Result:
+        return runner.invoke(cli, list(args), input=input, catch_exceptions=False)
+
+    return invoke

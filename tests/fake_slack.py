@@ -177,7 +177,7 @@ class _Reply:
         return cls(scripted.status, raw, "text/plain", dict(scripted.headers), recorded=text)
 
 
-def _json_arg(value: Any) -> Any:
+def json_arg(value: Any) -> Any:
     """An argument slack_sdk may send JSON-encoded in a form (``view``, ``files``)."""
     if isinstance(value, str):
         try:
@@ -444,7 +444,7 @@ class FakeSlack:
             lambda c: c.method == "views.publish" and c.ok and c.payload.get("user_id") == user_id,
             count,
         )
-        return [dict(_json_arg(call.payload.get("view")) or {}) for call in calls]
+        return [dict(json_arg(call.payload.get("view")) or {}) for call in calls]
 
     # -- the Web API's answers ---------------------------------------------------------------
 
@@ -470,7 +470,7 @@ class FakeSlack:
         return {"ok": True, "channel": {"id": f"D{payload.get('users')}"}}
 
     def _view(self, payload: Payload) -> Payload:
-        view = _json_arg(payload.get("view"))
+        view = json_arg(payload.get("view"))
         view_id = payload.get("view_id") or f"V{next(self._ts):06d}"
         return {"ok": True, "view": {"id": view_id, **(view if isinstance(view, dict) else {})}}
 
@@ -491,7 +491,7 @@ class FakeSlack:
         return {"ok": True, "upload_url": f"{self.url}/upload/{file_id}", "file_id": file_id}
 
     def _complete_upload(self, payload: Payload) -> Payload:
-        files = _json_arg(payload.get("files"))
+        files = json_arg(payload.get("files"))
         if not isinstance(files, list) or not files or not all(isinstance(f, dict) for f in files):
             return {"ok": False, "error": "invalid_arguments"}
         payload["files"] = files  # recorded parsed

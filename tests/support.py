@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
+from fake_slack import json_arg
 from slack_sdk.models.blocks import Block
 
 from insights import Store, responses
@@ -110,6 +110,8 @@ def dump(store: Store) -> list[str]:
     return list(store.db.conn.iterdump())
 
 
+CliRun = Callable[..., Any]
+"""run(*args, input=None) -> click's Result of ``empathy *args`` (the conftest fixture)."""
 Writer = Callable[..., Path]
 """write_csv(rows, name="wave.csv", header=TINY_COLUMNS) -> path of a UTF-8 CSV."""
 Importer = Callable[..., ImportSummary]
@@ -149,15 +151,6 @@ _SEQUENCE = re.compile(r"<([^<>]*)>")
 _ENTITY = re.compile(r"&(amp|lt|gt);")
 
 
-def _decoded(value: Any) -> Any:
-    if isinstance(value, str):
-        try:
-            return json.loads(value)
-        except ValueError:
-            return value
-    return value
-
-
 def _mrkdwn_objects(node: Any, where: str) -> Iterator[tuple[str, str]]:
     if isinstance(node, list):
         for index, item in enumerate(node):
@@ -178,7 +171,7 @@ def mrkdwn_fields(payload: dict[str, Any]) -> list[tuple[str, str]]:
     ]
     for key in JSON_ARGUMENTS:
         if key in payload:
-            found += _mrkdwn_objects(_decoded(payload[key]), key)
+            found += _mrkdwn_objects(json_arg(payload[key]), key)
     return found
 
 

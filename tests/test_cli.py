@@ -11,33 +11,13 @@ from pathlib import Path
 
 import click
 import pytest
-from click.testing import CliRunner, Result
+from click.testing import Result
 from support import TINY_CODEBOOK, table_counts
 
 from bot.cli import cli
 from insights import Store
 
 Run = Callable[..., Result]
-
-
-@pytest.fixture
-def db_path(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    path = tmp_path / "empathy.db"
-    monkeypatch.chdir(tmp_path)  # no stray .env is read
-    monkeypatch.setenv("DATABASE_PATH", str(path))
-    monkeypatch.setenv("MIN_GROUP_SIZE", "5")
-    monkeypatch.setenv("DEFAULT_TEAM_ID", "local")
-    return path
-
-
-@pytest.fixture
-def run(db_path: Path) -> Run:
-    runner = CliRunner()
-
-    def invoke(*args: str) -> Result:
-        return runner.invoke(cli, list(args), catch_exceptions=False)
-
-    return invoke
 
 
 def assert_one_paragraph_error(result: Result, exit_code: int, *fragments: str) -> None:

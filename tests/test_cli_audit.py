@@ -7,10 +7,9 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner, Result
+from click.testing import Result
 from support import TINY_CODEBOOK, rows_csv
 
-from bot.cli import cli
 from insights import Store, audit
 from insights.catalog import load_catalog
 
@@ -18,23 +17,10 @@ Run = Callable[..., Result]
 
 
 @pytest.fixture
-def db_path(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    path = tmp_path / "empathy.db"
-    monkeypatch.chdir(tmp_path)  # no stray .env is read
-    monkeypatch.setenv("DATABASE_PATH", str(path))
-    monkeypatch.setenv("DEFAULT_TEAM_ID", "local")
+def db_path(db_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """The CLI's database, with audit entries written by the OS user "ana"."""
     monkeypatch.setattr(audit.getpass, "getuser", lambda: "ana")
-    return path
-
-
-@pytest.fixture
-def run(db_path: Path) -> Run:
-    runner = CliRunner()
-
-    def invoke(*args: str, input: str | None = None) -> Result:
-        return runner.invoke(cli, list(args), input=input, catch_exceptions=False)
-
-    return invoke
+    return db_path
 
 
 def entries(db_path: Path, team: str = "local") -> list[audit.AuditEntry]:

@@ -14,7 +14,6 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner, Result
 
-from bot.cli import cli
 from bot.console import run_console
 from bot.settings import Settings
 from insights import Store
@@ -84,26 +83,6 @@ def export_csv(rows: int = 30) -> str:
     for i in range(rows):
         writer.writerow([i + 1, VALUES[i % 3], LABELS[1], LABELS[i % 2], LABELS[(i // 2) % 2]])
     return out.getvalue()
-
-
-@pytest.fixture
-def db_path(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    path = tmp_path / "empathy.db"
-    monkeypatch.chdir(tmp_path)  # no stray .env is read
-    monkeypatch.setenv("DATABASE_PATH", str(path))
-    monkeypatch.setenv("DEFAULT_TEAM_ID", "local")
-    monkeypatch.setenv("MIN_GROUP_SIZE", "5")
-    return path
-
-
-@pytest.fixture
-def run(db_path: Path) -> Run:
-    runner = CliRunner()
-
-    def invoke(*args: str) -> Result:
-        return runner.invoke(cli, list(args), catch_exceptions=False)
-
-    return invoke
 
 
 @pytest.fixture

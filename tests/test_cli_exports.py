@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from click.testing import CliRunner, Result
+from click.testing import Result
 from export_fixtures import (
     MATRIX_ROWS,
     Response,
@@ -25,23 +25,9 @@ from export_fixtures import (
     write_surveymonkey,
 )
 
-from bot.cli import cli
 from insights.codebook import load_codebook
 
 Run = Callable[..., Result]
-
-
-@pytest.fixture
-def run(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Run:
-    monkeypatch.chdir(tmp_path)
-    monkeypatch.setenv("DATABASE_PATH", str(tmp_path / "empathy.db"))
-    monkeypatch.setenv("MIN_GROUP_SIZE", "5")
-    monkeypatch.setenv("DEFAULT_TEAM_ID", "local")
-
-    def invoke(*args: str) -> Result:
-        return CliRunner().invoke(cli, list(args), catch_exceptions=False)
-
-    return invoke
 
 
 COUNT, PREVIEW_EVERY, UNFINISHED_EVERY = 60, 10, 7

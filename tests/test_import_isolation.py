@@ -111,23 +111,28 @@ def test_a_child_out_of_memory_says_so(tmp_path: Path, database: Path) -> None:
     )
 
 
-def test_an_import_stopped_half_way_writes_nothing_and_leaves_the_upload_waiting(
-    database: Path,
-) -> None:
-    rows = "".join(f"{n},Agree,Disagree\n" for n in range(200_000))
-    store = Store.open(database)
-    pending = pending_imports.create(
+def upload(store: Store, name: str, content: bytes) -> pending_imports.PendingImport:
+    """A pending upload of the pulse survey's wave w1, sent by UADMIN in a DM."""
+    return pending_imports.create(
         store,
         team_id=TEAM,
         user_id="UADMIN",
         channel_id="DADMIN",
         thread_ts="1.1",
-        file_name="big.csv",
-        content=f"id,mine,theirs\n{rows}".encode(),
+        file_name=name,
+        content=content,
         codebook=PULSE_CODEBOOK,
         survey="pulse",
         wave="w1",
     )
+
+
+def test_an_import_stopped_half_way_writes_nothing_and_leaves_the_upload_waiting(
+    database: Path,
+) -> None:
+    rows = "".join(f"{n},Agree,Disagree\n" for n in range(200_000))
+    store = Store.open(database)
+    pending = upload(store, "big.csv", f"id,mine,theirs\n{rows}".encode())
     before = dump(store)
     settings = settings_for(database, import_timeout_seconds=1)  # less than starting takes
 
@@ -141,18 +146,7 @@ def test_an_import_stopped_half_way_writes_nothing_and_leaves_the_upload_waiting
 
 def test_an_import_in_the_child_forgets_the_upload_in_its_transaction(database: Path) -> None:
     store = Store.open(database)
-    pending = pending_imports.create(
-        store,
-        team_id=TEAM,
-        user_id="UADMIN",
-        channel_id="DADMIN",
-        thread_ts="1.1",
-        file_name="pulse.csv",
-        content=b"id,mine,theirs\n1,Agree,Disagree\n2,Agree,Agree\n",
-        codebook=PULSE_CODEBOOK,
-        survey="pulse",
-        wave="w1",
-    )
+    pending = upload(store, "pulse.csv", b"id,mine,theirs\n1,Agree,Disagree\n2,Agree,Agree\n")
     outcome = uploads._import(settings_for(database), store, "UADMIN", pending, "pulse", "w1")
     assert outcome.message.text.startswith("Imported wave 'w1' of survey 'pulse': 2 respondents")
     assert pending_imports.get(store, TEAM, pending.id) is None
@@ -163,18 +157,7 @@ def test_an_import_in_the_child_forgets_the_upload_in_its_transaction(database: 
 
 def test_a_running_import_cannot_be_cancelled(database: Path) -> None:
     store = Store.open(database)
-    pending = pending_imports.create(
-        store,
-        team_id=TEAM,
-        user_id="UADMIN",
-        channel_id="DADMIN",
-        thread_ts="1.1",
-        file_name="pulse.csv",
-        content=b"id\n",
-        codebook=PULSE_CODEBOOK,
-        survey="pulse",
-        wave="w1",
-    )
+    pending = upload(store, "pulse.csv", b"id\n")
     assert pending_imports.claim(store, TEAM, pending.id)
     assert not pending_imports.cancel(store, TEAM, pending.id)
     pending_imports.release(store, TEAM, pending.id)

@@ -50,16 +50,21 @@ def raw(rows: list[list[str]]) -> Respondents:
     return Respondents(frame, ["team", "site"])
 
 
+def finding(store: Store, text: str) -> GapReport | BreakdownReport:
+    query, catalog = interpret(store, TEAM, text)
+    report = answer_query(store, catalog, query, min_group_size=MIN)
+    assert isinstance(report, GapReport | BreakdownReport)
+    return report
+
+
 def ask_all(store: Store, rows: list[list[str]], questions: list[str]) -> Printed:
     """Every count the questions print (refusals print none)."""
     printed = Printed(raw(rows))
     for text in questions:
-        query, catalog = interpret(store, TEAM, text)
         try:
-            report = answer_query(store, catalog, query, min_group_size=MIN)
+            report = finding(store, text)
         except SuppressedError:
             continue
-        assert isinstance(report, GapReport | BreakdownReport)
         record(printed, report, text)
     return printed
 
@@ -79,8 +84,7 @@ def test_a_group_of_three_is_not_recovered_from_the_other_values(
     printed = ask_all(store, rows, questions)
     assert leaks(printed, MIN) == []
     # Europe is reported with the next-smallest value (Americas, before Asia by name).
-    query, catalog = interpret(store, TEAM, "gap team=europe")
-    report = answer_query(store, catalog, query, min_group_size=MIN)
+    report = finding(store, "gap team=europe")
     assert isinstance(report, GapReport) and report.context.respondents == 23
     assert report.context.filters == (("team", ("Other (small groups: Americas, Europe)",)),)
 
@@ -94,8 +98,7 @@ def test_one_person_is_not_recovered_through_unanswered_questions(
     printed = ask_all(store, rows, ["gap", "gap team=asia", "gap team=europe", "gap by team"])
     assert leaks(printed, MIN) == []
     # The base is who answered: Europe's 6 respondents are not 6 answers.
-    query, catalog = interpret(store, TEAM, "gap by team")
-    report = answer_query(store, catalog, query, min_group_size=MIN)
+    report = finding(store, "gap by team")
     assert isinstance(report, BreakdownReport)
     europe = next(g for g in report.groups if g.label == "Europe")
     assert europe.suppressed or all(r.hidden for r in europe.themes)
@@ -140,8 +143,7 @@ def test_hidden_groups_small_together_are_merged_with_a_larger_one(
     questions = ["gap", "gap by team", "gap team=a", "gap team=b", "gap team=a,b"]
     printed = ask_all(store, rows, questions)
     assert leaks(printed, MIN) == []
-    query, catalog = interpret(store, TEAM, "gap by team")
-    report = answer_query(store, catalog, query, min_group_size=MIN)
+    report = finding(store, "gap by team")
     assert isinstance(report, BreakdownReport)
     assert [(g.label, g.respondents) for g in report.groups] == [
         ("A", 20),

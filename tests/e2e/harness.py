@@ -451,6 +451,31 @@ def mention_event(
     return event
 
 
+def event_callback(
+    event: dict[str, Any],
+    *,
+    team_id: str,
+    authorized: tuple[str, str],
+    event_id: str,
+    enterprise_id: str | None = None,
+) -> dict[str, Any]:
+    """An Events API envelope naming workspace ``team_id`` for ``event``, delivered to the
+    installation ``authorized`` (its workspace and bot user), as Slack sends it."""
+    envelope: dict[str, Any] = {
+        "token": "legacy-verification-token",
+        "team_id": team_id,
+        "api_app_id": "AE2E",
+        "type": "event_callback",
+        "event_id": event_id,
+        "event_time": int(time.time()),
+        "authorizations": [{"team_id": authorized[0], "user_id": authorized[1], "is_bot": True}],
+        "event": event,
+    }
+    if enterprise_id is not None:
+        envelope["enterprise_id"] = enterprise_id
+    return envelope
+
+
 def app_env(fake: FakeSlack, database: Path) -> dict[str, str]:
     """The environment of an app process in a test: the bot token, ``fake`` as Slack's API,
     ``database``, and debug logs."""

@@ -30,7 +30,9 @@ from harness import (
     SlackWithWorkspaces,
     WebProcess,
     Workspace,
+    event_callback,
     install,
+    mention_event,
     start_web,
     stop_web,
 )
@@ -238,24 +240,13 @@ def test_the_org_install_cannot_read_a_workspace_outside_the_org(site: Site) -> 
 
 def test_beta_cannot_read_an_org_workspace_through_its_own_install(site: Site) -> None:
     """The other way round: Beta's token never answers with an org workspace's data."""
-    naming_hq = {
-        "type": "event_callback",
-        "team_id": HQ,
-        "enterprise_id": ORG,
-        "api_app_id": "AE2E",
-        "token": "legacy-verification-token",
-        "event_id": site.b.unique("Ev"),
-        "event_time": int(time.time()),
-        "authorizations": [{"team_id": BETA, "user_id": site.beta.bot_user_id, "is_bot": True}],
-        "event": {
-            "type": "app_mention",
-            "user": "UALICE",
-            "text": "<@UBOT> gap",
-            "ts": "1700700100.000100",
-            "channel": "CSHAREDWITHBETA",
-            "event_ts": "1700700100.000100",
-        },
-    }
+    naming_hq = event_callback(
+        mention_event("gap", channel="CSHAREDWITHBETA", ts="1700700100.000100"),
+        team_id=HQ,
+        enterprise_id=ORG,
+        authorized=(BETA, site.beta.bot_user_id),
+        event_id=site.b.unique("Ev"),
+    )
     assert site.b.post(json.dumps(naming_hq).encode(), "application/json").status == 200
     assert BETA_GAP in ask(site.b)
     assert wait_for_log(site.web, f"{REFUSED} from workspace {HQ}")

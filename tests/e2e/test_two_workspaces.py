@@ -25,7 +25,9 @@ from harness import (
     SlackWithWorkspaces,
     WebProcess,
     Workspace,
+    event_callback,
     install,
+    mention_event,
     start_web,
     stop_web,
 )
@@ -342,23 +344,12 @@ def test_a_payload_naming_another_workspace_than_its_authorization_is_ignored(
     """Shared channels can deliver an event for one installation that names another
     workspace: it is dropped rather than answered with one's token and the other's data."""
     channel, ts = "CSHARED", "1700900000.000100"
-    envelope = {
-        "token": "legacy-verification-token",
-        "team_id": ALPHA,
-        "api_app_id": "AE2E",
-        "type": "event_callback",
-        "event_id": two.a.unique("Ev"),
-        "event_time": int(time.time()),
-        "authorizations": [{"team_id": BETA, "user_id": two.beta.bot_user_id, "is_bot": True}],
-        "event": {
-            "type": "app_mention",
-            "user": "UALICE",
-            "text": "<@UBOT> gap",
-            "ts": ts,
-            "channel": channel,
-            "event_ts": ts,
-        },
-    }
+    envelope = event_callback(
+        mention_event("gap", channel=channel, ts=ts),
+        team_id=ALPHA,
+        authorized=(BETA, two.beta.bot_user_id),
+        event_id=two.a.unique("Ev"),
+    )
     assert two.a.post(json.dumps(envelope).encode(), "application/json").status == 200
     assert wait_until(lambda: "Refusing a request from workspace TALPHA" in two.web.log_text())
     assert two.fake.posts(channel) == []
