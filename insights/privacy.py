@@ -65,6 +65,7 @@ MAX_CANDIDATES = 2000  # and at most this many boxes (larger ones first)
 # The audit's cost grows with the atoms (about their square per box considered): beyond
 # this many, the widest segments merge more values until a wave has no more.
 MAX_AUDIT_ATOMS = 600
+_REMEMBERED_BOXES = 20_000  # per wave view: which boxes were found in a span
 _PRIME = 2_147_483_647  # exact arithmetic modulo a prime: no rounding can hide a leak
 
 
@@ -285,6 +286,7 @@ class WaveView:
         self._values = {c: self.atoms[c].to_numpy(dtype=object) for c in self.segments}
         self.families = {family.key: family for family in families}
         self._candidates = _candidates(self.atoms, self.segments) if k > 1 else []
+        self._spanned: dict[tuple[int, bytes], bool] = {}
         self._audits = shared_audits(
             {family.key: self._counts[family.weight] for family in families},
             self._counts["respondents"],
@@ -338,8 +340,20 @@ class WaveView:
         weights = self._counts[self.families[family].weight]
         boxes = np.vstack(masks)
         bases = boxes.astype(np.int64) @ weights
-        shown = self._audits[family].in_span(boxes)
+        shown = self._in_span(self._audits[family], boxes)
         return [self._decide(int(base), bool(ok)) for base, ok in zip(bases, shown, strict=True)]
+
+    def _in_span(self, audit: Audit, boxes: np.ndarray) -> list[bool]:
+        """``audit.in_span``, remembered per box: families sharing an audit, and questions
+        asking about the same groups, reduce each box once."""
+        keys = [(id(audit), box.tobytes()) for box in boxes]
+        missing = [i for i, key in enumerate(keys) if key not in self._spanned]
+        if missing:
+            found = audit.in_span(boxes[missing])
+            if len(self._spanned) > _REMEMBERED_BOXES:
+                self._spanned.clear()
+            self._spanned.update({keys[i]: bool(ok) for i, ok in zip(missing, found, strict=True)})
+        return [self._spanned[key] for key in keys]
 
     def _decide(self, base: int, in_span: bool) -> Verdict:
         if base == 0:
