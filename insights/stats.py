@@ -7,12 +7,13 @@ when rendered; ``n`` is always the base the proportion was computed on.
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 Z95 = 1.959963984540054  # two-sided 95% quantile of the standard normal
 SIGNIFICANCE = 0.05
 DIRECTIONAL_BASE = 30  # bases under this are flagged as directional only
-EXACT_BELOW = 25  # McNemar: exact binomial test when fewer discordant pairs than this
+EXACT_BELOW = 25  # McNemar: mid-p binomial test when fewer discordant pairs than this
 
 
 def wilson_interval(positive: int, n: int, z: float = Z95) -> tuple[float, float]:
@@ -77,50 +78,182 @@ class TestResult:
         return self.p_value < SIGNIFICANCE
 
 
+def binomial_mid_p(k: int, n: int) -> float:
+    """Two-sided mid-p for ``k`` successes in ``n`` trials at p = 0.5: the smaller tail,
+    counting the observed outcome half, doubled (Lancaster 1961)."""
+    if n == 0:
+        return 1.0
+    tail = min(k, n - k)
+    below = sum(math.comb(n, i) for i in range(tail))
+    mass = (below + math.comb(n, tail) / 2) / 2**n
+    return min(1.0, 2 * mass)
+
+
 def mcnemar(personal_only: int, organization_only: int) -> TestResult:
     """McNemar's test on the discordant pairs of a paired yes/no comparison.
 
     ``personal_only`` agree personally but not for their organization (b), and
     ``organization_only`` the reverse (c). With fewer than ``EXACT_BELOW`` discordant
-    pairs the exact binomial test is used; otherwise the chi-square statistic with
-    Edwards' continuity correction, (|b - c| - 1)² / (b + c).
+    pairs, the mid-p binomial test; otherwise the asymptotic test without continuity
+    correction, (b − c)² / (b + c): the two Fagerland, Lydersen & Laake (2013) recommend.
     """
     b, c = personal_only, organization_only
     discordant = b + c
     if discordant == 0:
-        return TestResult("McNemar exact", 1.0, None)
+        return TestResult("McNemar mid-p", 1.0, None)
     if discordant < EXACT_BELOW:
-        return TestResult("McNemar exact", binomial_two_sided_p(b, discordant), None)
-    statistic = (abs(b - c) - 1) ** 2 / discordant
-    return TestResult("McNemar chi-square", chi2_1df_sf(statistic), statistic)
+        return TestResult("McNemar mid-p", binomial_mid_p(b, discordant), None)
+    statistic = (b - c) ** 2 / discordant
+    return TestResult("McNemar asymptotic", chi2_1df_sf(statistic), statistic)
 
 
-def paired_difference_variance(n: int, personal_only: int, organization_only: int) -> float:
-    """Variance of p_personal − p_organization when both come from the same ``n`` people."""
+@dataclass(frozen=True)
+class Interval:
+    """An estimate with its 95% interval, as fractions (a difference lies in [-1, 1])."""
+
+    estimate: float
+    low: float
+    high: float
+
+    @property
+    def excludes_zero(self) -> bool:
+        return self.low > 0 or self.high < 0
+
+
+@dataclass(frozen=True)
+class PairedTable:
+    """The respondents who answered both questions of a theme: how many agreed on both,
+    personally only, for their organization only, and on neither."""
+
+    both: int
+    personal_only: int
+    organization_only: int
+    neither: int
+
+    @property
+    def n(self) -> int:
+        return self.both + self.personal_only + self.organization_only + self.neither
+
+    @property
+    def personal(self) -> Proportion:
+        return Proportion(self.both + self.personal_only, self.n)
+
+    @property
+    def organization(self) -> Proportion:
+        return Proportion(self.both + self.organization_only, self.n)
+
+
+def paired_difference(table: PairedTable) -> Interval:
+    """Personal minus organization share on the same people, with Newcombe's (1998)
+    method 10 interval: each share's Wilson interval, combined with the correlation of
+    the two answers (square-and-add). (0, -1, 1) when nobody answered both."""
+    n = table.n
     if n == 0:
-        return 0.0
-    b, c = personal_only / n, organization_only / n
-    return max((b + c - (b - c) ** 2) / n, 0.0)
+        return Interval(0.0, -1.0, 1.0)
+    a, b, c, d = table.both, table.personal_only, table.organization_only, table.neither
+    p1, p2 = (a + b) / n, (a + c) / n
+    l1, u1 = wilson_interval(a + b, n)
+    l2, u2 = wilson_interval(a + c, n)
+    margins = (a + b) * (c + d) * (a + c) * (b + d)
+    phi = (a * d - b * c) / math.sqrt(margins) if margins else 0.0
+    below = (p1 - l1) ** 2 - 2 * phi * (p1 - l1) * (u2 - p2) + (u2 - p2) ** 2
+    above = (u1 - p1) ** 2 - 2 * phi * (u1 - p1) * (p2 - l2) + (p2 - l2) ** 2
+    estimate = p1 - p2
+    return Interval(
+        estimate,
+        max(-1.0, estimate - math.sqrt(max(below, 0.0))),
+        min(1.0, estimate + math.sqrt(max(above, 0.0))),
+    )
 
 
-def proportion_variance(p: Proportion) -> float:
-    return p.share * (1 - p.share) / p.n if p.n else 0.0
+def independent_difference(first: Interval, second: Interval) -> Interval:
+    """``second`` minus ``first``, from independent samples, with the MOVER interval
+    (Zou & Donner 2008): each side's distance to its own limits, squared and added."""
+    estimate = second.estimate - first.estimate
+    low = estimate - math.hypot(second.estimate - second.low, first.high - first.estimate)
+    high = estimate + math.hypot(second.high - second.estimate, first.estimate - first.low)
+    return Interval(estimate, max(-2.0, low), min(2.0, high))
 
 
-def change_test(before: float, var_before: float, after: float, var_after: float) -> TestResult:
-    """Two-sided z-test that a quantity changed between two independent samples (waves)."""
-    se = math.sqrt(var_before + var_after)
-    if se == 0:
-        return TestResult("z-test", 1.0 if after == before else 0.0, None)
-    z = (after - before) / se
-    return TestResult("z-test", normal_two_sided_p(z), z)
+def interval_test(interval: Interval, method: str) -> TestResult:
+    """A two-sided p-value from a 95% interval (Altman & Bland 2011), using the half of it
+    on the side of zero, so that p < 0.05 exactly when the interval excludes zero. The
+    interval never has zero width, so neither has the standard error."""
+    half = (
+        interval.estimate - interval.low
+        if interval.estimate >= 0
+        else (interval.high - interval.estimate)
+    )
+    if half <= 0:
+        return TestResult(method, 1.0 if interval.estimate == 0 else 0.0, None)
+    z = interval.estimate / (half / Z95)
+    return TestResult(method, normal_two_sided_p(z), z)
+
+
+def proportion_difference(before: Proportion, after: Proportion) -> Interval:
+    """``after`` minus ``before`` (independent samples) with Newcombe's (1998) method 10
+    interval: the two Wilson intervals, squared and added."""
+    return independent_difference(_wilson(before), _wilson(after))
+
+
+def _wilson(share: Proportion) -> Interval:
+    low, high = share.interval
+    return Interval(share.share, low, high)
 
 
 def two_proportion_test(before: Proportion, after: Proportion) -> TestResult:
-    """Unpooled two-proportion z-test between independent samples."""
-    return change_test(
-        before.share, proportion_variance(before), after.share, proportion_variance(after)
-    )
+    """Whether two independent shares differ: Fisher's exact test when a cell of the 2×2
+    table is expected to hold fewer than 5, otherwise the pooled z-test (Pearson's
+    chi-square without correction). Two shares of 0% or of 100% do not differ (p = 1)."""
+    a, b = before.positive, before.n - before.positive
+    c, d = after.positive, after.n - after.positive
+    n = a + b + c + d
+    if not before.n or not after.n:
+        return TestResult("z-test", 1.0, None)
+    positive = a + c
+    expected = min(positive, n - positive) * min(before.n, after.n) / n
+    if expected < 5:
+        return TestResult("Fisher's exact", fisher_exact_p(a, b, c, d), None)
+    pooled = positive / n
+    se = math.sqrt(pooled * (1 - pooled) * (1 / before.n + 1 / after.n))
+    if se == 0:
+        return TestResult("z-test", 1.0, None)
+    z = (after.share - before.share) / se
+    return TestResult("z-test", normal_two_sided_p(z), z)
+
+
+def fisher_exact_p(a: int, b: int, c: int, d: int) -> float:
+    """Two-sided Fisher's exact p for the table [[a, b], [c, d]]: the probability, with
+    the margins fixed, of every table no more likely than this one."""
+    row, column, n = a + b, a + c, a + b + c + d
+    low, high = max(0, column - (n - row)), min(row, column)
+
+    def log_probability(x: int) -> float:
+        return _log_comb(row, x) + _log_comb(n - row, column - x) - _log_comb(n, column)
+
+    observed = log_probability(a)
+    total = 0.0
+    for x in range(low, high + 1):
+        log_p = log_probability(x)
+        if log_p <= observed + 1e-7:  # relative tolerance, as R and scipy use
+            total += math.exp(log_p)
+    return min(1.0, total)
+
+
+def _log_comb(n: int, k: int) -> float:
+    return math.lgamma(n + 1) - math.lgamma(k + 1) - math.lgamma(n - k + 1)
+
+
+def holm(p_values: Sequence[float]) -> list[float]:
+    """Holm's (1979) step-down adjustment: each p-value as it must be read when all of
+    ``p_values`` are tested together, controlling the family-wise error rate."""
+    order = sorted(range(len(p_values)), key=lambda i: p_values[i])
+    adjusted = [1.0] * len(p_values)
+    running = 0.0
+    for rank, i in enumerate(order):
+        running = max(running, min(1.0, (len(p_values) - rank) * p_values[i]))
+        adjusted[i] = running
+    return adjusted
 
 
 def whole(value: float) -> int:
