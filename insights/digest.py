@@ -11,7 +11,7 @@ raw, and ``_section``/``_context`` escape each line as it becomes mrkdwn.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from insights.aggregates import counts_for
@@ -19,11 +19,30 @@ from insights.answer import interpret
 from insights.catalog import Catalog, WaveRef
 from insights.engine import Engine, Filters
 from insights.errors import QueryError
-from insights.findings import Context, GapReport, ThemeResult
+from insights.findings import (
+    Adjustment,
+    Comparison,
+    Context,
+    GapReport,
+    ThemeResult,
+    significant,
+)
 from insights.query import Query
 from insights.render import Message, change_points, verdict
 from insights.safe_text import clip_mrkdwn, escape_mrkdwn
-from insights.stats import TestResult, change_test, paired_difference_variance, percent, whole
+from insights.stats import (
+    DIRECTIONAL_BASE,
+    SIGNIFICANCE,
+    PairedTable,
+    TestResult,
+    format_p,
+    holm,
+    independent_difference,
+    interval_test,
+    paired_difference,
+    percent,
+    whole,
+)
 from insights.store import Store
 
 DRILL_DOWN_ACTION_ID = "digest_drill_down"
@@ -34,16 +53,24 @@ Block = dict[str, Any]
 
 @dataclass(frozen=True)
 class GapPoint:
-    """One theme's gap as a digest showed it, with what its variance needs."""
+    """One theme's gap as a digest showed it, with the paired table behind it
+    (``table`` is None for snapshots stored before it was kept)."""
 
     gap: float
-    paired_n: int
-    personal_only: int
-    organization_only: int
+    table: PairedTable | None
 
-    @property
-    def variance(self) -> float:
-        return paired_difference_variance(self.paired_n, self.personal_only, self.organization_only)
+    def to_json(self) -> list[float | int]:
+        if self.table is None:
+            return [self.gap]
+        t = self.table
+        return [self.gap, t.n, t.personal_only, t.organization_only, t.both]
+
+    @classmethod
+    def from_json(cls, data: list[Any]) -> GapPoint:
+        if len(data) == 5:  # gap, answered both, personal only, organization only, both
+            gap, n, b, c, both = data
+            return cls(float(gap), PairedTable(int(both), int(b), int(c), int(n - both - b - c)))
+        return cls(float(data[0]), None)  # older snapshots kept no agreement on both sides
 
 
 @dataclass(frozen=True)
@@ -55,44 +82,50 @@ class Snapshot:
     gaps: dict[str, GapPoint]
 
     def to_json(self) -> str:
-        gaps = {
-            name: [p.gap, p.paired_n, p.personal_only, p.organization_only]
-            for name, p in self.gaps.items()
-        }
+        gaps = {name: point.to_json() for name, point in self.gaps.items()}
         return json.dumps({"wave": self.wave, "respondents": self.respondents, "gaps": gaps})
 
     @classmethod
     def from_json(cls, text: str) -> Snapshot:
         data = json.loads(text)
-        gaps = {
-            name: GapPoint(float(g), int(n), int(b), int(c))
-            for name, (g, n, b, c) in data["gaps"].items()
-        }
+        gaps = {name: GapPoint.from_json(point) for name, point in data["gaps"].items()}
         return cls(str(data["wave"]), int(data["respondents"]), gaps)
 
 
 @dataclass(frozen=True)
 class Movement:
-    """How one theme's gap moved since the last digest, in points, with a z-test."""
+    """How one theme's gap moved since the last digest, in points, and whether that is
+    more than chance: ``test`` compares the respondents who arrived since with those before
+    (the same wave grew) or the two waves (a new wave); None when it can't be tested, with
+    ``why``."""
 
     theme: str
     before: float
     after: float
-    test: TestResult
+    test: TestResult | None
+    why: str = ""
+    adjustment: Adjustment | None = None  # Holm, across the digest's movements
 
     @property
     def change(self) -> float:
         return self.after - self.before
 
+    @property
+    def significant(self) -> bool:
+        return significant(self.test, self.adjustment)
+
 
 @dataclass(frozen=True)
 class Widest:
-    """The shown group (never a suppressed one) with the widest gap across all segments."""
+    """The group (never a hidden one) with the widest gap among those that stand out from
+    the other groups (see :func:`_widest`); ``tests`` is how many groups were tested."""
 
     segment: str
     group: str
     respondents: int
     result: ThemeResult
+    versus_rest: Comparison
+    tests: int = 1
 
 
 @dataclass(frozen=True)
@@ -160,7 +193,7 @@ def build_digest(
         query=query.canonical(),
         headline=headline,
         previous=previous,
-        movements=_movements(previous, snapshot) if previous else (),
+        movements=_movements(previous, snapshot, min_group_size) if previous else (),
         widest=_widest(engine, wave, filters, query.theme),
         snapshot=snapshot,
         report=report,
@@ -169,38 +202,88 @@ def build_digest(
 
 
 def _points(results: tuple[ThemeResult, ...]) -> dict[str, GapPoint]:
-    return {
-        r.theme: GapPoint(r.gap, r.paired_n, r.personal_only, r.organization_only)
-        for r in results
-        if r.gap is not None
-    }
+    return {r.theme: GapPoint(r.gap, r.table) for r in results if r.gap is not None}
 
 
-def _movements(previous: Snapshot, now: Snapshot) -> tuple[Movement, ...]:
-    # The same test the engine uses between waves (independent samples, two-sided z).
+NEWCOMERS_TEST = "new responses vs earlier ones"
+WAVES_TEST = "difference of paired gaps"
+
+
+def _movements(previous: Snapshot, now: Snapshot, min_group_size: int) -> tuple[Movement, ...]:
+    """Each theme's movement since the previous digest. When the same wave only gained
+    responses, the newcomers are compared with the earlier respondents (two independent
+    groups; comparing the two snapshots as if independent would count the earlier
+    respondents twice); a new wave is compared with the previous one."""
     moved = []
     for theme, after in now.gaps.items():
         before = previous.gaps.get(theme)
         if before is None:
             continue
-        test = change_test(before.gap / 100, before.variance, after.gap / 100, after.variance)
-        moved.append(Movement(theme, before.gap, after.gap, test))
+        test, why = _movement_test(before, after, previous.wave == now.wave, min_group_size)
+        moved.append(Movement(theme, before.gap, after.gap, test, why))
+    tested = [i for i, move in enumerate(moved) if move.test is not None]
+    adjusted = holm([moved[i].test.p_value for i in tested])  # type: ignore[union-attr]
+    for i, p_value in zip(tested, adjusted, strict=True):
+        moved[i] = replace(moved[i], adjustment=Adjustment(p_value, len(tested)))
     return tuple(moved)
 
 
+def _movement_test(
+    before: GapPoint, after: GapPoint, same_wave: bool, k: int
+) -> tuple[TestResult | None, str]:
+    if before.table is None or after.table is None:
+        return None, "the last digest kept too little to test against"
+    if not same_wave:
+        moved = independent_difference(
+            paired_difference(before.table), paired_difference(after.table)
+        )
+        return interval_test(moved, WAVES_TEST), ""
+    new = _newcomers(before.table, after.table)
+    if new is None:
+        return None, "the wave was replaced, not just added to"
+    if new.n == 0:
+        return None, "no new answers"
+    if new.n < k:
+        return None, f"fewer than {k} new answers, not compared to protect their privacy"
+    moved = independent_difference(paired_difference(before.table), paired_difference(new))
+    return interval_test(moved, NEWCOMERS_TEST), ""
+
+
+def _newcomers(before: PairedTable, after: PairedTable) -> PairedTable | None:
+    """The respondents added between two snapshots of a wave that only grew; None when
+    some count fell (the wave was replaced by other data)."""
+    added = PairedTable(
+        after.both - before.both,
+        after.personal_only - before.personal_only,
+        after.organization_only - before.organization_only,
+        after.neither - before.neither,
+    )
+    counts = (added.both, added.personal_only, added.organization_only, added.neither)
+    return added if min(counts) >= 0 else None
+
+
 def _widest(engine: Engine, wave: WaveRef, filters: Filters, theme: str | None) -> Widest | None:
-    best: Widest | None = None
+    """The group with the widest gap among those that stand out: at least 30 answering
+    both, and a gap wider than the other groups' beyond chance, Holm-adjusted across every
+    group of every segment considered. None when no group stands out."""
+    candidates: list[tuple[Widest, TestResult]] = []
     for segment in engine.catalog.segments:
         report = engine.breakdown(wave, segment, filters, theme)
         for group in report.groups:
             if group.suppressed:
                 continue
-            for result in group.themes:
-                if result.gap is None:
+            for result, versus in zip(group.themes, group.versus_rest, strict=False):
+                if result.gap is None or versus is None or result.paired_n < DIRECTIONAL_BASE:
                     continue
-                if best is None or result.gap > (best.result.gap or 0.0):
-                    best = Widest(segment.name, group.label, group.respondents, result)
-    return best
+                found = Widest(segment.name, group.label, group.respondents, result, versus)
+                candidates.append((found, versus.test))
+    adjusted = holm([test.p_value for _, test in candidates])
+    standing_out = [
+        replace(found, tests=len(candidates))
+        for (found, _), p_value in zip(candidates, adjusted, strict=True)
+        if p_value < SIGNIFICANCE and found.versus_rest.points > 0  # wider, not narrower
+    ]
+    return max(standing_out, key=lambda w: w.result.gap or 0.0, default=None)
 
 
 # -- rendering -----------------------------------------------------------------------------
@@ -213,15 +296,24 @@ def _headline_line(result: ThemeResult, bold: bool) -> str:
     gap = f"{whole(result.gap)} pts"
     shares = f"{percent(p.share)}% personal vs {percent(o.share)}% organization" if p and o else ""
     head = f"*{name}*: gap *{gap}*" if bold else f"{name}: gap {gap}"
-    return f"{head} ({shares}, n = {result.paired_n}) — {verdict(result.test)}"
+    return f"{head} ({shares}, n = {result.paired_n}) — {verdict(result.test, result.adjustment)}"
 
 
 def _movement_line(move: Movement, bold: bool) -> str:
     name = move.theme[:1].upper() + move.theme[1:]
     points = change_points(move.change)
-    sig = "significant" if move.test.significant else "not significant"
+    if move.test is None:
+        said = f"not tested: {move.why}"
+    else:
+        sig = "significant" if move.significant else "not significant"
+        said = f"{sig}, {move.test.method}, {format_p(move.test.p_value)}"
+        if move.adjustment is not None and move.adjustment.tests > 1:
+            said += (
+                f", Holm-adjusted across {move.adjustment.tests} themes:"
+                f" {format_p(move.adjustment.p_value)}"
+            )
     label = f"*{name}*" if bold else name
-    return f"• {label}: {whole(move.before)} → {whole(move.after)} pts ({points}, {sig})"
+    return f"• {label}: {whole(move.before)} → {whole(move.after)} pts ({points}; {said})"
 
 
 def _changes_lines(digest: Digest, bold: bool) -> list[str]:
@@ -244,10 +336,18 @@ def _changes_lines(digest: Digest, bold: bool) -> list[str]:
 
 def _widest_line(widest: Widest | None, bold: bool) -> str:
     if widest is None:
-        return "No segment group is large enough to show."
+        return (
+            f"No group stands out: none of at least {DIRECTIONAL_BASE} answering both has a gap"
+            " wider than the other groups' beyond chance (Holm-adjusted)."
+        )
     gap = whole(widest.result.gap or 0.0)
     group = f"*{widest.segment} = {widest.group}*" if bold else f"{widest.segment} = {widest.group}"
-    return f"{group}: {widest.result.theme} gap {gap} pts (n = {widest.respondents})"
+    wider = change_points(widest.versus_rest.points).replace(" pts", "")
+    return (
+        f"{group}: {widest.result.theme} gap {gap} pts (n = {widest.result.paired_n}),"
+        f" {wider} pts against the other groups; the widest of those that differ beyond"
+        f" chance (Holm-adjusted across {widest.tests} groups)"
+    )
 
 
 def _context_line(context: Context) -> str:

@@ -16,6 +16,7 @@ A figure privacy hides is kept in the findings without numbers, with the reason.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 
 import numpy as np
 
@@ -32,8 +33,10 @@ from insights.counts import (
 )
 from insights.errors import NotFoundError, SuppressedError
 from insights.findings import (
+    Adjustment,
     BreakdownReport,
     ChangeReport,
+    Comparison,
     Context,
     GapReport,
     Group,
@@ -46,16 +49,24 @@ from insights.findings import (
 )
 from insights.privacy import NOT_STATED, OTHER, Family, Verdict, WaveView, view
 from insights.stats import (
+    PairedTable,
     Proportion,
-    change_test,
+    TestResult,
+    holm,
+    independent_difference,
+    interval_test,
     mcnemar,
-    paired_difference_variance,
+    paired_difference,
+    percent,
+    proportion_difference,
     two_proportion_test,
+    whole,
 )
 
 Filters = tuple[tuple[SegmentRef, tuple[str, ...]], ...]
 NOT_STATED_LABEL = "(not stated)"
 HIDDEN = (Verdict.TOO_FEW, Verdict.REVEALING)
+GAP_CHANGE_TEST = "difference of paired gaps"
 
 
 class Engine:
@@ -78,8 +89,16 @@ class Engine:
     def view(self, wave: WaveRef) -> WaveView:
         """The wave as answers may see it: merged values and what privacy lets through."""
         cells = self.source.cells(wave.id, self.layout)
+        # Who answered one side of a pair only: the base of that side's own-base share.
+        only = {
+            _only_column(question): cells[answered_column(question)] - cells[both_column(pid)]
+            for pid, oid in self.layout.pairs
+            for question in (pid, oid)
+        }
+        cells = cells.assign(**only) if only else cells
         families = [Family(_pair_key(p), both_column(p)) for p, _ in self.layout.pairs]
         families += [Family(_question_key(q), answered_column(q)) for q in self.layout.question_ids]
+        families += [Family(_only_key(q), column) for q, column in _only_families(self.layout)]
         return view(cells, self.layout, families, self.min_group_size)
 
     def gap(self, wave: WaveRef, filters: Filters = (), theme: str | None = None) -> GapReport:
@@ -89,6 +108,7 @@ class Engine:
         total = self._total(seen, mask, filters)
         results = self._results(seen, [mask], themes)[0]
         self._refuse_if_hidden(results, filters)
+        results = _adjusted_results(results, _holm([r.test for r in results]))
         asked = tuple(r for r in results if r.asked)
         notes = list(self._notes(asked))
         unasked = [r.theme for r in results if not r.asked]
@@ -96,6 +116,7 @@ class Engine:
             notes.append(f"Not asked of these respondents: {', '.join(unasked)}.")
         notes += self._one_side_notes(seen, mask, themes)
         notes += self._merge_notes(seen, filters)
+        notes += _adjustment_notes(asked) + _rounding_notes(asked)
         if not asked:
             asked = results
         context = self._context(seen, wave, filters, theme, total)
@@ -118,10 +139,12 @@ class Engine:
             overall = tuple(r for r in overall if r.asked)
         split = _ordered(seen, seen.split(mask, segment.id))
         by_group = self._results(seen, [box for _, box in split], themes)
+        rests = self._results(seen, [mask & ~box for _, box in split], themes)
         groups = [
-            self._group(seen, segment, value, box, results)
-            for (value, box), results in zip(split, by_group, strict=True)
+            self._group(seen, segment, value, box, results, rest)
+            for (value, box), results, rest in zip(split, by_group, rests, strict=True)
         ]
+        overall, groups = _adjusted_breakdown(overall, groups)
         shown = tuple(result for group in groups for result in group.themes)
         notes = list(self._notes((*overall, *shown)))
         hidden = [g for g in groups if g.suppressed]
@@ -133,6 +156,7 @@ class Engine:
             )
         notes += self._one_side_notes(seen, mask, themes)
         notes += self._merge_notes(seen, filters, segment)
+        notes += _adjustment_notes([*overall, *shown])
         context = self._context(seen, wave, filters, theme, total)
         return BreakdownReport(context, segment.name, overall, tuple(groups), tuple(notes))
 
@@ -158,8 +182,15 @@ class Engine:
         changes = tuple(
             _theme_change(before, after) for before, after in zip(then, now, strict=True)
         )
+        changes = tuple(
+            replace(change, adjustment=adjustment)
+            for change, adjustment in zip(changes, _holm([c.test for c in changes]), strict=True)
+        )
         context = self._context(now_seen, wave, filters, theme, total)
         notes = [*self._notes(now + then), *self._merge_notes(now_seen, filters)]
+        tested = sum(1 for c in changes if c.test is not None)
+        if tested > 1:
+            notes.append(f"{tested} changes are tested: each verdict is Holm-adjusted across them.")
         return ChangeReport(context, previous.label, then_total, changes, tuple(notes))
 
     def trend(
@@ -186,8 +217,9 @@ class Engine:
         themes = self._themes(theme)
         last_seen = self.view(last)
         total = self._total(last_seen, self._select(last_seen, filters), filters)
-        results = tuple(self._wave_result(wave, filters, themes) for wave in waves)
+        results = _adjusted_trend(tuple(self._wave_result(wave, filters, themes) for wave in waves))
         notes = list(self._notes([r for wave in results for r in wave.themes]))
+        notes += _adjustment_notes([r for wave in results for r in wave.themes])
         small = [w.label for w in results if w.suppressed and not w.revealing]
         if small:
             notes.append(
@@ -309,19 +341,32 @@ class Engine:
             both = seen.total(both_positive_column(pid), mask)
             b = seen.total(personal_only_column(pid), mask)
             c = seen.total(organization_only_column(pid), mask)
+            table = PairedTable(both, b, c, n - both - b - c)
             results.append(
                 ThemeResult(
                     theme.name,
-                    Measure(personal, Proportion(both + b, n)),
-                    Measure(organization, Proportion(both + c, n)),
+                    Measure(personal, table.personal, own=self._own(seen, mask, personal)),
+                    Measure(
+                        organization, table.organization, own=self._own(seen, mask, organization)
+                    ),
                     None,
                     n,
                     mcnemar(b, c) if n else None,
                     personal_only=b,
                     organization_only=c,
+                    both_agree=both,
+                    interval=paired_difference(table) if n else None,
                 )
             )
         return results
+
+    def _own(self, seen: WaveView, mask: np.ndarray, question: QuestionRef) -> Proportion | None:
+        """A side's share among everyone who answered it, when some answered it without the
+        other side and privacy lets their answers be shown; else None."""
+        if seen.verdict(_only_key(question.id), mask) is not Verdict.SHOWN:
+            return None
+        answered = seen.total(answered_column(question.id), mask)
+        return Proportion(seen.total(positive_column(question.id), mask), answered)
 
     def _single(
         self, seen: WaveView, masks: Sequence[np.ndarray], question: QuestionRef
@@ -344,6 +389,7 @@ class Engine:
         value: str,
         box: np.ndarray,
         results: tuple[ThemeResult, ...],
+        rest: tuple[ThemeResult, ...],
     ) -> Group:
         respondents = seen.total("respondents", box)
         label = _label(seen, segment, value)
@@ -352,7 +398,10 @@ class Engine:
         asked = [r for r in results if r.asked]
         if asked and all(r.hidden for r in asked):
             return Group(label, respondents, True, revealing=any(r.revealing for r in asked))
-        return Group(label, respondents, False, results)
+        versus = tuple(
+            _versus_rest(mine, others) for mine, others in zip(results, rest, strict=True)
+        )
+        return Group(label, respondents, False, results, versus_rest=versus)
 
     def _wave_result(self, wave: WaveRef, filters: Filters, themes: Sequence[Theme]) -> WaveResult:
         seen = self.view(wave)
@@ -442,6 +491,19 @@ def _pair_key(personal_id: int) -> str:
     return f"pair{int(personal_id)}"
 
 
+def _only_key(question_id: int) -> str:
+    return f"only{int(question_id)}"
+
+
+def _only_column(question_id: int) -> str:
+    """Cell column: how many answered this side of a pair without the other."""
+    return f"only{int(question_id)}"
+
+
+def _only_families(layout: Layout) -> list[tuple[int, str]]:
+    return [(q, _only_column(q)) for pair in layout.pairs for q in pair]
+
+
 def _question_key(question_id: int) -> str:
     return f"question{int(question_id)}"
 
@@ -486,26 +548,120 @@ def _ordered(
 
 
 def _theme_change(before: ThemeResult, after: ThemeResult) -> ThemeChange:
+    """How a theme moved between two waves (independent samples): a gap's change with the
+    MOVER interval of the two paired intervals and the test read from it; a single share's
+    change with Newcombe's interval and Fisher's exact or the z-test."""
     if after.is_gap:
-        if after.gap is None or before.gap is None:
+        if after.gap is None or before.gap is None or not (after.interval and before.interval):
             return ThemeChange(after.theme, before, after, None, None)
-        test = change_test(
-            before.gap / 100,
-            _gap_variance(before),
-            after.gap / 100,
-            _gap_variance(after),
-        )
-        return ThemeChange(after.theme, before, after, after.gap - before.gap, test)
+        moved = independent_difference(before.interval, after.interval)
+        test = interval_test(moved, GAP_CHANGE_TEST)
+        return ThemeChange(after.theme, before, after, after.gap - before.gap, test, moved)
     then = before.single.share if before.single else None
     now = after.single.share if after.single else None
     if then is None or now is None or not then.n or not now.n:
         return ThemeChange(after.theme, before, after, None, None)
-    return ThemeChange(
-        after.theme, before, after, (now.share - then.share) * 100, two_proportion_test(then, now)
+    change = (now.share - then.share) * 100
+    interval = proportion_difference(then, now)
+    return ThemeChange(after.theme, before, after, change, two_proportion_test(then, now), interval)
+
+
+REST_TEST = "difference from the other groups"
+
+
+def _versus_rest(mine: ThemeResult, others: ThemeResult) -> Comparison | None:
+    """A group's gap (or share) against the other groups' together, when both are shown:
+    independent samples, so the MOVER interval of the two and the test read from it."""
+    if mine.is_gap:
+        if mine.interval is None or others.interval is None:
+            return None
+        difference = independent_difference(others.interval, mine.interval)
+        return Comparison(
+            difference.estimate * 100, difference, interval_test(difference, REST_TEST)
+        )
+    ours = mine.single.share if mine.single else None
+    theirs = others.single.share if others.single else None
+    if ours is None or theirs is None or not ours.n or not theirs.n:
+        return None
+    difference = proportion_difference(theirs, ours)
+    return Comparison(difference.estimate * 100, difference, two_proportion_test(theirs, ours))
+
+
+def _holm(tests: Sequence[TestResult | None]) -> list[Adjustment | None]:
+    """Every test of one answer, adjusted among the others (Holm); None where no test."""
+    present = [i for i, test in enumerate(tests) if test is not None]
+    adjusted = holm([tests[i].p_value for i in present])  # type: ignore[union-attr]
+    found: list[Adjustment | None] = [None] * len(tests)
+    for i, p_value in zip(present, adjusted, strict=True):
+        found[i] = Adjustment(p_value, len(present))
+    return found
+
+
+def _adjusted_results(
+    results: Sequence[ThemeResult], adjustments: Sequence[Adjustment | None]
+) -> tuple[ThemeResult, ...]:
+    return tuple(
+        replace(result, adjustment=adjustment)
+        for result, adjustment in zip(results, adjustments, strict=True)
     )
 
 
-def _gap_variance(result: ThemeResult) -> float:
-    return paired_difference_variance(
-        result.paired_n, result.personal_only, result.organization_only
+def _adjusted_breakdown(
+    overall: Sequence[ThemeResult], groups: Sequence[Group]
+) -> tuple[tuple[ThemeResult, ...], list[Group]]:
+    """Holm across every test a breakdown shows: each theme overall, within each group,
+    and each group against the rest."""
+    tests: list[TestResult | None] = [r.test for r in overall]
+    for group in groups:
+        tests += [r.test for r in group.themes]
+        tests += [c.test if c else None for c in group.versus_rest]
+    adjusted = iter(_holm(tests))
+    new_overall = _adjusted_results(overall, [next(adjusted) for _ in overall])
+    new_groups = []
+    for group in groups:
+        themes = _adjusted_results(group.themes, [next(adjusted) for _ in group.themes])
+        versus = tuple(
+            replace(c, adjustment=adjustment) if c else None
+            for c, adjustment in zip(
+                group.versus_rest, [next(adjusted) for _ in group.versus_rest], strict=True
+            )
+        )
+        new_groups.append(replace(group, themes=themes, versus_rest=versus))
+    return new_overall, new_groups
+
+
+def _adjustment_notes(results: Sequence[ThemeResult]) -> list[str]:
+    tests = max((r.adjustment.tests for r in results if r.adjustment), default=0)
+    if tests < 2:
+        return []
+    return [
+        f"This answer makes {tests} tests: each verdict is Holm-adjusted across them, so"
+        " that the chance of any false “significant” stays under 5%."
+    ]
+
+
+def _adjusted_trend(waves: tuple[WaveResult, ...]) -> tuple[WaveResult, ...]:
+    """Holm across every wave's every gap test the trend shows."""
+    adjusted = iter(_holm([r.test for wave in waves for r in wave.themes]))
+    return tuple(
+        replace(wave, themes=_adjusted_results(wave.themes, [next(adjusted) for _ in wave.themes]))
+        for wave in waves
     )
+
+
+def _rounding_notes(results: Sequence[ThemeResult]) -> list[str]:
+    """Say so when a printed gap is not the difference of the printed percentages."""
+    for result in results:
+        p = result.personal.share if result.personal else None
+        o = result.organization.share if result.organization else None
+        if (
+            result.gap is not None
+            and p is not None
+            and o is not None
+            and whole(result.gap) != percent(p.share) - percent(o.share)
+        ):
+            return [
+                "Gaps are computed from the unrounded shares, so a gap can differ by a"
+                " point from the difference of the rounded percentages."
+            ]
+    return []

@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from insights.catalog import QuestionRef
-from insights.stats import Proportion, TestResult
+from insights.stats import SIGNIFICANCE, Interval, PairedTable, Proportion, TestResult
 
 
 def describe_filters(filters: Iterable[tuple[str, tuple[str, ...]]]) -> str:
@@ -16,13 +16,36 @@ def describe_filters(filters: Iterable[tuple[str, tuple[str, ...]]]) -> str:
 
 
 @dataclass(frozen=True)
+class Adjustment:
+    """A p-value as it must be read among the ``tests`` tests one answer shows (Holm)."""
+
+    p_value: float
+    tests: int
+
+    @property
+    def significant(self) -> bool:
+        return self.p_value < SIGNIFICANCE
+
+
+def significant(test: TestResult | None, adjustment: Adjustment | None) -> bool:
+    """A verdict as the answer states it: adjusted for the answer's other tests, if any."""
+    if test is None:
+        return False
+    return adjustment.significant if adjustment is not None else test.significant
+
+
+@dataclass(frozen=True)
 class Measure:
     """One question's share agreeing; ``share`` is None when privacy hides it: its base is
-    too small, or (``revealing``) beside other answers it would show how a few answered."""
+    too small, or (``revealing``) beside other answers it would show how a few answered.
+
+    A side of a theme is measured on those who answered both questions; ``own`` is its
+    share among everyone who answered this one, when that differs and may be shown."""
 
     question: QuestionRef
     share: Proportion | None
     revealing: bool = False
+    own: Proportion | None = None
 
 
 @dataclass(frozen=True)
@@ -37,6 +60,19 @@ class ThemeResult:
     test: TestResult | None = None
     personal_only: int = 0
     organization_only: int = 0
+    both_agree: int = 0
+    interval: Interval | None = None  # the gap's 95% interval, as fractions
+    adjustment: Adjustment | None = None
+
+    @property
+    def table(self) -> PairedTable:
+        """The ``paired_n`` who answered both questions, by how they answered."""
+        neither = self.paired_n - self.both_agree - self.personal_only - self.organization_only
+        return PairedTable(self.both_agree, self.personal_only, self.organization_only, neither)
+
+    @property
+    def significant(self) -> bool:
+        return significant(self.test, self.adjustment)
 
     @property
     def gap(self) -> float | None:
@@ -92,15 +128,33 @@ class Context:
 
 
 @dataclass(frozen=True)
+class Comparison:
+    """How much wider a group's gap is than the rest's (the other groups together), in
+    points, with its 95% interval and test; adjusted like every test of the answer."""
+
+    points: float
+    interval: Interval
+    test: TestResult
+    adjustment: Adjustment | None = None
+
+    @property
+    def significant(self) -> bool:
+        return significant(self.test, self.adjustment)
+
+
+@dataclass(frozen=True)
 class Group:
     """A breakdown's group; ``suppressed`` when privacy hides all its figures (``revealing``
-    when not for its size but because they would show how a few others answered)."""
+    when not for its size but because they would show how a few others answered).
+    ``versus_rest`` compares each theme's gap with the other groups' (None where it can't
+    be shown), in the order of ``themes``."""
 
     label: str
     respondents: int
     suppressed: bool
     themes: tuple[ThemeResult, ...] = ()
     revealing: bool = False
+    versus_rest: tuple[Comparison | None, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -127,6 +181,12 @@ class ThemeChange:
     after: ThemeResult
     change: float | None  # points: gap change for a gap theme, share change otherwise
     test: TestResult | None
+    interval: Interval | None = None  # the change's 95% interval, as fractions
+    adjustment: Adjustment | None = None
+
+    @property
+    def significant(self) -> bool:
+        return significant(self.test, self.adjustment)
 
 
 @dataclass(frozen=True)

@@ -115,7 +115,8 @@ def theme_text(result: ThemeResult) -> str:
         lines.append("Gap: not available (too few answers)")
     else:
         lines.append(
-            f"Gap: *{whole(result.gap)} points* — {escape_mrkdwn(verdict(result.test))};"
+            f"Gap: *{whole(result.gap)} points* —"
+            f" {escape_mrkdwn(verdict(result.test, result.adjustment))};"
             f" n = {result.paired_n} answered both"
         )
     return "\n".join(lines)

@@ -15,8 +15,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from insights.findings import (
+    Adjustment,
     BreakdownReport,
     ChangeReport,
+    Comparison,
     Context,
     Finding,
     GapReport,
@@ -28,9 +30,10 @@ from insights.findings import (
     ThemeResult,
     TrendReport,
     WaveResult,
+    significant,
 )
 from insights.safe_text import clip, clip_mrkdwn, escape_mrkdwn
-from insights.stats import Proportion, TestResult, format_p, percent, whole
+from insights.stats import Interval, Proportion, TestResult, format_p, percent, whole
 
 MAX_BLOCKS = 45  # Slack allows 50; the edge may add buttons
 MAX_SECTION = 2900  # Slack allows 3000 characters in a section's text
@@ -85,12 +88,25 @@ def figure(share: Proportion | None, style: _Style = PLAIN) -> str:
     )
 
 
-def verdict(test: TestResult | None) -> str:
+def verdict(test: TestResult | None, adjustment: Adjustment | None = None) -> str:
+    """'significant: unlikely to be chance (McNemar mid-p, p = 0.004; Holm-adjusted
+    across 6 tests, p = 0.024)': the verdict is the adjusted one when the answer makes
+    several tests."""
     if test is None:
         return "no test possible"
-    if test.significant:
-        return f"significant: unlikely to be chance ({test.method}, {format_p(test.p_value)})"
-    return f"not significant: could be chance ({test.method}, {format_p(test.p_value)})"
+    said = f"{test.method}, {format_p(test.p_value)}"
+    if adjustment is not None and adjustment.tests > 1:
+        said += f"; Holm-adjusted across {adjustment.tests} tests, {format_p(adjustment.p_value)}"
+    if significant(test, adjustment):
+        return f"significant: unlikely to be chance ({said})"
+    return f"not significant: could be chance ({said})"
+
+
+def points_interval(interval: Interval | None) -> str:
+    """'95% CI 48 to 61 pts' for a difference given as fractions."""
+    if interval is None:
+        return ""
+    return f"95% CI {whole(interval.low * 100)} to {whole(interval.high * 100)} pts"
 
 
 def change_points(value: float) -> str:
@@ -110,15 +126,27 @@ def _gap_lines(result: ThemeResult, style: _Style) -> list[str]:
     if result.hidden:
         return [f"Personal and organization: {measured(result.personal, style)}"]
     lines = [
-        f"Personal: {figure(result.personal.share, style)}",
-        f"Organization: {figure(result.organization.share, style)}",
+        f"Personal: {figure(result.personal.share, style)}{_own(result.personal)}",
+        f"Organization: {figure(result.organization.share, style)}{_own(result.organization)}",
     ]
     if result.gap is None:
         lines.append("Gap: not available for this group")
         return lines
     gap = style.bold(f"{whole(result.gap)} points")
-    lines.append(f"Gap: {gap} — {verdict(result.test)}; {result.paired_n} answered both")
+    interval = points_interval(result.interval)
+    lines.append(
+        f"Gap: {gap} ({interval}) — {verdict(result.test, result.adjustment)};"
+        f" all among the {result.paired_n} who answered both"
+    )
     return lines
+
+
+def _own(measure: Measure) -> str:
+    """'; of everyone who answered it: 90% (189 of 210)', where that base differs."""
+    own = measure.own
+    if own is None or measure.share is None or own.n == measure.share.n:
+        return ""
+    return f"; of all {own.n} who answered it: {percent(own.share)}% ({own.positive} of {own.n})"
 
 
 def _single_lines(measure: Measure, style: _Style) -> list[str]:
@@ -183,7 +211,9 @@ def _gap_parts(report: GapReport, style: _Style) -> list[_Part]:
     return parts
 
 
-def _group_line(group: Group, result: ThemeResult | None, style: _Style) -> str:
+def _group_line(
+    group: Group, result: ThemeResult | None, style: _Style, versus: Comparison | None = None
+) -> str:
     name = style.bold(group.label)
     if group.revealing:
         return f"{name}: hidden (beside other answers it would show how a few people answered)"
@@ -199,13 +229,28 @@ def _group_line(group: Group, result: ThemeResult | None, style: _Style) -> str:
         if result.gap is None or p is None or o is None:
             return f"{name} (n = {group.respondents}): too few answers to show"
         mark = SMALL_BASE_MARK if p.directional or o.directional else ""
-        sig = "significant" if result.test and result.test.significant else "not significant"
+        sig = "significant" if result.significant else "not significant"
         return (
             f"{name} (n = {group.respondents}): {percent(p.share)}% vs {percent(o.share)}%{mark}"
             f" → gap {whole(result.gap)} pts, {sig}{_bases(group.respondents, p, o)}"
+            f"{_versus(versus)}"
         )
     assert result.single is not None
-    return f"{name} (n = {group.respondents}): {measured(result.single, style)}"
+    return f"{name} (n = {group.respondents}): {measured(result.single, style)}{_versus(versus)}"
+
+
+def _versus(versus: Comparison | None) -> str:
+    """'; 6 pts wider than the other groups, not a significant difference'."""
+    if versus is None:
+        return ""
+    points = whole(versus.points)
+    if points == 0:
+        size = "about the same as the other groups"
+    else:
+        unit = "pt" if abs(points) == 1 else "pts"
+        size = f"{abs(points)} {unit} {'above' if points > 0 else 'below'} the other groups"
+    sig = "a significant difference" if versus.significant else "not a significant difference"
+    return f"; {size}, {sig}"
 
 
 def _bases(respondents: int, *shares: Proportion) -> str:
@@ -224,9 +269,17 @@ def _breakdown_parts(report: BreakdownReport, style: _Style) -> list[_Part]:
     for index, overall in enumerate(report.total):
         lines = [style.bold(_theme_title(overall))]
         if overall.is_gap and overall.gap is not None:
-            lines.append(f"All: gap {whole(overall.gap)} pts — {verdict(overall.test)}")
+            lines.append(
+                f"All: gap {whole(overall.gap)} pts ({points_interval(overall.interval)}) —"
+                f" {verdict(overall.test, overall.adjustment)}"
+            )
         lines += [
-            _group_line(group, group.themes[index] if group.themes else None, style)
+            _group_line(
+                group,
+                group.themes[index] if group.themes else None,
+                style,
+                group.versus_rest[index] if group.versus_rest else None,
+            )
             for group in report.groups
         ]
         parts.append(_Part("section", "\n".join(lines)))
@@ -248,7 +301,11 @@ def _change_line(change: ThemeChange, previous: str, style: _Style) -> list[str]
     if change.change is None:
         lines.append("Change: not available")
     else:
-        lines.append(f"Change: {style.bold(change_points(change.change))} — {verdict(change.test)}")
+        interval = points_interval(change.interval)
+        lines.append(
+            f"Change: {style.bold(change_points(change.change))} ({interval}) —"
+            f" {verdict(change.test, change.adjustment)}"
+        )
     return lines
 
 
@@ -267,7 +324,14 @@ def _change_parts(report: ChangeReport, style: _Style) -> list[_Part]:
     ]
     for change in report.changes:
         parts.append(_Part("section", "\n".join(_change_line(change, report.previous_wave, style))))
-    parts.append(_Part("context", "Waves are compared as independent samples (two-sided z-test)."))
+    parts.append(
+        _Part(
+            "context",
+            "Waves are compared as independent samples: a gap's change with its 95% interval"
+            " (the two waves' paired intervals combined), a single share's with Fisher's exact"
+            " test or a z-test.",
+        )
+    )
     parts += [_Part("context", note) for note in report.notes]
     return parts
 

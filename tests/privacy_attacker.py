@@ -171,6 +171,11 @@ def record_theme(printed: Printed, mask: np.ndarray, result: ThemeResult, said: 
             if share.positive != expected:
                 raise Dishonest(f"{said}: {side} {share.positive} agree, counted {expected}")
             printed.add(mask, unknowns, f"{said} [{side}]")
+            own = measure.own
+            if own is not None:  # the side among everyone who answered it
+                if (own.positive, own.n) != (counts[f"{side} agree"], counts[f"answered {side}"]):
+                    raise Dishonest(f"{said}: {side} own base {own.positive} of {own.n}")
+                printed.add(mask, {"both": pair, kind: (kind,)}, f"{said} [{side} own]")
         if result.test is not None and result.paired_n:
             if (result.paired_n, result.personal_only, result.organization_only) != (
                 counts["both"],

@@ -161,7 +161,7 @@ def test_a_digest_preview_shows_control_characters_as_escapes(
     store.close()
     result = CliRunner().invoke(digests, ["preview", "CCTL"], catch_exceptions=False)
     assert result.exit_code == 0, result.output
-    assert_shown_not_obeyed(result.output, "care\\x1b[31mx")
+    assert_shown_not_obeyed(result.output, "Care\\x1b[31mx", "ctl\\x1b[31mpulse")
 
 
 def test_the_console_shows_control_characters_as_escapes(imported: Result, db_path: Path) -> None:

@@ -1,9 +1,8 @@
-"""The engine turns respondent pairs into McNemar's counts and wave changes into z-tests;
-checked on hand-made data whose answers are known one by one."""
+"""The engine turns respondent pairs into McNemar's counts and the gap's interval, and wave
+changes into intervals and tests; checked on hand-made data whose answers are known one by
+one (the statistics themselves are checked against references in test_stats_*)."""
 
 from __future__ import annotations
-
-import math
 
 import pytest
 from support import TEAM, Importer
@@ -11,6 +10,14 @@ from support import TEAM, Importer
 from insights import NotFoundError, Store, ask
 from insights.answer import answer_query, interpret
 from insights.findings import ChangeReport, GapReport
+from insights.stats import (
+    PairedTable,
+    fisher_exact_p,
+    independent_difference,
+    interval_test,
+    paired_difference,
+    whole,
+)
 
 # 12 respondents: 8 agree personally but not for their organization (b), 1 the reverse (c),
 # 3 agree on both. Yes/no: 6 of 12 say Yes.
@@ -35,21 +42,33 @@ def gap_report(store: Store, text: str) -> GapReport:
     return report
 
 
-def test_paired_counts_and_exact_mcnemar(store: Store, import_rows: Importer) -> None:
+def test_paired_counts_and_mid_p_mcnemar(store: Store, import_rows: Importer) -> None:
     import_rows(WAVE_1)
     care, measures = gap_report(store, "gap").themes
     assert care.personal and care.personal.share and care.organization
     assert (care.personal.share.positive, care.personal.share.n) == (11, 12)
     assert care.organization.share and care.organization.share.positive == 4
-    assert (care.paired_n, care.personal_only, care.organization_only) == (12, 8, 1)
-    # gap = (11 − 4)/12 = 58.33 points; exact: 2·(C(9,0) + C(9,1))/2⁹ = 20/512
+    assert (care.paired_n, care.both_agree, care.personal_only, care.organization_only) == (
+        12,
+        3,
+        8,
+        1,
+    )
+    # gap = (11 − 4)/12 = 58.33 points. Mid-p with X ~ Bin(9, ½):
+    # 2·(P(X = 0) + ½·P(X = 1)) = 2·(1 + 4.5)/512 = 11/512
     assert care.gap == pytest.approx(700 / 12)
-    assert care.test and care.test.method == "McNemar exact"
-    assert care.test.p_value == 20 / 512
+    assert care.test and care.test.method == "McNemar mid-p"
+    assert care.test.p_value == 11 / 512
+    assert care.interval == paired_difference(PairedTable(3, 8, 1, 0))
+    assert care.interval.low < 7 / 12 < care.interval.high
     assert measures.single and measures.single.share
     assert (measures.single.share.positive, measures.single.share.n) == (6, 12)
     text = ask(store, TEAM, "gap", min_group_size=5).text
-    assert "Gap: 58 points — significant: unlikely to be chance (McNemar exact, p = 0.039)" in text
+    low, high = whole(care.interval.low * 100), whole(care.interval.high * 100)
+    assert (
+        f"Gap: 58 points (95% CI {low} to {high} pts) — significant: unlikely to be chance"
+        " (McNemar mid-p, p = 0.021); all among the 12 who answered both"
+    ) in text
 
 
 def test_change_between_waves(store: Store, import_rows: Importer) -> None:
@@ -61,18 +80,20 @@ def test_change_between_waves(store: Store, import_rows: Importer) -> None:
     assert (report.context.wave, report.previous_wave) == ("w2", "w1")
     assert (report.context.respondents, report.previous_respondents) == (20, 12)
     care, measures = report.changes
-    # Gap w1 = 7/12, w2 = (14 − 6)/20 = 8/20. Paired variances (b + c − (b − c)²)/n:
-    #   w1: (8/12 + 1/12 − (7/12)²)/12,  w2: (10/20 + 2/20 − (8/20)²)/20
-    var_1 = (9 / 12 - (7 / 12) ** 2) / 12
-    var_2 = (12 / 20 - (8 / 20) ** 2) / 20
-    z = (8 / 20 - 7 / 12) / math.sqrt(var_1 + var_2)
+    # Gap w1 = 7/12 (a, b, c, d = 3, 8, 1, 0); w2 = (10 − 2)/20 (4, 10, 2, 4): independent
+    # waves, so the change's interval combines the two paired intervals (MOVER).
+    first = paired_difference(PairedTable(3, 8, 1, 0))
+    second = paired_difference(PairedTable(4, 10, 2, 4))
     assert care.change == pytest.approx((8 / 20 - 7 / 12) * 100)
-    assert care.test and care.test.statistic == pytest.approx(z)
-    assert care.test.p_value == pytest.approx(math.erfc(abs(z) / math.sqrt(2)))
-    # Yes: 6/12 → 15/20, unpooled: z = 0.25 / √(0.25/12 + 0.1875/20)
-    z_yes = 0.25 / math.sqrt(0.25 / 12 + 0.1875 / 20)
+    assert care.interval == independent_difference(first, second)
+    assert care.test == interval_test(care.interval, "difference of paired gaps")
+    assert care.interval.low < 0 < care.interval.high and not care.significant
+    # Yes: 6/12 → 15/20. A cell of the 2×2 table is expected to hold 11·12/32 = 4.1 < 5,
+    # so Fisher's exact test.
     assert measures.change == pytest.approx(25.0)
-    assert measures.test and measures.test.statistic == pytest.approx(z_yes)
+    assert measures.test and measures.test.method == "Fisher's exact"
+    assert measures.test.p_value == fisher_exact_p(6, 6, 15, 5)
+    assert measures.adjustment and measures.adjustment.tests == 2
 
 
 def test_a_wave_cannot_be_compared_with_itself(store: Store, import_rows: Importer) -> None:

@@ -235,7 +235,7 @@ def _change_words(report: ChangeReport, index: int) -> str:
     test = f"{change.test.method}, {format_p(change.test.p_value)}"
     return (
         f"Change in the {what} since {report.previous_wave}: {gap_words(change.change)},"
-        f" {verdict_word(change.test)} ({test})."
+        f" {verdict_word(change.test, change.adjustment)} ({test})."
     )
 
 

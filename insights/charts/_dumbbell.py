@@ -197,7 +197,9 @@ def _gap(axes: Axes, index: int, row: Row) -> None:
     assert row.gap is not None
     x = (AXES_RIGHT + 20 - AXES_LEFT) / AXES_WIDTH
     _say(axes, x, index, gap_words(row.gap), GAP_TEXT, "left", "bottom", 0, plot=False)
-    _say(axes, x, index, verdict_word(row.test), SMALL, "left", "top", -3, plot=False)
+    _say(
+        axes, x, index, verdict_word(row.test, row.adjustment), SMALL, "left", "top", -3, plot=False
+    )
 
 
 def _say(

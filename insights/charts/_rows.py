@@ -12,7 +12,7 @@ from dataclasses import dataclass, replace
 from typing import Literal
 
 from insights.errors import NotFoundError
-from insights.findings import Context, ThemeResult
+from insights.findings import Adjustment, Context, ThemeResult, significant
 from insights.render import SMALL_BASE_MARK, change_points
 from insights.stats import Proportion, TestResult, percent, whole
 
@@ -61,10 +61,11 @@ class Row:
     counted: str = ""  # what a single share counts ("Yes"), for the alt text
     suppressed: bool = False
     total: bool = False  # the "All" row of a breakdown
+    adjustment: Adjustment | None = None  # the test as the answer reads it (Holm)
 
     @property
     def significant(self) -> bool:
-        return self.test is not None and self.test.significant
+        return significant(self.test, self.adjustment)
 
     def dot(self, side: Side) -> Dot | None:
         return next((d for d in self.dots if d.side == side), None)
@@ -99,7 +100,7 @@ def _gap_row(base: Row, result: ThemeResult) -> Row:
     if result.gap is None:
         return replace(base, note=NOT_ASKED)  # one side has no answers in this group
     dots = (Dot("personal", personal), Dot("organization", organization))
-    return replace(base, dots=dots, gap=result.gap, test=result.test)
+    return replace(base, dots=dots, gap=result.gap, test=result.test, adjustment=result.adjustment)
 
 
 def suppressed_row(label: str, min_group_size: int, revealing: bool = False) -> Row:
@@ -136,10 +137,10 @@ def gap_words(gap: float) -> str:
     return change_points(gap)
 
 
-def verdict_word(test: TestResult | None) -> str:
+def verdict_word(test: TestResult | None, adjustment: Adjustment | None = None) -> str:
     if test is None:
         return "no test"
-    return "significant" if test.significant else "not significant"
+    return "significant" if significant(test, adjustment) else "not significant"
 
 
 def context_lines(context: Context, waves: str | None = None) -> list[str]:
@@ -163,7 +164,7 @@ def sentence(row: Row) -> str:
     assert personal and organization
     return (
         f"{row.spoken}: personal {_spoken(personal)}, organization {_spoken(organization)},"
-        f" gap {points(row.gap)}, {verdict_word(row.test)}."
+        f" gap {points(row.gap)}, {verdict_word(row.test, row.adjustment)}."
     )
 
 
