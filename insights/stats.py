@@ -146,7 +146,9 @@ class PairedTable:
 def paired_difference(table: PairedTable) -> Interval:
     """Personal minus organization share on the same people, with Newcombe's (1998)
     method 10 interval: each share's Wilson interval, combined with the correlation of
-    the two answers (square-and-add). (0, -1, 1) when nobody answered both."""
+    the two answers (square-and-add), estimated as Newcombe and Fagerland, Lydersen &
+    Laake (2014) do. The interval is never a point when anyone answered both; (0, -1, 1)
+    when nobody did."""
     n = table.n
     if n == 0:
         return Interval(0.0, -1.0, 1.0)
@@ -155,7 +157,11 @@ def paired_difference(table: PairedTable) -> Interval:
     l1, u1 = wilson_interval(a + b, n)
     l2, u2 = wilson_interval(a + c, n)
     margins = (a + b) * (c + d) * (a + c) * (b + d)
-    phi = (a * d - b * c) / math.sqrt(margins) if margins else 0.0
+    # Newcombe's ψ: the phi coefficient with ad − bc pulled n/2 towards zero when positive,
+    # so that agreement (b = c = 0, where φ = 1) cannot shrink the interval to a point.
+    cross = a * d - b * c
+    excess = cross - n / 2 if cross > n / 2 else min(cross, 0)
+    phi = excess / math.sqrt(margins) if margins else 0.0
     below = (p1 - l1) ** 2 - 2 * phi * (p1 - l1) * (u2 - p2) + (u2 - p2) ** 2
     above = (u1 - p1) ** 2 - 2 * phi * (u1 - p1) * (p2 - l2) + (p2 - l2) ** 2
     estimate = p1 - p2

@@ -1,0 +1,185 @@
+"""The gap on the people who answered both questions (Newcombe's paired method 10), the
+change between two waves' gaps (MOVER), and the p-value read from an interval: hand-worked
+cases, and the properties the issue asks for (no zero-width interval, so no zero standard
+error; p < 0.05 exactly when the interval excludes zero)."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+
+import pytest
+from hypothesis import example, given
+from hypothesis import strategies as st
+
+from insights.stats import (
+    SIGNIFICANCE,
+    Z95,
+    Interval,
+    PairedTable,
+    independent_difference,
+    interval_test,
+    paired_difference,
+)
+
+Z2 = Z95 * Z95
+
+
+def test_newcombe_worked_example() -> None:
+    # Newcombe (1998): both 36, first only 12, second only 2, neither 0; n = 50.
+    # p1 = 48/50 = 0.96, p2 = 38/50 = 0.76, gap 0.2.
+    # Wilson: 48/50 → (0.865399, 0.988961), 38/50 → (0.625873, 0.857026)
+    # ad − bc = 0 − 24 < 0, so ψ = −24 / √(48 · 2 · 38 · 12) = −24 / 209.227 = −0.114708
+    # below = 0.094601² + 2 · 0.114708 · 0.094601 · 0.097026 + 0.097026² = 0.020469
+    # above = 0.134127² + 2 · 0.114708 · 0.134127 · 0.028961 + 0.028961² = 0.019720
+    # → 0.2 − 0.143070 = 0.056930 to 0.2 + 0.140428 = 0.340428; published 0.0569 to 0.3404.
+    gap = paired_difference(PairedTable(36, 12, 2, 0))
+    assert gap.estimate == pytest.approx(0.2, abs=1e-15)
+    assert gap.low == pytest.approx(0.056930, abs=1e-6)
+    assert gap.high == pytest.approx(0.340428, abs=1e-6)
+
+
+def test_fagerland_cavo_example() -> None:
+    # Fagerland, Lydersen & Laake (2014), Cavo et al. (2012): 59, 6, 16, 80; n = 161.
+    # ad − bc = 4720 − 96 = 4624 > n/2, so Newcombe's ψ pulls it n/2 towards zero:
+    # ψ = (4624 − 80.5) / √(65 · 96 · 75 · 86) = 4543.5 / 6344.131 = 0.716174
+    # Published: −0.0621 (−0.1186 to −0.0046). The uncorrected φ gives −0.1174 to −0.0059.
+    gap = paired_difference(PairedTable(59, 6, 16, 80))
+    assert gap.estimate == pytest.approx(-10 / 161, abs=1e-15)
+    assert round(gap.low, 4) == -0.1186
+    assert round(gap.high, 4) == -0.0046
+
+
+def test_everybody_answering_alike_still_has_an_interval() -> None:
+    # 5 agree on both, 5 on neither, no discordant pair: gap 0. ad − bc = 25 > n/2 = 5:
+    # ψ = (25 − 5) / √(5⁴) = 20/25 = 0.8. Both shares are 5/10, whose Wilson interval
+    # reaches h = 0.263407 either side, so below = above = h² − 2 · 0.8 · h² + h² = 0.4 h²:
+    # ±√0.4 · 0.263407 = ±0.166593. (With the plain φ = 1 this collapsed to 0 to 0.)
+    gap = paired_difference(PairedTable(5, 0, 0, 5))
+    assert gap.estimate == 0.0
+    assert gap.low == pytest.approx(-0.166593, abs=1e-6)
+    assert gap.high == pytest.approx(0.166593, abs=1e-6)
+    # Fagerland et al.'s own check on [[1, 0], [0, 1]]: −0.5734 to 0.5734.
+    one_each = paired_difference(PairedTable(1, 0, 0, 1))
+    assert (round(one_each.low, 4), round(one_each.high, 4)) == (-0.5734, 0.5734)
+
+
+def test_everybody_agreeing_to_both() -> None:
+    # 10 of 10 on both questions: a margin is empty, so ψ = 0. Both shares are 10/10,
+    # Wilson (1 − z²/(10 + z²), 1) = (0.722467, 1): below = (1 − 0.722467)² + (1 − 1)²,
+    # so each side is z²/(10 + z²) = 0.277533.
+    gap = paired_difference(PairedTable(10, 0, 0, 0))
+    assert gap.estimate == 0.0
+    assert gap.low == pytest.approx(-Z2 / (10 + Z2), abs=1e-12)
+    assert gap.high == pytest.approx(Z2 / (10 + Z2), abs=1e-12)
+
+
+def test_one_respondent() -> None:
+    # One person, agreeing personally but not for the organization: gap 1.
+    # Wilson 1/1 → (1/(1 + z²), 1) = (0.206549, 1); 0/1 → (0, z²/(1 + z²)) = (0, 0.793451).
+    # ψ = 0 (empty margins). low = 1 − √(0.793451² + 0.793451²) = 1 − 1.122109 = −0.122109;
+    # high = 1 + √(0² + 0²) = 1.
+    gap = paired_difference(PairedTable(0, 1, 0, 0))
+    assert gap.estimate == 1.0
+    assert gap.low == pytest.approx(1 - math.sqrt(2) * Z2 / (1 + Z2), abs=1e-12)
+    assert gap.high == 1.0
+
+
+def test_nobody_answered_both() -> None:
+    assert paired_difference(PairedTable(0, 0, 0, 0)) == Interval(0.0, -1.0, 1.0)
+
+
+def test_mover_difference_by_hand() -> None:
+    # second − first = 0.5 − 0.3 = 0.2
+    # low  = 0.2 − √((0.5 − 0.35)² + (0.45 − 0.3)²) = 0.2 − √0.045 = −0.012132
+    # high = 0.2 + √((0.6 − 0.5)² + (0.3 − 0.2)²) = 0.2 + √0.02 = 0.341421
+    first, second = Interval(0.3, 0.2, 0.45), Interval(0.5, 0.35, 0.6)
+    change = independent_difference(first, second)
+    assert change.estimate == pytest.approx(0.2, abs=1e-15)
+    assert change.low == pytest.approx(-0.012132, abs=1e-6)
+    assert change.high == pytest.approx(0.341421, abs=1e-6)
+    assert not change.excludes_zero
+
+
+def test_interval_test_by_hand() -> None:
+    # 0.2 (0.1 to 0.3): the half towards zero is 0.1, se = 0.1/1.959964 = 0.051021,
+    # z = 3.919928, p = 0.0000886.
+    result = interval_test(Interval(0.2, 0.1, 0.3), "gap")
+    assert result.method == "gap"
+    assert result.statistic == pytest.approx(3.919928, abs=1e-6)
+    assert result.p_value == pytest.approx(8.857544e-5, rel=1e-6)
+    # −0.2 (−0.35 to −0.05): the half towards zero is −0.05 − (−0.2) = 0.15,
+    # z = −0.2 / (0.15/1.959964) = −2.613285, p = 0.008968.
+    falling = interval_test(Interval(-0.2, -0.35, -0.05), "change")
+    assert falling.statistic == pytest.approx(-2.613285, abs=1e-6)
+    assert falling.p_value == pytest.approx(0.008968, abs=1e-6)
+    # An estimate of 0 is no evidence at all.
+    assert interval_test(Interval(0.0, -0.1, 0.1), "gap").p_value == 1.0
+
+
+counts = st.one_of(st.integers(min_value=0, max_value=3), st.integers(min_value=0, max_value=60))
+tables = st.builds(PairedTable, counts, counts, counts, counts).filter(lambda t: t.n > 0)
+
+
+def with_edge_tables(test: Callable[[PairedTable], None]) -> Callable[[PairedTable], None]:
+    """Always try the tables where the plain φ coefficient is 1 or near it, and the ends."""
+    for table in (
+        PairedTable(5, 0, 0, 5),  # no discordant pair: φ = 1
+        PairedTable(40, 1, 0, 40),  # φ close to 1
+        PairedTable(60, 0, 0, 1),
+        PairedTable(0, 3, 0, 0),  # the gap at +1
+        PairedTable(0, 0, 1, 0),  # the gap at −1
+    ):
+        test = example(table)(test)
+    return test
+
+
+@given(tables)
+@with_edge_tables
+def test_paired_interval_is_never_zero_width(table: PairedTable) -> None:
+    gap = paired_difference(table)
+    assert -1.0 <= gap.low <= gap.estimate <= gap.high <= 1.0
+    # Only a gap already at ±1 may touch its own end of the range.
+    assert gap.low < gap.estimate or gap.estimate == -1.0
+    assert gap.high > gap.estimate or gap.estimate == 1.0
+
+
+@given(tables)
+def test_paired_interval_mirrors_when_the_questions_swap(table: PairedTable) -> None:
+    gap = paired_difference(table)
+    swapped = paired_difference(
+        PairedTable(table.both, table.organization_only, table.personal_only, table.neither)
+    )
+    assert swapped.estimate == pytest.approx(-gap.estimate, abs=1e-15)
+    assert swapped.low == pytest.approx(-gap.high, abs=1e-12)
+    assert swapped.high == pytest.approx(-gap.low, abs=1e-12)
+
+
+@given(tables)
+@with_edge_tables
+def test_p_from_the_gap_interval_agrees_with_the_interval(table: PairedTable) -> None:
+    gap = paired_difference(table)
+    result = interval_test(gap, "gap")
+    assert result.statistic is not None  # a standard error, never 0
+    assert 0.0 <= result.p_value <= 1.0
+    assert (result.p_value < SIGNIFICANCE) == gap.excludes_zero
+
+
+@given(tables, tables)
+def test_wave_change_of_two_gaps(before: PairedTable, after: PairedTable) -> None:
+    first, second = paired_difference(before), paired_difference(after)
+    change = independent_difference(first, second)
+    assert change.estimate == pytest.approx(second.estimate - first.estimate, abs=1e-15)
+    # Wider than either gap's own side: the two uncertainties add.
+    assert change.estimate - change.low >= second.estimate - second.low - 1e-15
+    assert change.estimate - change.low >= first.high - first.estimate - 1e-15
+    assert change.low < change.estimate or change.estimate == -2.0
+    assert change.high > change.estimate or change.estimate == 2.0
+    result = interval_test(change, "change")
+    assert result.statistic is not None
+    assert (result.p_value < SIGNIFICANCE) == change.excludes_zero
+    # Swapping the waves mirrors the change.
+    back = independent_difference(second, first)
+    assert back.estimate == pytest.approx(-change.estimate, abs=1e-15)
+    assert back.low == pytest.approx(-change.high, abs=1e-15)
+    assert back.high == pytest.approx(-change.low, abs=1e-15)
