@@ -79,14 +79,17 @@ class TestResult:
 
 
 def binomial_mid_p(k: int, n: int) -> float:
-    """Two-sided mid-p for ``k`` successes in ``n`` trials at p = 0.5: the smaller tail,
-    counting the observed outcome half, doubled (Lancaster 1961)."""
+    """Two-sided mid-p for ``k`` successes in ``n`` trials at p = 0.5: the probability of
+    the outcomes rarer than ``k``, plus half that of those as rare (``k`` and ``n − k``)
+    (Lancaster 1961). So 1 − P(X = k)/2 when k = n − k, as Fagerland, Lydersen & Laake
+    (2013) give it; 1 when n is 0. Integer sums, so exact to the last bit at any n."""
     if n == 0:
         return 1.0
     tail = min(k, n - k)
-    below = sum(math.comb(n, i) for i in range(tail))
-    mass = (below + math.comb(n, tail) / 2) / 2**n
-    return min(1.0, 2 * mass)
+    rarer = 2 * sum(math.comb(n, i) for i in range(tail))
+    as_rare = math.comb(n, tail) * (1 if 2 * tail == n else 2)
+    p_value: float = (2 * rarer + as_rare) / 2 ** (n + 1)
+    return p_value
 
 
 def mcnemar(personal_only: int, organization_only: int) -> TestResult:
