@@ -40,7 +40,8 @@ def test_newcombe_worked_example() -> None:
 
 
 def test_fagerland_cavo_example() -> None:
-    # Fagerland, Lydersen & Laake (2014), Cavo et al. (2012): 59, 6, 16, 80; n = 161.
+    # Fagerland, Lydersen & Laake's example (book ch. 8, and their R package
+    # contingencytables), Cavo et al. (2012): 59, 6, 16, 80; n = 161.
     # ad − bc = 4720 − 96 = 4624 > n/2, so Newcombe's ψ pulls it n/2 towards zero:
     # ψ = (4624 − 80.5) / √(65 · 96 · 75 · 86) = 4543.5 / 6344.131 = 0.716174
     # Published: −0.0621 (−0.1186 to −0.0046). The uncorrected φ gives −0.1174 to −0.0059.
@@ -59,7 +60,7 @@ def test_everybody_answering_alike_still_has_an_interval() -> None:
     assert gap.estimate == 0.0
     assert gap.low == pytest.approx(-0.166593, abs=1e-6)
     assert gap.high == pytest.approx(0.166593, abs=1e-6)
-    # Fagerland et al.'s own check on [[1, 0], [0, 1]]: −0.5734 to 0.5734.
+    # contingencytables (Fagerland et al.'s R package) checks [[1, 0], [0, 1]]: ±0.5734.
     one_each = paired_difference(PairedTable(1, 0, 0, 1))
     assert (round(one_each.low, 4), round(one_each.high, 4)) == (-0.5734, 0.5734)
 
