@@ -37,9 +37,16 @@ Where each reference comes from:
   state them ("Recommended tests and confidence intervals for paired binomial
   proportions", Stat Med 2014, 33:2850-2875; and their book "Statistical Analysis of
   Contingency Tables", 2017, chapter 8) — not from insights/stats.py. Its Wilson
-  intervals come from statsmodels. Before anything is written it is checked against
-  published worked examples (``PUBLISHED_PAIRED`` below), and the script stops if any
-  differs in the fourth decimal.
+  intervals come from statsmodels.
+* Tango's (1998, Stat Med 17:891-908) asymptotic score interval for paired proportions,
+  the other method issue 14 allows: likewise no library here has it, so the script
+  solves Tango's score equation with ``scipy.optimize.brentq``, the score written from
+  Tango's paper as Fagerland, Lydersen & Laake state it.
+
+  Both paired methods are checked against published worked examples (``PUBLISHED_PAIRED``
+  below) before anything is written, and the script stops if any differs in the fourth
+  decimal. The tests find which of the two ``paired_difference`` implements and hold it
+  to that method's values.
 
 The MOVER difference of two independent intervals (Zou & Donner 2008) and the p-value
 from an interval (Altman & Bland 2011) have no library counterpart: the tests check them
@@ -57,6 +64,7 @@ import itertools
 import json
 import math
 import platform
+import zlib
 from fractions import Fraction
 from pathlib import Path
 from typing import Any
@@ -64,7 +72,7 @@ from typing import Any
 import numpy as np
 import scipy
 import statsmodels
-from scipy import stats
+from scipy import optimize, stats
 from scipy.stats.contingency import expected_freq
 from statsmodels.stats.contingency_tables import mcnemar as sm_mcnemar
 from statsmodels.stats.multitest import multipletests
@@ -80,29 +88,27 @@ ALPHA = 0.05
 TINY = Fraction(1, 10**300)
 LIBRARY_ERROR: dict[str, float] = {}  # largest relative distance of a library from exact
 
-# Newcombe's paired method 10, as published: (both, first only, second only, neither),
-# and the 95% limits as printed (four decimals).
-PUBLISHED_PAIRED = [
-    # Newcombe (1998), the worked example a = 36, b = 12, c = 2, d = 0.
-    {"table": [36, 12, 2, 0], "low": 0.0569, "high": 0.3404, "source": "Newcombe 1998"},
-    # Fagerland, Lydersen & Laake (book, ch. 8): Cavo et al. (2012), complete response
-    # before and after consolidation therapy, as the R package contingencytables (their
-    # companion code) checks it in its tests.
-    {
-        "table": [59, 6, 16, 80],
-        "low": -0.1186,
-        "high": -0.0046,
-        "source": "Fagerland, Lydersen & Laake (Cavo et al. 2012)",
-    },
-    # The R package contingencytables (Fagerland et al.), its test of the table [[1, 0],
-    # [0, 1]]: one pair agreeing each way, no discordant pair.
-    {
-        "table": [1, 0, 0, 1],
-        "low": -0.5734,
-        "high": 0.5734,
-        "source": "contingencytables tests (Fagerland et al.)",
-    },
-]
+# The paired methods' published examples: (both, first only, second only, neither) and
+# the 95% limits as printed (four decimals).
+PUBLISHED_PAIRED = {
+    "newcombe": [
+        # Newcombe (1998), the worked example a = 36, b = 12, c = 2, d = 0.
+        {"table": [36, 12, 2, 0], "low": 0.0569, "high": 0.3404, "source": "Newcombe 1998"},
+        # Fagerland, Lydersen & Laake (book, ch. 8): Cavo et al. (2012), complete response
+        # before and after consolidation therapy, as the R package contingencytables
+        # (their companion code) checks it in its tests.
+        {"table": [59, 6, 16, 80], "low": -0.1186, "high": -0.0046, "source": "Cavo"},
+        # contingencytables' test of [[1, 0], [0, 1]]: no discordant pair.
+        {"table": [1, 0, 0, 1], "low": -0.5734, "high": 0.5734, "source": "contingencytables"},
+    ],
+    "tango": [
+        # The same Cavo table, and contingencytables' tests of all three pairs discordant
+        # one way, then the other.
+        {"table": [59, 6, 16, 80], "low": -0.1240, "high": -0.0054, "source": "Cavo"},
+        {"table": [0, 3, 0, 0], "low": -0.1230, "high": 1.0, "source": "contingencytables"},
+        {"table": [0, 0, 3, 0], "low": -1.0, "high": 0.1230, "source": "contingencytables"},
+    ],
+}
 
 # McNemar mid-p, as published: Fagerland, Lydersen & Laake (book, ch. 8, and the tests of
 # contingencytables): Cavo et al. (2012), b = 6, c = 16; mid-p 0.034690.
@@ -189,11 +195,48 @@ def newcombe_paired(a: int, b: int, c: int, d: int) -> tuple[float, float, float
     return p1 - p2, p1 - p2 - math.sqrt(below), p1 - p2 + math.sqrt(above)
 
 
+def tango_score(b: int, c: int, n: int, delta: float) -> float:
+    """Tango's score for H0: p12 − p21 = Δ: (b − c − nΔ) / √(n(2·q + Δ(1 − Δ))), where q
+    is the maximum-likelihood p21 under H0, the positive root of
+    2n·q² + (−b − c + (2n − b + c)Δ)·q − cΔ(1 − Δ) = 0."""
+    numerator = b - c - n * delta
+    if numerator == 0:
+        return 0.0
+    linear = -b - c + (2 * n - b + c) * delta
+    constant = -c * delta * (1 - delta)
+    q = (-linear + math.sqrt(linear**2 - 8 * n * constant)) / (4 * n)
+    return numerator / math.sqrt(n * (2 * q + delta * (1 - delta)))
+
+
+def tango_paired(a: int, b: int, c: int, d: int) -> tuple[float, float, float]:
+    """Tango's interval for (b − c)/n: the Δ where his score is ±z. The score falls as Δ
+    rises and grows without bound towards Δ = ±1, so each limit is a root in between,
+    or ±1 itself when the estimate is there."""
+    n = a + b + c + d
+    z = float(stats.norm.isf(ALPHA / 2))
+    estimate = (b - c) / n
+    edge = 1 - 1e-12
+
+    def crossing(target: float, low: float, high: float) -> float:
+        root = optimize.brentq(
+            lambda delta: tango_score(b, c, n, delta) - target, low, high, xtol=1e-15
+        )
+        return float(root)
+
+    low = -1.0 if estimate == -1 else crossing(z, -edge, estimate)
+    high = 1.0 if estimate == 1 else crossing(-z, estimate, edge)
+    return estimate, low, high
+
+
+PAIRED_METHODS = {"newcombe": newcombe_paired, "tango": tango_paired}
+
+
 def check_published() -> None:
-    for case in PUBLISHED_PAIRED:
-        _, low, high = newcombe_paired(*case["table"])
-        if (round(low, 4), round(high, 4)) != (case["low"], case["high"]):
-            raise SystemExit(f"paired method 10 disagrees with {case}: {low}, {high}")
+    for method, cases in PUBLISHED_PAIRED.items():
+        for case in cases:
+            _, low, high = PAIRED_METHODS[method](*case["table"])
+            if (round(low, 4), round(high, 4)) != (case["low"], case["high"]):
+                raise SystemExit(f"{method} disagrees with {case}: {low}, {high}")
     for case in PUBLISHED_MID_P:
         b, c = case["b"], case["c"]
         if round(mid_p(min(b, c), b + c), case["decimals"]) != case["mid_p"]:
@@ -277,8 +320,8 @@ def proportion_difference_rows(cases: list[tuple[int, int, int, int]]) -> list[l
     return rows
 
 
-def paired_cases(rng: np.random.Generator) -> list[list[Any]]:
-    """[both, personal only, organization only, neither, estimate, low, high]."""
+def paired_tables(rng: np.random.Generator) -> list[tuple[int, ...]]:
+    """(both, personal only, organization only, neither), none empty."""
     grid = [t for t in itertools.product(range(7), repeat=4) if 0 < sum(t) <= 6]
     randoms = []
     for most in (20, 200, 2000, 20_000):
@@ -294,8 +337,8 @@ def paired_cases(rng: np.random.Generator) -> list[list[Any]]:
         (65, 114, 6, 12),  # headline-shaped: 179 of 197 against 71 of 197
         (50_000, 20_000, 10_000, 20_000),
     ]
-    published = [tuple(case["table"]) for case in PUBLISHED_PAIRED]
-    return [[*t, *newcombe_paired(*t)] for t in [*grid, *randoms, *edges, *published]]
+    published = [tuple(case["table"]) for cases in PUBLISHED_PAIRED.values() for case in cases]
+    return [*grid, *randoms, *edges, *dict.fromkeys(published)]
 
 
 def holm_cases(rng: np.random.Generator) -> list[dict[str, list[float]]]:
@@ -329,10 +372,16 @@ def layout(reference: dict[str, Any]) -> str:
     return "{\n" + ",\n".join(sections) + "\n}\n"
 
 
+def seeded(section: str) -> np.random.Generator:
+    """A generator of its own for each section, so that one section's cases can change
+    without reshuffling the others'."""
+    return np.random.default_rng([SEED, zlib.crc32(section.encode())])
+
+
 def main() -> None:
     check_published()
-    rng = np.random.default_rng(SEED)
-    two_sample = two_sample_cases(rng)
+    two_sample = two_sample_cases(seeded("two_sample"))
+    paired = paired_tables(seeded("paired"))
     reference = {
         "generated_by": "tests/reference/make_stats_reference.py",
         "versions": {
@@ -342,16 +391,17 @@ def main() -> None:
             "statsmodels": statsmodels.__version__,
         },
         "z95": float(stats.norm.isf(ALPHA / 2)),
-        "wilson": wilson_cases(rng),
-        "binomial": binomial_cases(rng),
-        "mcnemar": mcnemar_cases(rng),
+        "wilson": wilson_cases(seeded("wilson")),
+        "binomial": binomial_cases(seeded("binomial")),
+        "mcnemar": mcnemar_cases(seeded("mcnemar")),
         "fisher": fisher_rows(two_sample),
         "two_proportion": two_proportion_rows(two_sample),
         "proportion_difference": proportion_difference_rows(two_sample),
-        "paired_difference": paired_cases(rng),
-        "paired_difference_published": PUBLISHED_PAIRED,
+        "paired_newcombe": [[*t, *newcombe_paired(*t)] for t in paired],
+        "paired_tango": [[*t, *tango_paired(*t)] for t in paired],
+        "paired_published": PUBLISHED_PAIRED,
         "mid_p_published": PUBLISHED_MID_P,
-        "holm": holm_cases(rng),
+        "holm": holm_cases(seeded("holm")),
     }
     OUTPUT.write_text(layout(reference))
     print(f"wrote {OUTPUT} ({OUTPUT.stat().st_size // 1024} KB)")
