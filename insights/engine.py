@@ -19,6 +19,7 @@ from collections.abc import Sequence
 from dataclasses import replace
 
 import numpy as np
+import pandas as pd
 
 from insights.catalog import Catalog, QuestionRef, SegmentRef, Theme, WaveRef
 from insights.counts import (
@@ -56,7 +57,7 @@ from insights.stats import (
     independent_difference,
     interval_test,
     mcnemar,
-    paired_difference,
+    paired_differences,
     percent,
     proportion_difference,
     two_proportion_test,
@@ -89,17 +90,20 @@ class Engine:
     def view(self, wave: WaveRef) -> WaveView:
         """The wave as answers may see it: merged values and what privacy lets through."""
         cells = self.source.cells(wave.id, self.layout)
-        # Who answered one side of a pair only: the base of that side's own-base share.
+        families = [Family(_pair_key(p), both_column(p)) for p, _ in self.layout.pairs]
+        families += [Family(_question_key(q), answered_column(q)) for q in self.layout.question_ids]
+        families += [Family(_only_key(q), column) for q, column in _only_families(self.layout)]
+        return view(cells, self.layout, families, self.min_group_size, derive=self._one_side)
+
+    def _one_side(self, cells: pd.DataFrame) -> pd.DataFrame:
+        """``cells`` with, per side of each pair, how many answered it without the other:
+        the base of that side's own-base share."""
         only = {
             _only_column(question): cells[answered_column(question)] - cells[both_column(pid)]
             for pid, oid in self.layout.pairs
             for question in (pid, oid)
         }
-        cells = cells.assign(**only) if only else cells
-        families = [Family(_pair_key(p), both_column(p)) for p, _ in self.layout.pairs]
-        families += [Family(_question_key(q), answered_column(q)) for q in self.layout.question_ids]
-        families += [Family(_only_key(q), column) for q, column in _only_families(self.layout)]
-        return view(cells, self.layout, families, self.min_group_size)
+        return cells.assign(**only) if only else cells
 
     def gap(self, wave: WaveRef, filters: Filters = (), theme: str | None = None) -> GapReport:
         themes = self._themes(theme)
@@ -325,8 +329,27 @@ class Engine:
     ) -> list[ThemeResult]:
         pid = personal.id
         verdicts = seen.verdicts(_pair_key(pid), masks)
+        shown = [
+            mask for mask, verdict in zip(masks, verdicts, strict=True) if verdict not in HIDDEN
+        ]
+        tables = [
+            PairedTable(both, b, c, n - both - b - c)
+            for n, both, b, c in (
+                (
+                    seen.total(both_column(pid), mask),
+                    seen.total(both_positive_column(pid), mask),
+                    seen.total(personal_only_column(pid), mask),
+                    seen.total(organization_only_column(pid), mask),
+                )
+                for mask in shown
+            )
+        ]
+        intervals = iter(paired_differences(tables))
+        own_personal = iter(self._own(seen, shown, personal))
+        own_organization = iter(self._own(seen, shown, organization))
+        computed = iter(tables)
         results = []
-        for mask, verdict in zip(masks, verdicts, strict=True):
+        for verdict in verdicts:
             if verdict in HIDDEN:
                 revealing = verdict is Verdict.REVEALING
                 results.append(
@@ -337,36 +360,38 @@ class Engine:
                     )
                 )
                 continue
-            n = seen.total(both_column(pid), mask)
-            both = seen.total(both_positive_column(pid), mask)
-            b = seen.total(personal_only_column(pid), mask)
-            c = seen.total(organization_only_column(pid), mask)
-            table = PairedTable(both, b, c, n - both - b - c)
+            table, interval = next(computed), next(intervals)
             results.append(
                 ThemeResult(
                     theme.name,
-                    Measure(personal, table.personal, own=self._own(seen, mask, personal)),
-                    Measure(
-                        organization, table.organization, own=self._own(seen, mask, organization)
-                    ),
+                    Measure(personal, table.personal, own=next(own_personal)),
+                    Measure(organization, table.organization, own=next(own_organization)),
                     None,
-                    n,
-                    mcnemar(b, c) if n else None,
-                    personal_only=b,
-                    organization_only=c,
-                    both_agree=both,
-                    interval=paired_difference(table) if n else None,
+                    table.n,
+                    mcnemar(table.personal_only, table.organization_only) if table.n else None,
+                    personal_only=table.personal_only,
+                    organization_only=table.organization_only,
+                    both_agree=table.both,
+                    interval=interval if table.n else None,
                 )
             )
         return results
 
-    def _own(self, seen: WaveView, mask: np.ndarray, question: QuestionRef) -> Proportion | None:
-        """A side's share among everyone who answered it, when some answered it without the
-        other side and privacy lets their answers be shown; else None."""
-        if seen.verdict(_only_key(question.id), mask) is not Verdict.SHOWN:
-            return None
-        answered = seen.total(answered_column(question.id), mask)
-        return Proportion(seen.total(positive_column(question.id), mask), answered)
+    def _own(
+        self, seen: WaveView, masks: Sequence[np.ndarray], question: QuestionRef
+    ) -> list[Proportion | None]:
+        """Per box, a side's share among everyone who answered it, when some answered it
+        without the other side and privacy lets their answers be shown; else None."""
+        verdicts = seen.verdicts(_only_key(question.id), masks)
+        return [
+            Proportion(
+                seen.total(positive_column(question.id), mask),
+                seen.total(answered_column(question.id), mask),
+            )
+            if verdict is Verdict.SHOWN
+            else None
+            for mask, verdict in zip(masks, verdicts, strict=True)
+        ]
 
     def _single(
         self, seen: WaveView, masks: Sequence[np.ndarray], question: QuestionRef

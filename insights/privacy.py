@@ -50,7 +50,7 @@ import hashlib
 import itertools
 import threading
 from collections import OrderedDict
-from collections.abc import Collection, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -433,10 +433,17 @@ _cache: OrderedDict[str, WaveView] = OrderedDict()
 _cache_lock = threading.Lock()
 
 
-def view(cells: pd.DataFrame, layout: Layout, families: Sequence[Family], k: int) -> WaveView:
+def view(
+    cells: pd.DataFrame,
+    layout: Layout,
+    families: Sequence[Family],
+    k: int,
+    derive: Callable[[pd.DataFrame], pd.DataFrame] | None = None,
+) -> WaveView:
     """The wave's view, from a per-process cache keyed by the cells' version (see
     ``AggregateCounts``) or, without one, their contents: a replaced or forgotten wave has
-    other cells (or none), so no stale view can answer for it."""
+    other cells (or none), so no stale view can answer for it. ``derive`` adds columns the
+    families need, once per view."""
     digest = hashlib.sha256()
     digest.update(repr((layout, tuple(families), k, list(cells.columns))).encode())
     version = cells.attrs.get("version")
@@ -450,7 +457,7 @@ def view(cells: pd.DataFrame, layout: Layout, families: Sequence[Family], k: int
         if found is not None:
             _cache.move_to_end(key)
             return found
-    built = WaveView(cells, layout, families, k)
+    built = WaveView(derive(cells) if derive else cells, layout, families, k)
     with _cache_lock:
         _cache[key] = built
         while len(_cache) > _CACHE_SIZE:

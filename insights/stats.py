@@ -9,6 +9,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 Z95 = 1.959963984540054  # two-sided 95% quantile of the standard normal
 SIGNIFICANCE = 0.05
@@ -148,44 +149,82 @@ class PairedTable:
 
 def paired_difference(table: PairedTable) -> Interval:
     """Personal minus organization share on the same people, with Tango's (1998) score
-    interval: every difference whose score test on these counts is not significant at 5%,
-    found by bisection. Fagerland, Lydersen & Laake (2014) recommend it; unlike the
-    square-and-add interval it never has zero width, even with no discordant pairs.
-    (0, -1, 1) when nobody answered both."""
-    n = table.n
-    if n == 0:
-        return Interval(0.0, -1.0, 1.0)
-    estimate = (table.personal_only - table.organization_only) / n
+    interval (see :func:`paired_differences`)."""
+    return paired_differences([table])[0]
+
+
+def paired_differences(tables: Sequence[PairedTable]) -> list[Interval]:
+    """Each table's personal minus organization share, with Tango's (1998) score interval:
+    every difference whose score test on these counts is not significant at 5%.
+    Fagerland, Lydersen & Laake (2014) recommend it; unlike the square-and-add interval it
+    never has zero width, even with no discordant pairs. (0, -1, 1) where nobody answered
+    both."""
+    found = []
+    for table in tables:
+        n = table.n
+        if n == 0:
+            found.append(Interval(0.0, -1.0, 1.0))
+            continue
+        low, high = _tango_limits(table.personal_only, table.organization_only, n)
+        found.append(Interval((table.personal_only - table.organization_only) / n, low, high))
+    return found
+
+
+@lru_cache(maxsize=65_536)
+def _tango_limits(b: int, c: int, n: int) -> tuple[float, float]:
+    """Where Tango's score crosses ±z (it decreases in Δ), or the end of the range."""
 
     def score(delta: float) -> float:
-        return _tango_score(table.personal_only, table.organization_only, n, delta)
+        return _tango_score(b, c, n, delta)
 
-    low = -1.0 if score(-1.0 + 1e-12) < Z95 else _root(score, Z95, -1.0, estimate)
-    high = 1.0 if score(1.0 - 1e-12) > -Z95 else _root(score, -Z95, estimate, 1.0)
-    return Interval(estimate, low, high)
+    estimate = (b - c) / n
+    edge = 1.0 - 1e-12
+    low = -1.0 if score(-edge) < Z95 else _crossing(score, Z95, -1.0, estimate)
+    high = 1.0 if score(edge) > -Z95 else _crossing(score, -Z95, estimate, 1.0)
+    return low, high
 
 
 def _tango_score(b: int, c: int, n: int, delta: float) -> float:
-    """Tango's score statistic for a paired difference ``delta``: (b − c − nΔ) over its
-    standard error, with the no/yes cell's probability at its maximum likelihood under Δ."""
+    """Tango's score statistic for a paired difference Δ: (b − c − nΔ) over its standard
+    error, with the no/yes cell's probability at its maximum likelihood under Δ."""
     a_ = 2 * n
     b_ = -b - c + (2 * n - b + c) * delta
     c_ = -c * delta * (1 - delta)
     q21 = (math.sqrt(max(b_ * b_ - 4 * a_ * c_, 0.0)) - b_) / (2 * a_)
     variance = n * (2 * q21 + delta * (1 - delta))
+    numerator = b - c - n * delta
     if variance <= 0:
-        return 0.0 if b - c - n * delta == 0 else math.copysign(math.inf, b - c - n * delta)
-    return (b - c - n * delta) / math.sqrt(variance)
+        return 0.0 if numerator == 0 else math.copysign(math.inf, numerator)
+    return numerator / math.sqrt(variance)
 
 
-def _root(score: Callable[[float], float], target: float, low: float, high: float) -> float:
-    """The Δ in [low, high] where the decreasing ``score`` crosses ``target``."""
-    for _ in range(100):
-        middle = (low + high) / 2
-        if score(middle) > target:
-            low = middle
+def _crossing(score: Callable[[float], float], target: float, low: float, high: float) -> float:
+    """The Δ in [low, high] where the decreasing ``score`` crosses ``target``: regula falsi
+    with the Illinois correction (a few steps), halving instead where a value is infinite."""
+    f_low, f_high = score(low) - target, score(high) - target
+    side = 0
+    for _ in range(200):
+        if high - low <= 1e-15:
+            break
+        if math.isfinite(f_low) and math.isfinite(f_high) and f_low != f_high:
+            middle = high - f_high * (high - low) / (f_high - f_low)
+            if not low < middle < high:
+                middle = (low + high) / 2
         else:
-            high = middle
+            middle = (low + high) / 2
+        f_middle = score(middle) - target
+        if f_middle == 0:
+            return middle
+        if f_middle > 0:
+            low, f_low = middle, f_middle
+            if side == 1:
+                f_high /= 2  # Illinois: the end kept twice weighs half
+            side = 1
+        else:
+            high, f_high = middle, f_middle
+            if side == -1:
+                f_low /= 2
+            side = -1
     return (low + high) / 2
 
 
