@@ -67,7 +67,8 @@ __all__ = [
 MAX_ROWS = 20  # beyond this a chart stops being readable on a phone; the rest are counted
 INTERVALS = "95% intervals (Wilson). † base under 30: read as directional only."
 GAP_TEST = (
-    "Gap = personal minus organization, in points; significant = McNemar test p < 0.05"
+    "Gap = personal minus organization, in points, among those who answered both;"
+    " significant = McNemar test p < 0.05, Holm-adjusted across the answer's tests"
     " (a dashed line could be chance)."
 )
 Draw = Callable[[Frame, Sequence[Row]], bytes]
