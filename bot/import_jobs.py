@@ -21,7 +21,7 @@ import weakref
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict
-from typing import Any
+from typing import Any, TypeVar
 
 from slack_bolt import App
 
@@ -30,6 +30,7 @@ from bot.settings import Settings
 from insights import CodebookError, ImportFailed, UserError
 
 logger = logging.getLogger(__name__)
+T = TypeVar("T")
 
 # Numeric libraries start a thread per core for work a reader never gives them; one is plenty.
 _ONE_THREAD = {name: "1" for name in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS")}
@@ -45,24 +46,33 @@ class ImportJobs:
         self._free = threading.BoundedSemaphore(workers)
         self._pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="import")
 
-    def start(self, work: Callable[[], None]) -> bool:
-        """Run ``work`` in the pool; ``False`` (and nothing run) when every slot is taken."""
+    def start(self, work: Callable[[], T], then: Callable[[T], None] | None = None) -> bool:
+        """Run ``work`` in the pool, then ``then`` with its result once its slot is free
+        again (so whoever ``then`` tells can send the next upload at once); ``False`` (and
+        nothing run) when every slot is taken."""
         if not self._free.acquire(blocking=False):
             return False
         try:
-            self._pool.submit(self._run, work)
+            self._pool.submit(self._run, work, then)
         except RuntimeError:  # the pool is shutting down with the process
             self._free.release()
             return False
         return True
 
-    def _run(self, work: Callable[[], None]) -> None:
+    def _run(self, work: Callable[[], T], then: Callable[[T], None] | None) -> None:
         try:
-            work()
+            result = work()
         except Exception:
             logger.exception("An upload's work failed outside its own error handling")
+            return
         finally:
             self._free.release()
+        if then is None:
+            return
+        try:
+            then(result)
+        except Exception:
+            logger.exception("Delivering an upload's outcome failed")
 
 
 _JOBS: weakref.WeakKeyDictionary[App, ImportJobs] = weakref.WeakKeyDictionary()

@@ -99,11 +99,7 @@ def dispatch(
         deliver(step)
         return
     job = step
-
-    def work() -> None:
-        deliver(_safely(lambda: job.run(store())))
-
-    if not jobs.start(work):
+    if not jobs.start(lambda: _safely(lambda: job.run(store())), deliver):
         deliver(job.busy)
 
 

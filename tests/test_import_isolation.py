@@ -190,3 +190,19 @@ def test_at_most_the_set_number_of_uploads_are_handled_at_once() -> None:
             break
         time.sleep(0.05)
     assert done.wait(30)
+
+
+def test_a_slot_is_free_again_before_the_outcome_is_delivered() -> None:
+    # Whoever is told an upload was stopped may send the next one at once: with the slot
+    # still taken while the outcome was posted, that next upload was told "busy".
+    jobs = ImportJobs(1)
+    again: list[bool] = []
+    delivered = threading.Event()
+
+    def deliver(result: str) -> None:
+        again.append(jobs.start(lambda: None))
+        delivered.set()
+
+    assert jobs.start(lambda: "stopped", deliver)
+    assert delivered.wait(30)
+    assert again == [True]
