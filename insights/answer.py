@@ -7,7 +7,7 @@ from typing import Any
 
 from insights.aggregates import counts_for
 from insights.catalog import Catalog, list_surveys, load_catalog
-from insights.engine import NOT_STATED_LABEL, Engine, Filters
+from insights.engine import Engine, Filters, merged_names
 from insights.errors import NotFoundError
 from insights.findings import Finding, Help, Listing
 from insights.privacy import OTHER
@@ -195,7 +195,7 @@ def _segments(engine: Engine, catalog: Catalog) -> Listing:
         text = ", ".join(segment.values) or "no values yet"
         merge = merges.get(segment.id)
         if merge is not None and merge.merged:
-            names = ", ".join(NOT_STATED_LABEL if v == "" else v for v in merge.merged)
+            names = merged_names(merge)
             why = f"so that no group has fewer than {engine.min_group_size} respondents"
             if merge.below > engine.min_group_size:
                 why = (

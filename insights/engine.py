@@ -48,7 +48,7 @@ from insights.findings import (
     WaveResult,
     describe_filters,
 )
-from insights.privacy import NOT_STATED, OTHER, Family, Verdict, WaveView, view
+from insights.privacy import NOT_STATED, OTHER, Family, Merge, Verdict, WaveView, view
 from insights.stats import (
     PairedTable,
     Proportion,
@@ -469,7 +469,7 @@ class Engine:
         for segment in dict.fromkeys(used):
             merge = seen.merges.get(segment.id)
             if merge is not None and merge.merged:
-                names = ", ".join(v if v != NOT_STATED else NOT_STATED_LABEL for v in merge.merged)
+                names = merged_names(merge)
                 notes.append(
                     f"In this wave, {segment.name} values with fewer than {merge.below}"
                     f" respondents are reported together as “{OTHER}”: {names}."
@@ -544,10 +544,14 @@ def _label(seen: WaveView, segment: SegmentRef, value: str) -> str:
         return NOT_STATED_LABEL
     if value == OTHER:
         merge = seen.merges.get(segment.id)
-        merged = merge.merged if merge is not None else ()
-        names = ", ".join(v if v != NOT_STATED else NOT_STATED_LABEL for v in merged)
+        names = merged_names(merge) if merge is not None else ""
         return f"Other (small groups: {names})" if names else "Other (small groups)"
     return value
+
+
+def merged_names(merge: Merge) -> str:
+    """The values a merge reports together, as an answer names them."""
+    return ", ".join(NOT_STATED_LABEL if v == NOT_STATED else v for v in merge.merged)
 
 
 def _reported(seen: WaveView, segment: SegmentRef, values: Sequence[str]) -> tuple[str, ...]:

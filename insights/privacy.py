@@ -21,9 +21,11 @@ every small group with exact arithmetic.
    reaches ``k``: filters and breakdowns see only the merged value (:class:`Merge`). The
    merged cells are the *atoms* every answer is a sum over.
 2. *Families.* Counts printed together over one base form a family: a single question's
-   answers among those who answered it, or a theme's pair among those who answered both of
-   its questions. Families never share people's answers, so each is protected on its own,
-   with its own base as the weight of an atom.
+   answers among those who answered it, a theme's pair among those who answered both of
+   its questions, or one side of a pair among those who answered it alone (for the
+   side's own-base share). Families never share people's answers, so each is protected on
+   its own, with its own base as the weight of an atom; families asked of the same people
+   share one audit (:func:`shared_audits`).
 3. *The audit* (:func:`audit`). A fixed list of boxes (the whole wave, then each value of
    each segment, then each combination of two and of three segments' values, larger
    first) is considered in order; a box is *published* when its base is at least ``k``
@@ -40,7 +42,8 @@ every small group with exact arithmetic.
 
 The audit's cost grows with the number of atoms; it runs once per wave and process
 (:func:`view`'s cache) and is skipped for a family without small atoms, where every box
-is a sum of atoms of at least ``k`` people and so always safe.
+is a sum of atoms of at least ``k`` people and so always safe. A wave with more than
+:data:`MAX_AUDIT_ATOMS` atoms merges its widest segments' values further (:func:`_merges`).
 """
 
 from __future__ import annotations

@@ -48,15 +48,6 @@ class Proportion:
         return self.n < DIRECTIONAL_BASE
 
 
-def binomial_two_sided_p(k: int, n: int) -> float:
-    """Exact two-sided p for k successes in n trials at p = 0.5 (doubling the smaller tail)."""
-    if n == 0:
-        return 1.0
-    tail = min(k, n - k)
-    mass: float = sum(math.comb(n, i) for i in range(tail + 1)) / 2**n
-    return min(1.0, 2 * mass)
-
-
 def chi2_1df_sf(statistic: float) -> float:
     """Upper tail of the chi-square distribution with one degree of freedom."""
     return math.erfc(math.sqrt(max(statistic, 0.0) / 2))

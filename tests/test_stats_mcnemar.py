@@ -11,7 +11,6 @@ import pytest
 from insights.stats import (
     EXACT_BELOW,
     binomial_mid_p,
-    binomial_two_sided_p,
     chi2_1df_sf,
     mcnemar,
 )
@@ -48,7 +47,6 @@ def test_mid_p_bentur_table() -> None:
     # c = 7. Exact: 2 · (1 + 8)/256 = 18/256 = 0.0703; mid-p: 18/256 − 8/256 = 10/256.
     result = mcnemar(1, 7)
     assert result.p_value == 10 / 256
-    assert binomial_two_sided_p(1, 8) == 18 / 256
 
 
 def test_mid_p_cavo_example() -> None:
@@ -118,12 +116,6 @@ def test_mid_p_of_many_trials_is_exact_and_does_not_overflow() -> None:
 
 def test_binomial_tails_of_no_trials() -> None:
     assert binomial_mid_p(0, 0) == 1.0
-    assert binomial_two_sided_p(0, 0) == 1.0
-
-
-def test_exact_balanced_is_capped_at_one() -> None:
-    # b = c = 3: doubling P(X ≤ 3) = 2 · 42/64 > 1, so p is 1.
-    assert binomial_two_sided_p(3, 6) == 1.0
 
 
 def test_chi2_one_df_tail_known_points() -> None:

@@ -30,7 +30,6 @@ from insights.stats import (
     PairedTable,
     Proportion,
     binomial_mid_p,
-    binomial_two_sided_p,
     fisher_exact_p,
     holm,
     mcnemar,
@@ -76,14 +75,6 @@ def test_wilson_interval_matches_statsmodels() -> None:
             close(wilson_interval(k, n)[0], low, absolute=LIMITS)
             and close(wilson_interval(k, n)[1], high, absolute=LIMITS)
         )
-    )
-
-
-def test_exact_binomial_p_matches_scipy() -> None:
-    assert_none_differ(
-        (k, n, binomial_two_sided_p(k, n), exact)
-        for k, n, exact, _ in REFERENCE["binomial"]
-        if not close(binomial_two_sided_p(k, n), exact, rel=EXACT)
     )
 
 
