@@ -39,6 +39,7 @@ from insights.findings import (
     ChangeReport,
     Comparison,
     Context,
+    Except,
     GapReport,
     Group,
     Measure,
@@ -250,7 +251,16 @@ class Engine:
 
     @staticmethod
     def _select(seen: WaveView, filters: Filters) -> np.ndarray:
-        return seen.select({segment.id: values for segment, values in filters})
+        """The atoms a filter keeps. An exclusion drops the atoms its values are reported
+        in: excluding a value merged with other small values drops them all (and the
+        context names the merged group), so no excluded person is ever counted."""
+        mask = seen.select(
+            {s.id: values for s, values in filters if not isinstance(values, Except)}
+        )
+        for segment, values in filters:
+            if isinstance(values, Except):
+                mask &= ~seen.select({segment.id: values})
+        return mask
 
     def _total(self, seen: WaveView, mask: np.ndarray, filters: Filters) -> int:
         total = seen.total("respondents", mask)
@@ -555,8 +565,10 @@ def merged_names(merge: Merge) -> str:
 
 
 def _reported(seen: WaveView, segment: SegmentRef, values: Sequence[str]) -> tuple[str, ...]:
-    """A filter's values as the answer computed them (merged small values named so)."""
-    return tuple(_label(seen, segment, v) for v in seen.reported(segment.id, values))
+    """A filter's values as the answer computed them (merged small values named so); an
+    exclusion stays one."""
+    labels = tuple(_label(seen, segment, v) for v in seen.reported(segment.id, values))
+    return Except(labels) if isinstance(values, Except) else labels
 
 
 def _described(filters: Filters) -> str:

@@ -9,9 +9,27 @@ from insights.catalog import QuestionRef
 from insights.stats import SIGNIFICANCE, Interval, PairedTable, Proportion, TestResult
 
 
+class Except(tuple[str, ...]):
+    """A filter's values that are *excluded*: ``role!=consultant`` keeps everyone else,
+    those who did not state a role included. Equal only to another ``Except``."""
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Except) and tuple.__eq__(self, other)
+
+    def __ne__(self, other: object) -> bool:
+        return not self == other
+
+    def __hash__(self) -> int:
+        return hash(("except", tuple(self)))
+
+
 def describe_filters(filters: Iterable[tuple[str, tuple[str, ...]]]) -> str:
-    """'role = In-house, region = Europe or Asia-Pacific', or 'all respondents'."""
-    described = ", ".join(f"{seg} = {' or '.join(vals)}" for seg, vals in filters)
+    """'role = In-house, region = Europe or Asia-Pacific, seniority = all but Staff', or
+    'all respondents'."""
+    described = ", ".join(
+        f"{seg} = {'all but ' if isinstance(vals, Except) else ''}{' or '.join(vals)}"
+        for seg, vals in filters
+    )
     return described or "all respondents"
 
 

@@ -27,14 +27,21 @@ from typing import Literal
 
 from insights.catalog import Catalog
 from insights.errors import QueryError
+from insights.findings import Except
 
-Command = Literal["gap", "themes", "segments", "surveys", "waves", "help", "overview"]
+Command = Literal["gap", "themes", "segments", "surveys", "waves", "help", "overview", "count"]
+Rank = Literal["widest", "narrowest"]
+# Commands that are not questions about the data: each edge routes them to what acts
+# (subscriptions, imports, deletions, the audit log, the misses log), wherever they are typed.
+ACTIONS = frozenset(
+    {"subscribe", "unsubscribe", "subscriptions", "import", "forget", "audit", "misses"}
+)
 COMMANDS: dict[str, Command] = {
     "gap": "gap", "gaps": "gap", "overview": "overview", "summary": "overview",
     "theme": "themes", "themes": "themes", "topics": "themes", "questions": "themes",
     "segment": "segments", "segments": "segments",
     "surveys": "surveys", "waves": "waves",
-    "help": "help", "usage": "help", "commands": "help",
+    "help": "help", "usage": "help", "commands": "help", "count": "count",
 }  # fmt: skip
 BREAKDOWN_WORDS = {"by", "per", "across", "each", "every"}
 VERSUS_WORDS = {"vs", "versus", "against", "since", "compared", "compare"}
@@ -42,6 +49,7 @@ WAVE_WORDS = {"wave", "in"}
 SURVEY_WORDS = {"survey"}
 CLEAR_WORDS = {"overall", "everyone", "everybody", "total"}
 TREND_WORDS = {"trend", "trends", "history", "trajectory", "overtime"}
+RANKS: dict[str, Rank] = {"widest": "widest", "narrowest": "narrowest"}
 CHART_WORDS = {"chart", "charts", "graph", "graphs", "plot", "picture", "visual", "image"}
 # Words that carry no meaning for a query ("what's the gap for …"); they are skipped.
 FILLER = frozenset(
@@ -55,6 +63,16 @@ FILLER = frozenset(
     """.split()  # noqa: SIM905 - a word list reads better as text
 )
 HELP_HINT = "Type `help` for what I understand."
+
+
+def action_of(text: str) -> str | None:
+    """The action a text asks for (``subscribe``, ``forget``, …), or None for a question.
+
+    Only the first word decides, so that a question that merely mentions a word ("who can
+    import?") is still a question; every edge routes by this one function."""
+    tokens = tokenize(text)
+    first = tokens[0].casefold() if tokens else ""
+    return first if first in ACTIONS else None
 
 
 def norm(text: str) -> str:
@@ -81,19 +99,28 @@ class Query:
     wave: str | None = None
     versus: str | None = None
     trend: bool = False
+    rank: Rank | None = None  # a breakdown's groups in order of their gap
+    top: int | None = None  # only the first ``top`` groups of a ranking
     clear_filters: bool = field(default=False, compare=False)
     chart: bool = field(default=False, compare=False)  # how to show it, not what to answer
 
     def canonical(self) -> str:
-        if self.command not in ("gap", "overview"):
+        if self.command not in ("gap", "overview", "count"):
             return self.command if not self.survey else f"{self.command} survey {_q(self.survey)}"
-        parts: list[str] = ["gap"]
+        parts: list[str] = ["count" if self.command == "count" else "gap"]
         if self.theme:
             parts.append(_q(self.theme))
         if self.by:
             parts += ["by", _q(self.by)]
+        if self.rank:
+            parts.append(self.rank)
+        if self.top:
+            parts += ["top", str(self.top)]
         # Quote each value on its own: '"Senior leader",Staff' parses back as two values.
-        parts += [f"{_q(seg)}={','.join(_q(v) for v in vals)}" for seg, vals in self.filters]
+        parts += [
+            f"{_q(seg)}{'!=' if isinstance(vals, Except) else '='}{','.join(_q(v) for v in vals)}"
+            for seg, vals in self.filters
+        ]
         if self.survey:
             parts += ["survey", _q(self.survey)]
         if self.wave:
@@ -125,6 +152,8 @@ class Query:
             wave=new.wave or merged.wave,
             versus=new.versus or (None if view_changed else merged.versus),
             trend=new.trend or (merged.trend and not view_changed),
+            rank=new.rank or (merged.rank if not new.by or new.by == merged.by else None),
+            top=new.top or (merged.top if not new.by or new.by == merged.by else None),
             chart=new.chart,
         )
 
@@ -133,7 +162,7 @@ def _q(text: str) -> str:
     return text if re.fullmatch(r"[\w\-.&'/]+", text) else f'"{text}"'
 
 
-_TOKEN = re.compile(r'"[^"]*"|\'[^\']*\'|=|:|,|[^\s=:,"?!;()]+')
+_TOKEN = re.compile(r'"[^"]*"|\'[^\']*\'|!=|≠|=|:|,|[^\s=:,"?!≠;()]+')
 
 
 def tokenize(text: str) -> list[str]:
@@ -226,7 +255,7 @@ class _Parser:
         """Longest run of tokens (up to MAX_SPAN) that names something in ``table``."""
         for span in range(min(MAX_SPAN, len(self.tokens) - self.pos), 0, -1):
             words = self.tokens[self.pos : self.pos + span]
-            if any(w in "=:," for w in words):
+            if any(w in ("=", ":", ",", "!=", "≠") for w in words):
                 continue
             found = self.vocab.lookup(table, words)
             if found is not None:
@@ -250,6 +279,10 @@ class _Parser:
             if self.word() != ",":
                 return tuple(values)
             self.pos += 1
+
+    def question_command(self) -> Command:
+        """What a filter or name makes of the command: a count stays a count."""
+        return "count" if self.query.command == "count" else "gap"
 
     def set(self, **changes: object) -> None:
         self.query = replace(self.query, **changes)  # type: ignore[arg-type]
@@ -322,6 +355,16 @@ class _Parser:
             self.pos += 1
             self.set(chart=True)
             return True
+        if word in RANKS:
+            self.pos += 1
+            self.set(rank=RANKS[word], command="gap")
+            return True
+        if word == "top" and self.word(1).isdigit():
+            self.pos += 2
+            self.set(top=max(1, min(int(self.word(-1)), 99)), command="gap")
+            if self.query.rank is None:
+                self.set(rank="widest")
+            return True
         if word in CLEAR_WORDS:
             self.pos += 1
             self.query = replace(self.query, filters=(), clear_filters=True)
@@ -330,15 +373,17 @@ class _Parser:
         return False
 
     def filter_clause(self) -> bool:
-        """SEGMENT=VALUE[,VALUE] (also SEGMENT:VALUE)."""
+        """SEGMENT=VALUE[,VALUE] (also SEGMENT:VALUE); SEGMENT!=VALUE[,VALUE] excludes."""
         start = self.pos
         segment = self.take_name(self.vocab.segments)
         if segment is None:
             return False
-        if self.word() in ("=", ":"):
+        if self.word() in ("=", ":", "!=", "≠"):
+            excluded = self.word() in ("!=", "≠")
             self.pos += 1
-            self.set(command="gap")
-            self.query = self.query.with_filter(segment, self.take_values(segment))
+            self.set(command=self.question_command())
+            values = self.take_values(segment)
+            self.query = self.query.with_filter(segment, Except(values) if excluded else values)
             return True
         self.pos = start
         return False
@@ -347,7 +392,7 @@ class _Parser:
         """A bare theme, value, segment (a breakdown) or wave label."""
         theme = self.take_name(self.vocab.themes)
         if theme is not None:
-            self.set(theme=theme, command="gap")
+            self.set(theme=theme, command=self.question_command())
             return True
         for span in range(min(MAX_SPAN, len(self.tokens) - self.pos), 0, -1):
             words = self.tokens[self.pos : self.pos + span]
@@ -363,7 +408,7 @@ class _Parser:
                 self.pos += span
                 previous = dict(self.query.filters).get(segment, ())
                 merged = (*previous, value) if value not in previous else previous
-                self.set(command="gap")
+                self.set(command=self.question_command())
                 self.query = self.query.with_filter(segment, merged)
                 return True
         breakdown = self.take_name(self.vocab.segments)
