@@ -2,17 +2,28 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
 from insights.aggregates import counts_for
 from insights.catalog import Catalog, list_surveys, load_catalog
 from insights.engine import Engine, Filters, merged_names
-from insights.errors import NotFoundError
+from insights.errors import NotFoundError, QueryError
 from insights.findings import Finding, Help, Listing
 from insights.privacy import OTHER
-from insights.query import Query, Vocabulary, named_survey, parse
-from insights.render import render
+from insights.query import (
+    Query,
+    Reading,
+    Vocabulary,
+    action_of,
+    is_follow_up,
+    named_survey,
+    parse,
+    read,
+)
+from insights.render import Message, render
+from insights.safe_text import escape_mrkdwn
 from insights.store import Store
 
 EXAMPLES: tuple[tuple[str, str], ...] = (
@@ -71,12 +82,34 @@ def ask(
 
     Raises a ``UserError`` subclass with a message written for the person asking.
     """
-    query, catalog = interpret(store, team_id, text, previous)
+    action = action_of(text)
+    if action is not None:
+        raise QueryError(
+            f"`{action}` is something I do, not a question about the survey.",
+            suggestion=f"Use `/empathy {action}` in Slack.",
+        )
+    reading, catalog = read_in_thread(store, team_id, text, previous)
+    query = reading.query
     finding = answer_query(store, catalog, query, min_group_size=min_group_size)
     message = render(finding)
-    remembered = query.canonical() if query.command in ("gap", "overview") else None
+    remembered = query.canonical() if query.command in ("gap", "overview", "count") else None
     steps = next_steps(query, catalog) if catalog and remembered is not None else ()
+    if reading.natural and remembered is not None:
+        message = explained(message, remembered, reading.notes)
     return Reply(message.text, message.blocks, remembered, finding, query.chart, steps)
+
+
+def explained(message: Message, strict: str, notes: Sequence[str]) -> Message:
+    """``message`` with, small at its end, how the question was read: its strict query (so
+    people learn the grammar and can see a misreading) and what was assumed."""
+    said = "; ".join(notes)
+    shown = escape_mrkdwn(strict.replace("`", "'"))
+    line = f"Read as `{shown}`" + (f" · {escape_mrkdwn(said)}" if said else "")
+    block = {"type": "context", "elements": [{"type": "mrkdwn", "text": line[:2900]}]}
+    plain = f"Read as: {strict}" + (f" ({said})" if said else "")
+    return Message(
+        text=f"{message.text}\n\n{escape_mrkdwn(plain)}", blocks=[*message.blocks, block]
+    )
 
 
 def next_steps(query: Query, catalog: Catalog, limit: int = 4) -> tuple[tuple[str, str], ...]:
@@ -101,27 +134,33 @@ def interpret(
 
     Help needs no survey, so it is answered (catalog None) even before any import.
     """
+    reading, catalog = read_in_thread(store, team_id, text, previous)
+    return reading.query, catalog
+
+
+def read_in_thread(
+    store: Store, team_id: str, text: str, previous: str | None = None
+) -> tuple[Reading, Catalog | None]:
+    """How ``text`` reads against this team's survey, after a thread's ``previous`` query.
+
+    A follow-up ("and for Europe?", "now by region", "same for last wave") changes only
+    what it names; a complete question starts afresh."""
     if _is_help(text):
-        return Query("help"), None
-    catalog = load_catalog(store, team_id, named_survey(text) or _survey_of(previous))
+        return Reading(Query("help")), None
+    names = [s.name for s in list_surveys(store, team_id)]
+    survey = named_survey(text, names) or (named_survey(previous, names) if previous else None)
+    catalog = load_catalog(store, team_id, survey)
     vocab = Vocabulary.from_catalog(catalog)
-    query = parse(text, vocab)
-    if previous and query.command in ("gap", "overview") and not _starts_fresh(text):
+    reading = read(text, vocab)
+    query = reading.query
+    if previous and query.command in ("gap", "overview", "count") and is_follow_up(text):
         query = parse(previous, vocab).followed_by(query)
-    return query, catalog
+        reading = replace(reading, query=query)
+    return reading, catalog
 
 
 def _is_help(text: str) -> bool:
     return text.strip().casefold() in {"help", "?", "usage", "commands"}
-
-
-def _starts_fresh(text: str) -> bool:
-    first = text.strip().split(" ", 1)[0].casefold().lstrip("/")
-    return first in {"gap", "gaps", "overview", "empathy"}
-
-
-def _survey_of(previous: str | None) -> str | None:
-    return named_survey(previous) if previous else None
 
 
 def answer_query(

@@ -48,7 +48,15 @@ class UserError(EmpathyError):
 
 
 class QueryError(UserError):
-    """Raised by the query parser for words it cannot place; ``suggestion`` says what to try."""
+    """Raised by the query parser for words it cannot place; ``suggestion`` says what to try,
+    and ``reading``, when there is one, is the closest strict query it could read (an edge
+    offers it as a button, never answers it unasked)."""
+
+    def __init__(
+        self, message: str, *, suggestion: str | None = None, reading: str | None = None
+    ) -> None:
+        super().__init__(message, suggestion=suggestion)
+        self.reading = reading
 
 
 class NotFoundError(UserError):

@@ -22,12 +22,15 @@ from __future__ import annotations
 
 import difflib
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from typing import Literal
 
+from insights import phrases
 from insights.catalog import Catalog
 from insights.errors import QueryError
 from insights.findings import Except
+from insights.wording import ThemeMatcher
 
 Command = Literal["gap", "themes", "segments", "surveys", "waves", "help", "overview", "count"]
 Rank = Literal["widest", "narrowest"]
@@ -162,11 +165,13 @@ def _q(text: str) -> str:
     return text if re.fullmatch(r"[\w\-.&'/]+", text) else f'"{text}"'
 
 
-_TOKEN = re.compile(r'"[^"]*"|\'[^\']*\'|!=|≠|=|:|,|[^\s=:,"?!≠;()]+')
+# A quote opens only where a word does not continue: "what's" and "managers'" are words.
+_TOKEN = re.compile(r'"[^"]*"|(?<!\w)\'[^\']*\'(?!\w)|!=|≠|=|:|,|[^\s=:,"?!≠;()]+')
+_QUOTES = str.maketrans({"“": '"', "”": '"', "‘": "'", "’": "'"})
 
 
 def tokenize(text: str) -> list[str]:
-    text = text.strip()
+    text = text.strip().translate(_QUOTES)
     for prefix in ("/empathy", "@empathy"):
         if text.casefold().startswith(prefix):
             text = text[len(prefix) :]
@@ -182,19 +187,28 @@ class Vocabulary:
     themes: dict[str, str]
     segments: dict[str, str]
     values: dict[str, dict[str, str]]  # segment -> norm(value) -> value
-    waves: dict[str, str]
+    waves: dict[str, str]  # oldest first
     surveys: dict[str, str]
+    matcher: ThemeMatcher | None = None  # themes by their questions' wording
+    wave_parts: dict[str, str] = field(default_factory=dict)  # "pilot" → "2021-pilot"
 
     @classmethod
     def from_catalog(cls, catalog: Catalog) -> Vocabulary:
         surveys = [catalog.survey, *catalog.other_surveys]
+        labels = [w.label for w in catalog.waves]
         return cls(
             themes={norm(t.name): t.name for t in catalog.themes},
             segments={norm(s.name): s.name for s in catalog.segments},
             values={s.name: {norm(v): v for v in s.values} for s in catalog.segments},
-            waves={norm(w.label): w.label for w in catalog.waves},
+            waves={norm(label): label for label in labels},
             surveys={norm(s.name): s.name for s in surveys},
+            matcher=ThemeMatcher([(t.name, [q.text for q in t.questions]) for t in catalog.themes]),
+            wave_parts=_wave_parts(labels),
         )
+
+    @property
+    def wave_labels(self) -> list[str]:
+        return list(self.waves.values())
 
     def lookup(self, table: dict[str, str], words: list[str]) -> str | None:
         key = norm(" ".join(words))
@@ -224,7 +238,38 @@ MAX_SPAN = 4
 MAX_TOKENS = 400
 
 
+def _wave_parts(labels: list[str]) -> dict[str, str]:
+    """Each word of a wave label that names one wave only: "pilot" and "2021" for
+    "2021-pilot" (but not "q1" when there are "Q1 2025" and "Q1 2026")."""
+    owners: dict[str, set[str]] = {}
+    for label in labels:
+        for part in re.split(r"[^0-9A-Za-z]+", label):
+            if len(part) >= 2 and part.casefold() not in FILLER:
+                owners.setdefault(norm(part), set()).add(label)
+    return {part: next(iter(found)) for part, found in owners.items() if len(found) == 1}
+
+
+@dataclass(frozen=True)
+class Reading:
+    """How a text was read: the ``query``, what was assumed on the way (``notes``: a typo
+    read as a name, a wave named by its place), and whether the text was natural language
+    (so the answer shows its strict reading) or already strict."""
+
+    query: Query
+    notes: tuple[str, ...] = ()
+    natural: bool = False
+    skipped: tuple[str, ...] = ()  # words read past without meaning (a fallback, logged)
+
+
 class _Parser:
+    """Reads tokens left to right; each clause consumes the words it understands.
+
+    Words that change the meaning (a negation, a comparison, a time word) are never
+    skipped: each is understood, or the parser says what it could not place. Unknown words
+    are an error in strict text; in natural text they are skipped once something is
+    recognised, unless they look like a typo of a name (then the name is used, and said).
+    """
+
     def __init__(self, tokens: list[str], vocab: Vocabulary, strict: bool) -> None:
         self.tokens = tokens
         self.vocab = vocab
@@ -233,10 +278,29 @@ class _Parser:
         self.query = Query()
         self.unknown: list[str] = []
         self.recognised = False
+        self.notes: list[str] = []
+        self.used: set[int] = set()  # words a theme's wording took
+        self.puzzles: list[str] = []  # meaning words that could not be placed
+        self.compare = False
+        self.change = False
+        self.count = False
+        self.rank_asked: Rank | None = None
+        self.listing: Command | None = None
+        self.helped = False
+        self.bare: dict[str, list[str]] = {}  # values named without `=`, per segment
 
-    def run(self) -> Query:
+    # -- driving -------------------------------------------------------------------------------
+
+    def run(self) -> Reading:
+        lowered = [t.casefold() for t in self.tokens]
+        _refuse_individuals(lowered)
+        self.match_theme_wording(lowered)
         while self.pos < len(self.tokens):
+            if self.pos in self.used:
+                self.pos += 1
+                continue
             self.step()
+        self.finish()
         if self.unknown:
             self.fail_unknown()
         if self.query.trend and (self.query.by or self.query.versus):
@@ -245,11 +309,69 @@ class _Parser:
                 f"{'a breakdown' if self.query.by else 'a comparison'}.",
                 suggestion="Filter instead, e.g. `gap role=in-house trend`.",
             )
-        return self.query
+        return Reading(self.query, tuple(dict.fromkeys(self.notes)), not self.strict)
+
+    def step(self) -> None:
+        word = self.word()
+        if self.pos == 0 and word in COMMANDS and COMMANDS[word] != "overview":
+            self.pos += 1
+            self.set(command=COMMANDS[word])
+            return
+        for handler in (
+            self.keyword_clause,
+            self.negation_clause,
+            self.filter_clause,
+            self.time_clause,
+            self.rank_clause,
+            self.intent_clause,
+            self.name_clause,
+        ):
+            if handler():
+                return
+        if word in COMMANDS:
+            if COMMANDS[word] == "gap" or self.query.command in ("gap", "overview"):
+                self.set(command=COMMANDS[word] if COMMANDS[word] != "overview" else "gap")
+            self.pos += 1
+            return
+        if word in FILLER or word in (",", ":", "=") or word in phrases.JOINERS:
+            self.pos += 1
+            return
+        if self.typo_clause():
+            return
+        self.unknown.append(self.tokens[self.pos])
+        self.pos += 1
+
+    def finish(self) -> None:
+        """Turn what the words asked for (compare, rank, count, change) into the query."""
+        if self.compare and not self.query.versus:
+            self.finish_comparison()
+        if self.change and not (self.query.versus or self.query.trend):
+            self.set(versus=self.wave_before(self.query.wave), command="gap")
+        if self.rank_asked and not self.query.rank:
+            self.finish_ranking(self.rank_asked)
+        if self.count and self.counts_people():
+            self.query = replace(self.query, command="count")
+        if self.listing and not self.has_content():
+            self.query = replace(self.query, command=self.listing)
+        elif self.helped and not self.has_content():
+            self.query = replace(self.query, command="help")
+        if self.puzzles and not self.strict:
+            self.fail_puzzles()
+
+    def counts_people(self) -> bool:
+        """'How many answered (in Europe)?' is a count; 'how many think X' is X's share."""
+        q = self.query
+        return q.command in ("gap", "overview") and not (q.theme or q.by or q.versus or q.trend)
+
+    def has_content(self) -> bool:
+        q = self.query
+        return bool(q.theme or q.by or q.filters or q.versus or q.trend or q.rank or q.wave)
+
+    # -- reading tokens ------------------------------------------------------------------------
 
     def word(self, offset: int = 0) -> str:
         i = self.pos + offset
-        return self.tokens[i].casefold() if i < len(self.tokens) else ""
+        return self.tokens[i].casefold() if 0 <= i < len(self.tokens) else ""
 
     def take_name(self, table: dict[str, str]) -> str | None:
         """Longest run of tokens (up to MAX_SPAN) that names something in ``table``."""
@@ -257,16 +379,81 @@ class _Parser:
             words = self.tokens[self.pos : self.pos + span]
             if any(w in ("=", ":", ",", "!=", "≠") for w in words):
                 continue
+            if any(i in self.used for i in range(self.pos, self.pos + span)):
+                continue
             found = self.vocab.lookup(table, words)
             if found is not None:
                 self.pos += span
                 return found
         return None
 
+    def take_corrected(self, table: dict[str, str], what: str) -> str | None:
+        """The name the current word is a clear typo of, used and said."""
+        word = self.tokens[self.pos] if self.pos < len(self.tokens) else ""
+        found = _closest(word, table)
+        if found is None:
+            return None
+        self.pos += 1
+        self.notes.append(f"read “{word}” as the {what} “{found}”")
+        return found
+
+    def skip(self, words: frozenset[str] | set[str]) -> None:
+        while self.pos < len(self.tokens) and self.word() in words:
+            self.pos += 1
+
+    def take_wave(self) -> str | None:
+        """A wave by its label, a unique part of it ("pilot"), or its place ("the first")."""
+        found = self.take_name(self.vocab.waves) or self.take_name(self.vocab.wave_parts)
+        return found or self.take_relative_wave()
+
+    def take_relative_wave(self) -> str | None:
+        """'the latest wave', 'last time', 'the previous round', 'the first survey'."""
+        start = self.pos
+        the = self.word(-1) == "the"
+        word = self.word()
+        if word == "most" and self.word(1) == "recent":
+            self.pos += 1
+            word = "recent"
+        labels = self.vocab.wave_labels
+        if word in phrases.FIRST:
+            found = labels[0]
+        elif word == "last" and (the or self.word(1) in ("wave", "one")):
+            found = labels[-1] if the else self.wave_before(None)
+        elif word == "last" and self.word(1) in phrases.WAVE_NOUNS:
+            found = self.wave_before(None)  # "last time", "last quarter": the one before now
+        elif word in phrases.PREVIOUS and (word != "before" or the or self.word(-1) == "one"):
+            found = self.wave_before(None)
+        elif word in phrases.LATEST and (
+            word in ("latest", "newest", "recent") or self.word(1) in phrases.WAVE_NOUNS
+        ):
+            found = labels[-1]
+        else:
+            self.pos = start
+            return None
+        self.pos += 1
+        if self.word() in phrases.WAVE_NOUNS:
+            self.pos += 1
+        self.notes.append(f"read “{' '.join(self.tokens[start : self.pos])}” as wave {found}")
+        return found
+
+    def wave_before(self, label: str | None) -> str:
+        labels = self.vocab.wave_labels
+        index = labels.index(label) if label in labels else len(labels) - 1
+        if index == 0:
+            raise QueryError(
+                f"There is no wave before {labels[index]}, so nothing to compare it with.",
+                suggestion="`waves` lists the waves."
+                if len(labels) > 1
+                else "Import another wave to see change.",
+            )
+        return labels[index - 1]
+
     def take_values(self, segment: str) -> tuple[str, ...]:
         values = []
         while True:
-            value = self.take_name(self.vocab.values[segment])
+            value = self.take_name(self.vocab.values[segment]) or self.take_corrected(
+                self.vocab.values[segment], f"{segment} value"
+            )
             if value is None:
                 known = list(self.vocab.values[segment].values())
                 got = self.word() or "nothing"
@@ -280,75 +467,159 @@ class _Parser:
                 return tuple(values)
             self.pos += 1
 
-    def question_command(self) -> Command:
-        """What a filter or name makes of the command: a count stays a count."""
-        return "count" if self.query.command == "count" else "gap"
+    def take_bare_values(self) -> list[tuple[str, str]]:
+        """Values named one after another: "Europe and North America", "staff, managers"."""
+        found: list[tuple[str, str]] = []
+        while self.pos < len(self.tokens):
+            start = self.pos
+            self.skip({"the", "a", "an"})
+            owned = self.take_value()
+            if owned is None:
+                self.pos = start
+                break
+            found.append(owned)
+            start = self.pos
+            if self.word() in phrases.JOINERS:
+                self.pos += 1
+                continue
+            break
+        if found and self.pos > 0 and self.word(-1) in phrases.JOINERS:
+            self.pos -= 1  # the joiner after the last value belongs to what follows
+        return found
+
+    def take_value(self) -> tuple[str, str] | None:
+        """One bare value (and the segment it belongs to), longest name first."""
+        for span in range(min(MAX_SPAN, len(self.tokens) - self.pos), 0, -1):
+            if any(i in self.used for i in range(self.pos, self.pos + span)):
+                continue
+            words = self.tokens[self.pos : self.pos + span]
+            owners = self.vocab.value_owner(words)
+            if len(owners) > 1:
+                choices = " or ".join(f"`{seg}={value}`" for seg, value in owners)
+                raise QueryError(
+                    f"{' '.join(words)!r} is a value of more than one segment.",
+                    suggestion=f"Say which: {choices}.",
+                )
+            if owners:
+                self.pos += span
+                return owners[0]
+        word = self.word()
+        if len(norm(word)) >= 4 and word not in FILLER and not self.is_meaning_word(word):
+            for segment, table in self.vocab.values.items():
+                found = _closest(word, table)
+                if found is not None and _closest(word, self.vocab.everything()) == found:
+                    self.pos += 1
+                    self.notes.append(f"read “{self.tokens[self.pos - 1]}” as “{found}”")
+                    return segment, found
+        return None
 
     def set(self, **changes: object) -> None:
         self.query = replace(self.query, **changes)  # type: ignore[arg-type]
         self.recognised = True
 
-    def step(self) -> None:
-        word = self.word()
-        if self.pos == 0 and word in COMMANDS and COMMANDS[word] != "overview":
-            self.pos += 1
-            self.set(command=COMMANDS[word])
+    def question_command(self) -> Command:
+        """What a filter or name makes of the command: a count stays a count."""
+        return "count" if self.query.command == "count" else "gap"
+
+    def add_values(self, values: list[tuple[str, str]], *, exclude: bool = False) -> None:
+        """Bare values join their segment's filter (OR); excluded ones an exclusion."""
+        self.set(command=self.question_command())
+        for segment, value in values:
+            current = dict(self.query.filters).get(segment, ())
+            if exclude != isinstance(current, Except):
+                current = ()
+            merged = (*current, value) if value not in current else tuple(current)
+            self.query = self.query.with_filter(segment, Except(merged) if exclude else merged)
+            if not exclude:
+                self.bare.setdefault(segment, [])
+                if value not in self.bare[segment]:
+                    self.bare[segment].append(value)
+
+    # -- clauses -------------------------------------------------------------------------------
+
+    def match_theme_wording(self, lowered: list[str]) -> None:
+        """A theme named by its questions' words ("does the company track empathy")."""
+        if self.vocab.matcher is None:
             return
-        for handler in (self.keyword_clause, self.filter_clause, self.name_clause):
-            if handler():
-                return
-        if word in COMMANDS:
-            if COMMANDS[word] == "gap" or self.query.command in ("gap", "overview"):
-                self.set(command=COMMANDS[word] if COMMANDS[word] != "overview" else "gap")
-            self.pos += 1
+        if any(self.vocab.lookup(self.vocab.themes, [t]) for t in self.tokens):
+            return  # a theme named outright: its name decides
+        reserved = {i for i, w in enumerate(lowered) if self.is_meaning_word(w)}
+        # Values after `=` are a filter's, whatever they say.
+        reserved |= {i for i in range(1, len(lowered)) if lowered[i - 1] in ("=", ":", "!=", ",")}
+        names = self.name_positions()
+        match = self.vocab.matcher.match(self.tokens, reserved=reserved | names[0], names=names[1])
+        if match is None:
             return
-        if word in FILLER or word in ",:=":
-            self.pos += 1
-            return
-        self.unknown.append(self.tokens[self.pos])
-        self.pos += 1
+        self.query = replace(self.query, theme=match.theme)
+        self.recognised = True
+        self.used = set(match.used)
+        words = " ".join(self.tokens[i] for i in sorted(match.used))
+        if norm(words) != norm(match.theme):
+            self.notes.append(f"read “{words}” as the theme “{match.theme}”")
+
+    def name_positions(self) -> tuple[frozenset[int], frozenset[int]]:
+        """(positions of wave and segment names, positions of segment values)."""
+        waves: set[int] = set()
+        values: set[int] = set()
+        for start in range(len(self.tokens)):
+            for span in range(min(MAX_SPAN, len(self.tokens) - start), 0, -1):
+                words = self.tokens[start : start + span]
+                if self.vocab.value_owner(words):
+                    values.update(range(start, start + span))
+                    break
+                if self.vocab.lookup(self.vocab.waves, words) or self.vocab.lookup(
+                    self.vocab.segments, words
+                ):
+                    waves.update(range(start, start + span))
+                    break
+        return frozenset(waves), frozenset(values)
+
+    @staticmethod
+    def is_meaning_word(word: str) -> bool:
+        return (
+            word in phrases.NEGATIONS
+            or word in phrases.COMPARISONS
+            or word in phrases.CHANGES
+            or word in phrases.TRENDS
+            or word in phrases.WIDEST
+            or word in phrases.NARROWEST
+            or word in BREAKDOWN_WORDS
+        )
 
     def keyword_clause(self) -> bool:
         word = self.word()
         if word in BREAKDOWN_WORDS:
-            self.pos += 1
-            segment = self.take_name(self.vocab.segments)
-            if segment is None:
-                if word in ("by", "per"):
-                    self.fail_expected("a segment", list(self.vocab.segments.values()))
-                return True
-            self.set(by=segment, command="gap")
-            return True
-        if word in VERSUS_WORDS:
-            self.pos += 1
-            while self.word() in ("to", "with", "wave", "the"):
-                self.pos += 1
-            wave = self.take_name(self.vocab.waves)
-            if wave is None:
-                if word in ("vs", "versus", "since"):
-                    self.fail_expected("a wave", list(self.vocab.waves.values()))
-                return True
-            self.set(versus=wave, command="gap")
-            return True
+            return self.breakdown_clause(word)
+        if word in VERSUS_WORDS or word in phrases.COMPARISONS:
+            return self.comparison_clause(word)
         if word in WAVE_WORDS and self.word(1):
             self.pos += 1
-            wave = self.take_name(self.vocab.waves)
+            wave = self.take_name(self.vocab.waves) or self.take_name(self.vocab.wave_parts)
             if wave is not None:
                 self.set(wave=wave)
                 return True
             if word == "wave" and self.query.command != "waves":
+                wave = self.take_corrected(self.vocab.waves, "wave")
+                if wave is not None:
+                    self.set(wave=wave)
+                    return True
                 self.fail_expected("a wave", list(self.vocab.waves.values()))
             self.pos -= 1
             return False
-        if word in SURVEY_WORDS and self.word(1):
+        if word in SURVEY_WORDS and self.word(1) and self.query.command != "surveys":
             self.pos += 1
             survey = self.take_name(self.vocab.surveys)
             if survey is None:
-                self.fail_expected("a survey", list(self.vocab.surveys.values()))
+                if self.strict or self.word() not in FILLER:
+                    self.fail_expected("a survey", list(self.vocab.surveys.values()))
+                return True
             self.set(survey=survey)
             return True
-        if word in TREND_WORDS or (word == "over" and self.word(1) == "time"):
-            self.pos += 2 if word == "over" else 1
+        if word in TREND_WORDS or (word, self.word(1)) in phrases.TREND_PAIRS:
+            if word == "over" and self.word(1) == "the" and self.word(2) not in ("waves", "years"):
+                return False
+            self.pos += 1 if word in TREND_WORDS else 2
+            self.skip({"waves", "years", "time"})
             self.set(trend=True, command="gap")
             return True
         if word in CHART_WORDS:
@@ -359,18 +630,102 @@ class _Parser:
             self.pos += 1
             self.set(rank=RANKS[word], command="gap")
             return True
-        if word == "top" and self.word(1).isdigit():
+        if word in ("top", "bottom") and (
+            self.word(1).isdigit() or self.word(1) in phrases.NUMBERS
+        ):
+            number = phrases.NUMBERS.get(self.word(1)) or int(self.word(1))
             self.pos += 2
-            self.set(top=max(1, min(int(self.word(-1)), 99)), command="gap")
-            if self.query.rank is None:
-                self.set(rank="widest")
+            rank: Rank = "widest" if word == "top" else "narrowest"
+            self.set(top=max(1, min(number, 99)), rank=self.query.rank or rank, command="gap")
             return True
-        if word in CLEAR_WORDS:
+        if word in CLEAR_WORDS and self.word(1) != "but":
             self.pos += 1
             self.query = replace(self.query, filters=(), clear_filters=True)
             self.recognised = True
             return True
         return False
+
+    def breakdown_clause(self, word: str) -> bool:
+        """by SEGMENT; 'broken down by', 'split by', 'per region', 'for each department'."""
+        self.pos += 1
+        if word in ("each", "every") and self.word() in phrases.WAVE_NOUNS:
+            self.pos -= 1
+            return False
+        segment = self.take_name(self.vocab.segments) or self.take_corrected(
+            self.vocab.segments, "segment"
+        )
+        if segment is None:
+            if word in ("by", "per") and self.strict:
+                self.fail_expected("a segment", list(self.vocab.segments.values()))
+            if word in ("by", "per") and not self.word():
+                self.listing = "segments"  # "what can I filter by?"
+            return True
+        self.set(by=segment, command="gap")
+        return True
+
+    def comparison_clause(self, word: str) -> bool:
+        """vs / compared to / since: a wave (a change), or a group (a comparison)."""
+        start = self.pos
+        self.pos += 1
+        if word == "than" and self.word() not in phrases.WAVE_NOUNS and self.word() != "the":
+            self.pos = start
+            return False
+        self.skip(phrases.AFTER_COMPARISON - {"wave", "survey"})
+        if self.word() in ("wave", "survey", "round") and self.word(1):
+            self.pos += 1
+        wave = self.take_wave()
+        if wave is not None:
+            self.set(versus=wave, command="gap")
+            return True
+        if word in ("since", "than"):
+            self.pos = start + 1
+            if word == "since" and not self.strict:
+                self.change = True
+                self.recognised = True
+                return True
+            if word == "than":
+                return True
+            self.fail_expected("a wave", list(self.vocab.waves.values()))
+        values = self.take_bare_values()
+        if values:
+            self.compare = True
+            self.add_values(values)
+            return True
+        if self.strict and word in ("vs", "versus"):
+            self.fail_expected("a wave or a group", list(self.vocab.waves.values()))
+        self.pos = start + 1
+        self.compare = True
+        self.recognised = True
+        return True
+
+    def negation_clause(self) -> bool:
+        """'everyone but X', 'not counting X', 'excluding X and Y', 'non-X', 'other than X'."""
+        word = self.word()
+        start = self.pos
+        if word.startswith("non") and word not in FILLER:
+            rest = word.removeprefix("non").lstrip("-")
+            owners = self.vocab.value_owner([rest]) if rest else []
+            if len(owners) == 1 and not self.vocab.value_owner([word]):
+                self.pos += 1
+                self.add_values(owners, exclude=True)
+                return True
+        pair = (word, self.word(1))
+        if pair in phrases.NEGATION_PAIRS:
+            self.pos += 2
+        elif word in phrases.NEGATIONS or (word == "but" and self.word(-1) in phrases.EVERYBODY):
+            self.pos += 1
+        else:
+            return False
+        self.skip(phrases.AFTER_NEGATION)
+        values = self.take_bare_values()
+        if values:
+            self.add_values(values, exclude=True)
+            return True
+        self.pos = start + 1
+        if word == "but":
+            return True
+        self.puzzles.append(word if pair not in phrases.NEGATION_PAIRS else " ".join(pair))
+        return True
 
     def filter_clause(self) -> bool:
         """SEGMENT=VALUE[,VALUE] (also SEGMENT:VALUE); SEGMENT!=VALUE[,VALUE] excludes."""
@@ -388,77 +743,212 @@ class _Parser:
         self.pos = start
         return False
 
+    def time_clause(self) -> bool:
+        """A wave by its place ('the first wave'), a change ('has it improved'), a trend."""
+        word = self.word()
+        wave = self.take_relative_wave()
+        if wave is not None:
+            self.set(wave=wave)
+            return True
+        grows = word in phrases.GROWING and (
+            not self.word(1) or self.word(1) in ("or", "since", "over", "from")
+        )
+        if word in phrases.CHANGES or grows:
+            self.pos += 1
+            if word == "change" and self.word() in ("over", "across"):
+                return True  # "change over time" is the trend that follows
+            self.change = True
+            self.recognised = True
+            return True
+        return False
+
+    def rank_clause(self) -> bool:
+        """widest / narrowest / most aligned / least aligned / biggest disconnect / rank."""
+        word, after = self.word(), self.word(1)
+        if word in ("most", "least", "more", "less") and (
+            after in phrases.ALIGNED or after in phrases.DISCONNECTED
+        ):
+            aligned = after in phrases.ALIGNED
+            widest = (word in ("most", "more")) != aligned
+            self.pos += 2
+            self.rank_asked = "widest" if widest else "narrowest"
+            self.recognised = True
+            return True
+        if word in ("best", "worst") and after in phrases.ALIGNED:
+            self.pos += 2
+            self.rank_asked = "narrowest" if word == "best" else "widest"
+            self.recognised = True
+            return True
+        if word in phrases.WIDEST or word in phrases.NARROWEST or word in phrases.RANKINGS:
+            if word == "least" and after not in ("gap", "gaps", "disconnect", ""):
+                return False  # "at least", "least likely": not a ranking
+            self.pos += 1
+            self.rank_asked = "narrowest" if word in phrases.NARROWEST else "widest"
+            self.recognised = True
+            return True
+        return False
+
+    def intent_clause(self) -> bool:
+        """How many / overview words / listings / help."""
+        word, pair = self.word(), (self.word(), self.word(1))
+        if pair in phrases.COUNT_PAIRS:
+            self.pos += 2
+            self.count = True
+            self.recognised = True
+            return True
+        if word in phrases.COUNTS and self.query.command != "themes":
+            self.pos += 1
+            self.count = word not in ("respondents", "responses") or self.count
+            return True
+        for phrase in phrases.HELP_PHRASES:
+            if tuple(self.word(i) for i in range(len(phrase))) == phrase:
+                self.pos += len(phrase)
+                self.helped = True
+                self.recognised = True
+                return True
+        if word in phrases.HELP:
+            self.pos += 1
+            self.helped = True
+            self.recognised = True
+            return True
+        if word in phrases.LISTINGS and not (word == "questions" and self.count):
+            self.pos += 1
+            self.listing = phrases.LISTINGS[word]  # type: ignore[assignment]
+            self.recognised = True
+            return True
+        if word in phrases.OVERVIEW:
+            self.pos += 1
+            self.recognised = True
+            return True
+        return False
+
     def name_clause(self) -> bool:
         """A bare theme, value, segment (a breakdown) or wave label."""
         theme = self.take_name(self.vocab.themes)
         if theme is not None:
             self.set(theme=theme, command=self.question_command())
             return True
-        for span in range(min(MAX_SPAN, len(self.tokens) - self.pos), 0, -1):
-            words = self.tokens[self.pos : self.pos + span]
-            owners = self.vocab.value_owner(words)
-            if len(owners) > 1:
-                choices = " or ".join(f"`{seg}={value}`" for seg, value in owners)
-                raise QueryError(
-                    f"{' '.join(words)!r} is a value of more than one segment.",
-                    suggestion=f"Say which: {choices}.",
-                )
-            if owners:
-                segment, value = owners[0]
-                self.pos += span
-                previous = dict(self.query.filters).get(segment, ())
-                merged = (*previous, value) if value not in previous else previous
-                self.set(command=self.question_command())
-                self.query = self.query.with_filter(segment, merged)
-                return True
+        values = self.take_bare_values()
+        if values:
+            self.add_values(values)
+            return True
         breakdown = self.take_name(self.vocab.segments)
         if breakdown is not None:
             self.set(by=breakdown, command="gap")
             return True
-        wave = self.take_name(self.vocab.waves)
+        wave = self.take_name(self.vocab.waves) or self.take_name(self.vocab.wave_parts)
         if wave is not None:
             self.set(wave=wave)
             return True
-        return self.typo_clause()
+        return False
 
     def typo_clause(self) -> bool:
-        """A near miss of a name resolves to it ('consultnats' → 'consultant')."""
+        """A clear near miss of a theme, segment or wave name ('senority' → 'seniority')."""
         word = self.tokens[self.pos]
-        if len(norm(word)) < 4 or word.casefold() in FILLER:
+        if len(norm(word)) < 4 or word.casefold() in FILLER or self.is_meaning_word(word):
             return False
-        names = self.vocab.everything()
-        close = difflib.get_close_matches(norm(word), list(names), n=1, cutoff=0.84)
-        # Only rewrite the word into a name this clause can place: rewriting into a command
-        # or survey name would misquote the word in the error, and a name that is already
-        # exact would recurse forever ('gap empathy-in-action').
-        if not close or close[0] in COMMANDS or close[0] in self.vocab.surveys:
+        found, span = None, 0
+        for span in range(min(3, len(self.tokens) - self.pos), 0, -1):
+            words = self.tokens[self.pos : self.pos + span]
+            if any(self.is_meaning_word(w.casefold()) or w in ("=", ",") for w in words):
+                continue
+            found = _closest(" ".join(words), self.vocab.everything())
+            if found is not None:
+                word = " ".join(words)
+                break
+        if found is None:
             return False
-        if close[0] == norm(word):
-            return False
-        self.tokens[self.pos] = names[close[0]]
-        return self.name_clause()
+        for table, what in (
+            (self.vocab.themes, "theme"),
+            (self.vocab.segments, "segment"),
+            (self.vocab.waves, "wave"),
+        ):
+            if found in table.values():
+                self.pos += span
+                self.notes.append(f"read “{word}” as the {what} “{found}”")
+                if what == "theme":
+                    self.set(theme=found, command=self.question_command())
+                elif what == "segment":
+                    self.set(by=found, command="gap")
+                else:
+                    self.set(wave=found)
+                return True
+        return False
+
+    # -- finishing -----------------------------------------------------------------------------
+
+    def finish_comparison(self) -> None:
+        """'A vs B' / 'compare A and B': a breakdown limited to the groups named."""
+        several = [seg for seg, values in self.bare.items() if len(values) >= 2]
+        if len(several) == 1:
+            self.set(by=several[0], command="gap")
+            return
+        named = [seg for seg, values in self.bare.items() if values]
+        if len(named) >= 2:
+            pairs = " and ".join(f"“{self.bare[seg][0]}” ({seg})" for seg in named[:2])
+            raise QueryError(
+                f"I can compare groups of one segment, but {pairs} belong to different ones.",
+                suggestion=f"Try `gap by {_q(named[0])} {_q(named[1])}="
+                f"{_q(self.bare[named[1]][0])}`.",
+            )
+        if len(named) == 1:  # "how does Europe compare?": with the other groups
+            segment = named[0]
+            self.query = replace(
+                self.query,
+                by=segment,
+                command="gap",
+                filters=tuple((s, v) for s, v in self.query.filters if s != segment),
+            )
+            self.notes.append(f"compared {self.bare[segment][0]} with the other {segment} groups")
+            return
+        if self.change or self.query.by or self.query.theme:
+            return
+        if not self.strict:
+            self.puzzles.append("compare")
+
+    def finish_ranking(self, rank: Rank) -> None:
+        """A ranking of one segment's groups; without a segment, every segment's, or (for
+        "our biggest gap") the overview, whose first sentence names the widest theme."""
+        if self.query.by:
+            self.set(rank=rank)
+            return
+        lowered = {t.casefold() for t in self.tokens}
+        if lowered & phrases.GROUP_WORDS or self.query.filters:
+            self.set(rank=rank, command="gap")
+        else:
+            self.recognised = True
+
+    def fail_puzzles(self) -> None:
+        word = self.puzzles[0]
+        reading = self.query.canonical()
+        raise QueryError(
+            f"I didn't understand what “{word}” refers to here, so I haven't answered: "
+            "reading past it could answer for the wrong group.",
+            suggestion=f"The closest I can read is `{reading}`. {HELP_HINT}",
+            reading=reading,
+        )
 
     def fail_expected(self, what: str, known: list[str]) -> None:
         got = self.word() or "nothing"
+        previous = self.tokens[self.pos - 1] if self.pos else ""
         raise QueryError(
-            f"I expected {what} after {self.tokens[self.pos - 1]!r} but found {got!r}.",
+            f"I expected {what} after {previous!r} but found {got!r}.",
             suggestion=(_did_you_mean(got, known) + f" Known: {', '.join(known)}.").strip(),
         )
 
     def fail_unknown(self) -> None:
         names = list(self.vocab.everything().values())
         if not self.strict:
-            close = [w for w in self.unknown if _did_you_mean(w, names)]
-            if not close and self.recognised:
+            if self.recognised:
                 return
-            if not close:
-                said = " ".join(self.tokens)
-                said = said if len(said) <= 60 else said[:59] + "…"
-                raise QueryError(
-                    f"I couldn't find a theme, segment or wave in “{said}”.",
-                    suggestion="Try `gap`, `gap by role` or `help`.",
-                )
-            self.unknown = close
+            said = " ".join(self.tokens)
+            said = said if len(said) <= 60 else said[:59] + "…"
+            raise QueryError(
+                f"I couldn't find a theme, group or wave in “{said}”.",
+                suggestion="Try `gap`, `gap by role` or `help`."
+                if "role" in self.vocab.segments
+                else "Try `gap`, `segments` or `help`.",
+            )
         word = self.unknown[0]
         survey = self.vocab.surveys.get(norm(word))
         if survey is not None:
@@ -467,6 +957,60 @@ class _Parser:
             )
         hint = _did_you_mean(word, names)
         raise QueryError(f"I don't know {word!r}.", suggestion=f"{hint} {HELP_HINT}".strip())
+
+
+def _refuse_individuals(lowered: list[str]) -> None:
+    """Questions about individuals are refused whatever else they ask."""
+    words = set(lowered)
+    padded = [*lowered, "", ""]
+    near = list(zip(padded, padded[1:], padded[2:], strict=False))[: len(lowered)]
+    who_did = any(
+        w == "who" and (a in phrases.INDIVIDUAL_VERBS or b in phrases.INDIVIDUAL_VERBS)
+        for w, a, b in near
+    )
+    listed = any(
+        w in phrases.LISTING_VERBS
+        and (
+            a in phrases.PERSON_NOUNS - {"people", "who"}
+            or b in phrases.PERSON_NOUNS - {"who", "people"}
+        )
+        for w, a, b in near
+    )
+    raw = any(
+        w in phrases.RAW_WORDS and (a in phrases.RAW_NOUNS or b in phrases.RAW_NOUNS)
+        for w, a, b in near
+    )
+    which_people = any(
+        w in ("which", "what")
+        and a in ("people", "respondents", "individuals", "employees", "persons")
+        for w, a, _ in near
+    )
+    if who_did or listed or raw or which_people or {"names", "emails"} & words:
+        raise QueryError(
+            "I can't show individual respondents or their answers: answers are anonymous, and "
+            "every figure I show covers a group large enough that nobody's answer can be "
+            "picked out.",
+            suggestion="Ask about a group instead, e.g. `gap by region`.",
+        )
+
+
+def _closest(word: str, table: dict[str, str]) -> str | None:
+    """The name ``word`` is clearly a typo of: close, and closer than any other name."""
+    key = norm(word)
+    if len(key) < 4 or key in table:
+        return None
+    scored = sorted(
+        ((difflib.SequenceMatcher(None, key, k).ratio(), k) for k in table), reverse=True
+    )
+    if not scored or scored[0][0] < 0.8:
+        return None
+    if (
+        len(scored) > 1
+        and scored[1][0] > scored[0][0] - 0.08
+        and table[scored[1][1]] != table[scored[0][1]]
+    ):
+        return None
+    return table[scored[0][1]]
 
 
 def _did_you_mean(word: str, known: list[str]) -> str:
@@ -483,9 +1027,14 @@ def is_strict(tokens: list[str]) -> bool:
 
 def parse(text: str, vocab: Vocabulary) -> Query:
     """Parse a slash-command text, a mention or a CLI query into a ``Query``."""
+    return read(text, vocab).query
+
+
+def read(text: str, vocab: Vocabulary) -> Reading:
+    """Read a slash-command text, a mention or a CLI query: the query and how it was read."""
     tokens = tokenize(text)
     if not tokens:
-        return Query("overview")
+        return Reading(Query("overview"))
     if len(tokens) > MAX_TOKENS:
         raise QueryError(
             f"That question has {len(tokens):,} words and signs; I read at most {MAX_TOKENS}.",
@@ -494,10 +1043,41 @@ def parse(text: str, vocab: Vocabulary) -> Query:
     return _Parser(tokens, vocab, strict=is_strict(tokens)).run()
 
 
-def named_survey(text: str) -> str | None:
-    """The survey a query names, read before the survey's vocabulary is known."""
+def named_survey(text: str, known: Sequence[str] | None = None) -> str | None:
+    """The survey a query names (``survey NAME``), read before its vocabulary is known.
+
+    With ``known`` names, only one of them counts: "the last survey in Europe" names none.
+    """
     tokens = tokenize(text)
+    keys = {norm(name): name for name in known} if known is not None else None
     for i, token in enumerate(tokens[:-1]):
-        if token.casefold() == "survey":
+        if token.casefold() != "survey":
+            continue
+        if keys is None:
             return tokens[i + 1]
+        for span in range(min(MAX_SPAN, len(tokens) - i - 1), 0, -1):
+            found = keys.get(norm(" ".join(tokens[i + 1 : i + 1 + span])))
+            if found is not None:
+                return found
     return None
+
+
+FOLLOW_UP_STARTS = frozenset(
+    {"and", "also", "now", "same", "then", "ok", "okay", "but", "plus", "only", "just", "what",
+     "how", "vs", "versus", "as", "split", "break", "again", "instead", "for", "in"}
+)  # fmt: skip
+
+
+def is_follow_up(text: str) -> bool:
+    """Whether ``text``, in a thread, changes the thread's last question rather than asking
+    a new one: it starts like a follow-up ("and for X?", "what about X?", "now by Y",
+    "same for last wave"), or is a few words only ("europe?", "by region").
+
+    "what" and "how" count only as "what about" / "how about"."""
+    tokens = [t.casefold() for t in tokenize(text)]
+    if not tokens or tokens[0] in COMMANDS:
+        return False
+    first, second = tokens[0], tokens[1] if len(tokens) > 1 else ""
+    if first in ("what", "how"):
+        return second in ("about", "if")
+    return first in FOLLOW_UP_STARTS or len(tokens) <= 3
