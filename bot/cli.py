@@ -202,6 +202,8 @@ def ask_(
         chart = chart_for(reply.finding) if chart_path and reply.finding else None
     # reply.text is Slack's (mrkdwn-escaped); the terminal gets the same answer as plain text.
     _say(to_text(reply.finding) if reply.finding is not None else reply.text, nl=False)
+    if reply.reading:
+        _say(f"\n{printable(reply.reading)}")
     if chart_path and chart:
         chart_path.write_bytes(chart.png)
         _say(f"Chart written to {chart_path}: {chart.alt_text}", err=True)

@@ -59,6 +59,7 @@ class Reply:
     finding: Finding | None = None
     wants_chart: bool = False
     next_steps: tuple[tuple[str, str], ...] = ()  # (label, query) to offer as buttons
+    reading: str | None = None  # how a natural question was read, as a plain line
 
 
 def help_finding() -> Help:
@@ -94,12 +95,13 @@ def ask(
     message = render(finding)
     remembered = query.canonical() if query.command in ("gap", "overview", "count") else None
     steps = next_steps(query, catalog) if catalog and remembered is not None else ()
-    if reading.natural and remembered is not None:
-        message = explained(message, remembered, reading.notes)
-    return Reply(message.text, message.blocks, remembered, finding, query.chart, steps)
+    line = None
+    if (reading.natural or reading.notes) and remembered is not None:
+        message, line = explained(message, remembered, reading.notes)
+    return Reply(message.text, message.blocks, remembered, finding, query.chart, steps, line)
 
 
-def explained(message: Message, strict: str, notes: Sequence[str]) -> Message:
+def explained(message: Message, strict: str, notes: Sequence[str]) -> tuple[Message, str]:
     """``message`` with, small at its end, how the question was read: its strict query (so
     people learn the grammar and can see a misreading) and what was assumed."""
     said = "; ".join(notes)
@@ -107,9 +109,8 @@ def explained(message: Message, strict: str, notes: Sequence[str]) -> Message:
     line = f"Read as `{shown}`" + (f" · {escape_mrkdwn(said)}" if said else "")
     block = {"type": "context", "elements": [{"type": "mrkdwn", "text": line[:2900]}]}
     plain = f"Read as: {strict}" + (f" ({said})" if said else "")
-    return Message(
-        text=f"{message.text}\n\n{escape_mrkdwn(plain)}", blocks=[*message.blocks, block]
-    )
+    text = f"{message.text}\n\n{escape_mrkdwn(plain)}"
+    return Message(text=text, blocks=[*message.blocks, block]), plain
 
 
 def next_steps(query: Query, catalog: Catalog, limit: int = 4) -> tuple[tuple[str, str], ...]:

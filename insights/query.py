@@ -309,7 +309,8 @@ class _Parser:
                 f"{'a breakdown' if self.query.by else 'a comparison'}.",
                 suggestion="Filter instead, e.g. `gap role=in-house trend`.",
             )
-        return Reading(self.query, tuple(dict.fromkeys(self.notes)), not self.strict)
+        notes = tuple(dict.fromkeys(self.notes))
+        return Reading(self.query, notes, not self.strict, tuple(self.unknown))
 
     def step(self) -> None:
         word = self.word()

@@ -87,7 +87,7 @@ def test_ask_before_any_import(run: Run) -> None:
 
 def test_ask_with_an_unknown_word(run: Run) -> None:
     run("demo")
-    assert_one_paragraph_error(run("ask", "gap by regoin"), 2, "Did you mean `region`?")
+    assert_one_paragraph_error(run("ask", "gap by regxyz"), 2, "Known: role, seniority, region.")
 
 
 def test_ask_for_a_group_too_small_to_show(run: Run) -> None:
