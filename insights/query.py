@@ -191,6 +191,7 @@ class Vocabulary:
     surveys: dict[str, str]
     matcher: ThemeMatcher | None = None  # themes by their questions' wording
     wave_parts: dict[str, str] = field(default_factory=dict)  # "pilot" → "2021-pilot"
+    shared_parts: dict[str, tuple[str, ...]] = field(default_factory=dict)  # "q1" → 2 waves
 
     @classmethod
     def from_catalog(cls, catalog: Catalog) -> Vocabulary:
@@ -204,6 +205,7 @@ class Vocabulary:
             surveys={norm(s.name): s.name for s in surveys},
             matcher=ThemeMatcher([(t.name, [q.text for q in t.questions]) for t in catalog.themes]),
             wave_parts=_wave_parts(labels),
+            shared_parts=_shared_parts(labels),
         )
 
     @property
@@ -238,15 +240,27 @@ MAX_SPAN = 4
 MAX_TOKENS = 400
 
 
+def _part_owners(labels: list[str]) -> dict[str, list[str]]:
+    owners: dict[str, list[str]] = {}
+    for label in labels:
+        for part in re.split(r"[^0-9A-Za-z]+", label):
+            key = norm(part)
+            if len(key) >= 2 and part.casefold() not in FILLER and key != norm(label):
+                owners.setdefault(key, [])
+                if label not in owners[key]:
+                    owners[key].append(label)
+    return owners
+
+
 def _wave_parts(labels: list[str]) -> dict[str, str]:
     """Each word of a wave label that names one wave only: "pilot" and "2021" for
     "2021-pilot" (but not "q1" when there are "Q1 2025" and "Q1 2026")."""
-    owners: dict[str, set[str]] = {}
-    for label in labels:
-        for part in re.split(r"[^0-9A-Za-z]+", label):
-            if len(part) >= 2 and part.casefold() not in FILLER:
-                owners.setdefault(norm(part), set()).add(label)
-    return {part: next(iter(found)) for part, found in owners.items() if len(found) == 1}
+    return {part: found[0] for part, found in _part_owners(labels).items() if len(found) == 1}
+
+
+def _shared_parts(labels: list[str]) -> dict[str, tuple[str, ...]]:
+    """Words of wave labels that several waves share ("q1", "2025"): never guessed."""
+    return {part: tuple(found) for part, found in _part_owners(labels).items() if len(found) > 1}
 
 
 @dataclass(frozen=True)
@@ -841,6 +855,12 @@ class _Parser:
         if wave is not None:
             self.set(wave=wave)
             return True
+        shared = self.vocab.shared_parts.get(norm(self.word()))
+        if shared and not self.vocab.everything().get(norm(self.word())):
+            raise QueryError(
+                f"“{self.tokens[self.pos]}” could be wave {' or '.join(shared)}.",
+                suggestion=f"Say which, e.g. `wave {_q(shared[-1])}`.",
+            )
         return False
 
     def typo_clause(self) -> bool:
