@@ -154,9 +154,15 @@ def read_in_thread(
     vocab = Vocabulary.from_catalog(catalog)
     reading = read(text, vocab)
     query = reading.query
-    if previous and query.command in ("gap", "overview", "count") and is_follow_up(text):
-        query = parse(previous, vocab).followed_by(query)
+    if previous and query.command in ("gap", "overview", "count") and is_follow_up(text, query):
+        thread = parse(previous, vocab)
+        query = thread.followed_by(query, rank=reading.rank, rest=reading.rest, adds=reading.adds)
         reading = replace(reading, query=query)
+    elif reading.rest:
+        raise QueryError(
+            "“The rest” of whom? I need a group to leave out.",
+            suggestion="Say who, e.g. `everyone but consultants`.",
+        )
     return reading, catalog
 
 

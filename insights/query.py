@@ -62,7 +62,8 @@ FILLER = frozenset(
     hows i in is it its just large latest let list look me much now of on only our people
     please respondent respondents s see shall show split team tell thank thanks that the their
     them there these those to us want was we what what's whats where which who whole wide with
-    would you your
+    would you your pls plz thx ok okay so got quick days like get tell seems it's that's right
+    currently guys band bands kind sort little bit quickly lately right now rn
     """.split()  # noqa: SIM905 - a word list reads better as text
 )
 HELP_HINT = "Type `help` for what I understand."
@@ -73,8 +74,10 @@ def action_of(text: str) -> str | None:
 
     Only the first word decides, so that a question that merely mentions a word ("who can
     import?") is still a question; every edge routes by this one function."""
-    tokens = tokenize(text)
-    first = tokens[0].casefold() if tokens else ""
+    words = [t.casefold() for t in tokenize(text)]
+    while words and words[0] in phrases.POLITE and words[0] not in ACTIONS:
+        words.pop(0)
+    first = words[0] if words else ""
     return first if first in ACTIONS else None
 
 
@@ -138,13 +141,27 @@ class Query:
         kept = tuple((s, v) for s, v in self.filters if s != segment)
         return replace(self, filters=(*kept, (segment, values)))
 
-    def followed_by(self, new: Query) -> Query:
-        """A follow-up in a thread: the new query's parts replace the previous one's."""
+    def followed_by(
+        self, new: Query, *, rank: Rank | None = None, rest: bool = False, adds: bool = False
+    ) -> Query:
+        """A follow-up in a thread: the new query's parts replace the previous one's.
+
+        ``rank``: a ranking asked without a segment ("most aligned instead?") ranks the
+        thread's breakdown; ``rest``: "and the rest?" is everyone but the thread's one
+        group; ``adds``: "plus Sales" adds a value to its segment's filter."""
         if new.command not in ("gap", "overview"):
             return new
-        merged = replace(self, command="gap", filters=() if new.clear_filters else self.filters)
+        base = self.filters
+        if rest:
+            base = _the_rest(self.filters)
+        merged = replace(self, command="gap", filters=() if new.clear_filters else base)
         for segment, values in new.filters:
+            current = dict(merged.filters).get(segment, ())
+            if adds and not isinstance(values, Except) and not isinstance(current, Except):
+                values = tuple(dict.fromkeys((*current, *values)))
             merged = merged.with_filter(segment, values)
+        if rank and not new.rank and (self.by or self.rank or new.by):
+            new = replace(new, rank=rank)
         # A breakdown, a comparison and a trend are different views: the newest one asked wins.
         view_changed = bool(new.by or new.versus or new.trend)
         return replace(
@@ -159,6 +176,20 @@ class Query:
             top=new.top or (merged.top if not new.by or new.by == merged.by else None),
             chart=new.chart,
         )
+
+
+def _the_rest(
+    filters: tuple[tuple[str, tuple[str, ...]], ...],
+) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """Everyone but a thread's one group: its filter turned around."""
+    if len(filters) != 1:
+        raise QueryError(
+            "“The rest” needs one group to leave out, and this thread names "
+            + ("none." if not filters else "several."),
+            suggestion="Say who, e.g. `everyone but consultants`.",
+        )
+    segment, values = filters[0]
+    return ((segment, tuple(values) if isinstance(values, Except) else Except(values)),)
 
 
 def _q(text: str) -> str:
@@ -192,20 +223,29 @@ class Vocabulary:
     matcher: ThemeMatcher | None = None  # themes by their questions' wording
     wave_parts: dict[str, str] = field(default_factory=dict)  # "pilot" → "2021-pilot"
     shared_parts: dict[str, tuple[str, ...]] = field(default_factory=dict)  # "q1" → 2 waves
+    # A word of one value only, for natural text: "senior" → (seniority, Senior leader).
+    value_parts: dict[str, tuple[str, str]] = field(default_factory=dict)
 
     @classmethod
     def from_catalog(cls, catalog: Catalog) -> Vocabulary:
         surveys = [catalog.survey, *catalog.other_surveys]
         labels = [w.label for w in catalog.waves]
+        segments = {norm(s.name): s.name for s in catalog.segments}
+        for segment in catalog.segments:  # everyday names: "level" for seniority
+            for synonym in phrases.SEGMENT_SYNONYMS.get(norm(segment.name), ()):
+                segments.setdefault(norm(synonym), segment.name)
+        values = {s.name: {norm(v): v for v in s.values} for s in catalog.segments}
+        themes = {norm(t.name): t.name for t in catalog.themes}
         return cls(
-            themes={norm(t.name): t.name for t in catalog.themes},
-            segments={norm(s.name): s.name for s in catalog.segments},
-            values={s.name: {norm(v): v for v in s.values} for s in catalog.segments},
+            themes=themes,
+            segments=segments,
+            values=values,
             waves={norm(label): label for label in labels},
             surveys={norm(s.name): s.name for s in surveys},
             matcher=ThemeMatcher([(t.name, [q.text for q in t.questions]) for t in catalog.themes]),
             wave_parts=_wave_parts(labels),
             shared_parts=_shared_parts(labels),
+            value_parts=_value_parts(values, {*themes.values(), *segments, *labels}),
         )
 
     @property
@@ -216,7 +256,11 @@ class Vocabulary:
         key = norm(" ".join(words))
         if not key:
             return None
-        return table.get(key) or table.get(_singular(key))
+        found = table.get(key) or table.get(_singular(key))
+        if found is None and len(words) > 2 and any(w.casefold() == "and" for w in words[1:-1]):
+            # "middle east and africa" is "Middle East & Africa"
+            found = self.lookup(table, [w for w in words if w.casefold() != "and"])
+        return found
 
     def value_owner(self, words: list[str]) -> list[tuple[str, str]]:
         found = []
@@ -238,6 +282,29 @@ MAX_SPAN = 4
 # Every segment, value and keyword of a real question fits many times over; a longer text
 # is not a question, and parsing it would only hold a thread that answers questions.
 MAX_TOKENS = 400
+
+
+def _value_parts(values: dict[str, dict[str, str]], names: set[str]) -> dict[str, tuple[str, str]]:
+    """Each word of a multi-word value that names that value only, and no theme, segment
+    or wave word: "senior" for "Senior leader", "york" for "New York" (not "middle" when
+    there are "Middle manager" and "Middle East & Africa", nor "customer" of a theme's)."""
+    taken = {norm(word) for name in names for word in re.split(r"[^0-9A-Za-z]+", name)}
+    owners: dict[str, set[tuple[str, str]]] = {}
+    for segment, table in values.items():
+        for value in table.values():
+            words = [w for w in re.split(r"[^0-9A-Za-z]+", value) if w]
+            if len(words) < 2:
+                continue
+            for word in words:
+                key = _singular(norm(word))
+                if len(key) >= 4 and word.casefold() not in FILLER:
+                    owners.setdefault(key, set()).add((segment, value))
+    whole = {key for table in values.values() for key in table}
+    return {
+        key: next(iter(found))
+        for key, found in owners.items()
+        if len(found) == 1 and key not in taken and key not in whole and not key.isdigit()
+    }
 
 
 def _part_owners(labels: list[str]) -> dict[str, list[str]]:
@@ -273,6 +340,9 @@ class Reading:
     notes: tuple[str, ...] = ()
     natural: bool = False
     skipped: tuple[str, ...] = ()  # words read past without meaning (a fallback, logged)
+    rank: Rank | None = None  # a ranking asked for without a segment: a thread's follow-up
+    rest: bool = False  # "and the rest?"
+    adds: bool = False  # "plus Sales": adds a value rather than replacing one
 
 
 class _Parser:
@@ -299,6 +369,9 @@ class _Parser:
         self.change = False
         self.count = False
         self.rank_asked: Rank | None = None
+        self.comparative = False  # "bigger for A or B?" compares when two groups are named
+        self.overview_seen = False
+        self.rest = False  # "and the rest?", "everyone else"
         self.listing: Command | None = None
         self.helped = False
         self.bare: dict[str, list[str]] = {}  # values named without `=`, per segment
@@ -307,7 +380,7 @@ class _Parser:
 
     def run(self) -> Reading:
         lowered = [t.casefold() for t in self.tokens]
-        _refuse_individuals(lowered)
+        _refuse_individuals(lowered, self.vocab.everything())
         self.match_theme_wording(lowered)
         while self.pos < len(self.tokens):
             if self.pos in self.used:
@@ -324,7 +397,16 @@ class _Parser:
                 suggestion="Filter instead, e.g. `gap role=in-house trend`.",
             )
         notes = tuple(dict.fromkeys(self.notes))
-        return Reading(self.query, notes, not self.strict, tuple(self.unknown))
+        lowered = [t.casefold() for t in self.tokens]
+        return Reading(
+            self.query,
+            notes,
+            not self.strict,
+            tuple(self.unknown),
+            rank=self.rank_asked,
+            rest=self.rest,
+            adds=bool(lowered) and lowered[0] in ("plus", "add", "include", "also"),
+        )
 
     def step(self) -> None:
         word = self.word()
@@ -358,8 +440,12 @@ class _Parser:
 
     def finish(self) -> None:
         """Turn what the words asked for (compare, rank, count, change) into the query."""
+        if self.comparative and not self.compare and self.several_named():
+            self.compare, self.rank_asked = True, None
         if self.compare and not self.query.versus:
             self.finish_comparison()
+        if self.query.top and not self.query.rank and not self.rank_asked:
+            self.rank_asked = "widest"
         if self.change and not (self.query.versus or self.query.trend):
             self.set(versus=self.wave_before(self.query.wave), command="gap")
         if self.rank_asked and not self.query.rank:
@@ -372,6 +458,44 @@ class _Parser:
             self.query = replace(self.query, command="help")
         if self.puzzles and not self.strict:
             self.fail_puzzles()
+        if not self.strict:
+            self.refuse_off_topic()
+
+    def refuse_off_topic(self) -> None:
+        """A question about something else that happens to name a group ("is the London
+        office open tomorrow?", "who's on call for support?") is not answered."""
+        lowered = [t.casefold() for t in self.tokens]
+        start = next((i for i, w in enumerate(lowered) if w not in LEADING), len(lowered))
+        first = lowered[start] if start < len(lowered) else ""
+        about_figures = bool(
+            self.query.theme
+            or self.rank_asked
+            or self.query.rank
+            or self.compare
+            or self.change
+            or self.count
+            or self.listing
+            or self.helped
+            or self.overview_seen
+            or self.query.trend
+            or self.query.versus
+            or self.query.wave
+            or set(lowered) & (phrases.TOPIC_WORDS | set(COMMANDS))
+        )
+        who = first in ("who", "who's", "whos")
+        if about_figures or (len(self.unknown) < 2 and not who):
+            return
+        said = " ".join(self.tokens)
+        said = said if len(said) <= 60 else said[:59] + "…"
+        raise QueryError(
+            f"I don't think “{said}” is about the survey, so I haven't answered it: I answer "
+            "questions about how groups answered.",
+            suggestion=f"{HELP_HINT}",
+        )
+
+    def several_named(self) -> bool:
+        """Two or more groups of one segment named bare ("consultants or in-house")."""
+        return any(len(values) >= 2 for values in self.bare.values())
 
     def counts_people(self) -> bool:
         """'How many answered (in Europe)?' is a count; 'how many think X' is X's share."""
@@ -483,7 +607,8 @@ class _Parser:
             self.pos += 1
 
     def take_bare_values(self) -> list[tuple[str, str]]:
-        """Values named one after another: "Europe and North America", "staff, managers"."""
+        """Values named one after another: "Europe and North America", "staff, managers",
+        "the London and Berlin offices" (a segment's name after its values is theirs)."""
         found: list[tuple[str, str]] = []
         while self.pos < len(self.tokens):
             start = self.pos
@@ -493,17 +618,19 @@ class _Parser:
                 self.pos = start
                 break
             found.append(owned)
-            start = self.pos
             if self.word() in phrases.JOINERS:
                 self.pos += 1
                 continue
             break
         if found and self.pos > 0 and self.word(-1) in phrases.JOINERS:
             self.pos -= 1  # the joiner after the last value belongs to what follows
+        if found and self.vocab.lookup(self.vocab.segments, [self.word()]) == found[-1][0]:
+            self.pos += 1  # "london office", "1-3 years tenure"
         return found
 
     def take_value(self) -> tuple[str, str] | None:
-        """One bare value (and the segment it belongs to), longest name first."""
+        """One bare value (and the segment it belongs to): its name, longest first; in
+        natural text also a word only it has ("seniors"), or a clear typo of it (said)."""
         for span in range(min(MAX_SPAN, len(self.tokens) - self.pos), 0, -1):
             if any(i in self.used for i in range(self.pos, self.pos + span)):
                 continue
@@ -518,13 +645,30 @@ class _Parser:
             if owners:
                 self.pos += span
                 return owners[0]
-        word = self.word()
-        if len(norm(word)) >= 4 and word not in FILLER and not self.is_meaning_word(word):
+        if self.pos in self.used:
+            return None
+        part = self.vocab.value_parts.get(_singular(norm(self.word())))
+        if part is not None and self.word() not in FILLER and not self.strict:
+            self.pos += 1
+            return part
+        return self.take_value_typo()
+
+    def take_value_typo(self) -> tuple[str, str] | None:
+        """A clear typo of a value ("eurpoe", "latin amercia"), used and said."""
+        everything = self.vocab.everything()
+        for span in range(min(3, len(self.tokens) - self.pos), 0, -1):
+            words = self.tokens[self.pos : self.pos + span]
+            if any(i in self.used for i in range(self.pos, self.pos + span)):
+                continue
+            lowered = [w.casefold() for w in words]
+            if any(w in FILLER or self.is_meaning_word(w) or w in "=,:" for w in lowered):
+                continue
+            said = " ".join(words)
+            found = _closest(said, everything)
             for segment, table in self.vocab.values.items():
-                found = _closest(word, table)
-                if found is not None and _closest(word, self.vocab.everything()) == found:
-                    self.pos += 1
-                    self.notes.append(f"read “{self.tokens[self.pos - 1]}” as “{found}”")
+                if found is not None and found in table.values():
+                    self.pos += span
+                    self.notes.append(f"read “{said}” as “{found}”")
                     return segment, found
         return None
 
@@ -559,6 +703,16 @@ class _Parser:
         if any(self.vocab.lookup(self.vocab.themes, [t]) for t in self.tokens):
             return  # a theme named outright: its name decides
         reserved = {i for i, w in enumerate(lowered) if self.is_meaning_word(w)}
+        places = phrases.FIRST | phrases.LATEST | phrases.PREVIOUS | {"last"}
+        reserved |= {  # "since the first wave" is a wave, not the theme "customer first"
+            i
+            for i, w in enumerate(lowered)
+            if w in places
+            and (
+                (i + 1 < len(lowered) and lowered[i + 1] in phrases.WAVE_NOUNS)
+                or (i > 0 and lowered[i - 1] in ("the", "since", "in", "vs"))
+            )
+        }
         # Values after `=` are a filter's, whatever they say.
         reserved |= {i for i in range(1, len(lowered)) if lowered[i - 1] in ("=", ":", "!=", ",")}
         names = self.name_positions()
@@ -618,7 +772,8 @@ class _Parser:
                 if wave is not None:
                     self.set(wave=wave)
                     return True
-                self.fail_expected("a wave", list(self.vocab.waves.values()))
+                if self.strict:
+                    self.fail_expected("a wave", list(self.vocab.waves.values()))
             self.pos -= 1
             return False
         if word in SURVEY_WORDS and self.word(1) and self.query.command != "surveys":
@@ -631,27 +786,43 @@ class _Parser:
             self.set(survey=survey)
             return True
         if word in TREND_WORDS or (word, self.word(1)) in phrases.TREND_PAIRS:
-            if word == "over" and self.word(1) == "the" and self.word(2) not in ("waves", "years"):
-                return False
+            if word == "over" and self.word(1) == "the":
+                ahead = [self.word(i) for i in range(2, 5)]
+                if not {"waves", "years", "rounds", "quarters", "surveys", "pulses"} & set(ahead):
+                    return False
             self.pos += 1 if word in TREND_WORDS else 2
-            self.skip({"waves", "years", "time"})
+            self.skip({"waves", "years", "time", "the", "rounds", "quarters", "surveys", "pulses"})
+            self.skip(set(phrases.NUMBERS) | {"last", "past", "all", "waves", "rounds"})
             self.set(trend=True, command="gap")
             return True
-        if word in CHART_WORDS:
+        if word in CHART_WORDS and not (word == "picture" and self.word(-1) == "big"):
             self.pos += 1
             self.set(chart=True)
             return True
         if word in RANKS:
             self.pos += 1
-            self.set(rank=RANKS[word], command="gap")
+            if self.strict:
+                self.set(rank=RANKS[word], command="gap")
+                return True
+            return self.asked_rank(RANKS[word])
+        if self.rest_clause():
+            return True
+        if word == "whole" and self.word(1) in phrases.WHOLE:
+            self.pos += 2
+            self.query = replace(self.query, filters=(), clear_filters=True)
+            self.recognised = True
             return True
         if word in ("top", "bottom") and (
-            self.word(1).isdigit() or self.word(1) in phrases.NUMBERS
+            re.fullmatch(r"\d{1,3}", self.word(1)) or self.word(1) in phrases.NUMBERS
         ):
             number = phrases.NUMBERS.get(self.word(1)) or int(self.word(1))
             self.pos += 2
             rank: Rank = "widest" if word == "top" else "narrowest"
-            self.set(top=max(1, min(number, 99)), rank=self.query.rank or rank, command="gap")
+            self.set(top=max(1, min(number, 99)), command="gap")
+            if self.strict:
+                self.set(rank=self.query.rank or rank)
+            elif word == "bottom":
+                self.asked_rank(rank)
             return True
         if word in CLEAR_WORDS and self.word(1) != "but":
             self.pos += 1
@@ -659,6 +830,18 @@ class _Parser:
             self.recognised = True
             return True
         return False
+
+    def rest_clause(self) -> bool:
+        """'and the rest?', 'everyone else', 'the others': everyone but the thread's group."""
+        word, after = self.word(), self.word(1)
+        if word in ("the", "everyone", "everybody") and after in ("rest", "others", "else"):
+            self.pos += 2
+        elif word in ("rest", "others") and self.word(-1) != "the":
+            self.pos += 1
+        else:
+            return False
+        self.rest = self.recognised = True
+        return True
 
     def breakdown_clause(self, word: str) -> bool:
         """by SEGMENT; 'broken down by', 'split by', 'per region', 'for each department'."""
@@ -690,7 +873,7 @@ class _Parser:
             self.pos += 1
         wave = self.take_wave()
         if wave is not None:
-            self.set(versus=wave, command="gap")
+            self.compare_waves(wave, word)
             return True
         if word in ("since", "than"):
             self.pos = start + 1
@@ -713,6 +896,17 @@ class _Parser:
         self.recognised = True
         return True
 
+    def compare_waves(self, wave: str, word: str) -> None:
+        """'vs 2021' is a change since 2021; 'compare this wave with Q3' names both."""
+        mark = self.pos
+        self.skip({"with", "to", "and", "vs", "versus", "against", "the"})
+        other = self.take_wave() if self.pos > mark and word != "since" else None
+        if other is None:
+            self.pos = mark
+            self.set(versus=wave, command="gap")
+            return
+        self.set(wave=wave, versus=other, command="gap")
+
     def negation_clause(self) -> bool:
         """'everyone but X', 'not counting X', 'excluding X and Y', 'non-X', 'other than X'."""
         word = self.word()
@@ -729,6 +923,15 @@ class _Parser:
             self.pos += 2
         elif word in phrases.NEGATIONS or (word == "but" and self.word(-1) in phrases.EVERYBODY):
             self.pos += 1
+        elif word in phrases.EXCLUDING_VERBS:
+            self.pos += 1
+            self.skip(phrases.AFTER_NEGATION | {"out", "off", "away"})
+            values = self.take_bare_values()
+            if not values:
+                self.pos = start
+                return False
+            self.add_values(values, exclude=True)
+            return True
         else:
             return False
         self.skip(phrases.AFTER_NEGATION)
@@ -780,28 +983,36 @@ class _Parser:
     def rank_clause(self) -> bool:
         """widest / narrowest / most aligned / least aligned / biggest disconnect / rank."""
         word, after = self.word(), self.word(1)
+        if word in ("most", "least", "more", "less") and after == "in":
+            after = self.word(2)  # "most in line with", "least in sync"
+            if after in phrases.ALIGNED:
+                self.pos += 1
         if word in ("most", "least", "more", "less") and (
             after in phrases.ALIGNED or after in phrases.DISCONNECTED
         ):
             aligned = after in phrases.ALIGNED
             widest = (word in ("most", "more")) != aligned
             self.pos += 2
-            self.rank_asked = "widest" if widest else "narrowest"
-            self.recognised = True
-            return True
+            return self.asked_rank("widest" if widest else "narrowest")
         if word in ("best", "worst") and after in phrases.ALIGNED:
             self.pos += 2
-            self.rank_asked = "narrowest" if word == "best" else "widest"
-            self.recognised = True
-            return True
+            return self.asked_rank("narrowest" if word == "best" else "widest")
         if word in phrases.WIDEST or word in phrases.NARROWEST or word in phrases.RANKINGS:
             if word == "least" and after not in ("gap", "gaps", "disconnect", ""):
                 return False  # "at least", "least likely": not a ranking
             self.pos += 1
-            self.rank_asked = "narrowest" if word in phrases.NARROWEST else "widest"
-            self.recognised = True
-            return True
+            if self.word() == "apart":  # "furthest apart"
+                self.pos += 1
+            self.comparative = self.comparative or word in phrases.COMPARATIVES
+            return self.asked_rank("narrowest" if word in phrases.NARROWEST else "widest")
         return False
+
+    def asked_rank(self, rank: Rank) -> bool:
+        """The first ranking word decides: "from widest to narrowest" is widest first."""
+        if self.rank_asked is None:
+            self.rank_asked = rank
+        self.recognised = True
+        return True
 
     def intent_clause(self) -> bool:
         """How many / overview words / listings / help."""
@@ -833,7 +1044,7 @@ class _Parser:
             return True
         if word in phrases.OVERVIEW:
             self.pos += 1
-            self.recognised = True
+            self.recognised = self.overview_seen = True
             return True
         return False
 
@@ -851,6 +1062,8 @@ class _Parser:
         if breakdown is not None:
             self.set(by=breakdown, command="gap")
             return True
+        if self.top_groups():
+            return True
         wave = self.take_name(self.vocab.waves) or self.take_name(self.vocab.wave_parts)
         if wave is not None:
             self.set(wave=wave)
@@ -862,6 +1075,21 @@ class _Parser:
                 suggestion=f"Say which, e.g. `wave {_q(shared[-1])}`.",
             )
         return False
+
+    def top_groups(self) -> bool:
+        """'the three regions …', 'which 2 departments …': a ranking's first N groups."""
+        word = self.word()
+        number = phrases.NUMBERS.get(word) or (int(word) if re.fullmatch(r"\d{1,2}", word) else 0)
+        if not 1 <= number <= 20:
+            return False
+        start = self.pos
+        self.pos += 1
+        segment = self.take_name(self.vocab.segments)
+        if segment is None:
+            self.pos = start
+            return False
+        self.set(by=segment, top=number, command="gap")
+        return True
 
     def typo_clause(self) -> bool:
         """A clear near miss of a theme, segment or wave name ('senority' → 'seniority')."""
@@ -933,7 +1161,7 @@ class _Parser:
         if self.query.by:
             self.set(rank=rank)
             return
-        lowered = {t.casefold() for t in self.tokens}
+        lowered = {t.casefold().removesuffix("'s") for t in self.tokens}
         if lowered & phrases.GROUP_WORDS or self.query.filters:
             self.set(rank=rank, command="gap")
         else:
@@ -980,33 +1208,65 @@ class _Parser:
         raise QueryError(f"I don't know {word!r}.", suggestion=f"{hint} {HELP_HINT}".strip())
 
 
-def _refuse_individuals(lowered: list[str]) -> None:
-    """Questions about individuals are refused whatever else they ask."""
+SHARE_WORDS = frozenset(
+    {"percentage", "percent", "%", "share", "proportion", "fraction", "many", "number",
+     "those", "people", "folks", "ones", "rate"}
+)  # fmt: skip
+LEADING = frozenset(
+    {"hey", "hi", "so", "ok", "okay", "and", "but", "can", "could", "you", "tell", "me",
+     "please", "pls", "just", "quick", "q", "question"}
+)  # fmt: skip
+# "R0001", "CF26A-0001": letters, then a number of three digits or more at the end.
+_RESPONDENT_ID = re.compile(r"[a-z0-9]*[a-z][a-z0-9]*[-_]?\d{3,}")
+
+
+def _about_individuals(lowered: list[str], names: dict[str, str]) -> bool:
+    """Whether a question asks about individuals: who answered what, lists of people,
+    raw or exported answers, one respondent (by the word, or by an id)."""
     words = set(lowered)
-    padded = [*lowered, "", ""]
-    near = list(zip(padded, padded[1:], padded[2:], strict=False))[: len(lowered)]
-    who_did = any(
-        w == "who" and (a in phrases.INDIVIDUAL_VERBS or b in phrases.INDIVIDUAL_VERBS)
-        for w, a, b in near
+    padded = [*lowered, "", "", ""]
+    near = list(zip(padded, padded[1:], padded[2:], padded[3:], strict=False))[: len(lowered)]
+    start = next((i for i, w in enumerate(lowered) if w not in LEADING), len(lowered))
+    first = lowered[start] if start < len(lowered) else ""
+    rest = set(lowered[start + 1 :])
+    verbs = phrases.INDIVIDUAL_VERBS
+    persons = {"people", "respondents", "individuals", "persons", "employees", "names"}
+    past = {v for v in verbs if v.endswith(("ed", "id", "ote", "ose", "ut", "ave"))}
+    who = (first in ("who", "whom") and bool(rest & verbs)) or (
+        first == "which" and bool(rest & past)
+    )
+    who_are = first == "who" and bool(rest & persons)
+    who_within = any(  # "show me who answered", not "the share who answered"
+        w == "who" and i > 0 and lowered[i - 1] not in SHARE_WORDS and {a, b, c} & verbs
+        for i, (w, a, b, c) in enumerate(near)
     )
     listed = any(
         w in phrases.LISTING_VERBS
-        and (
-            a in phrases.PERSON_NOUNS - {"people", "who"}
-            or b in phrases.PERSON_NOUNS - {"who", "people"}
-        )
-        for w, a, b in near
+        and {a, b, c} & (phrases.PERSON_NOUNS - {"people", "who", "name", "id"})
+        for w, a, b, c in near
     )
-    raw = any(
-        w in phrases.RAW_WORDS and (a in phrases.RAW_NOUNS or b in phrases.RAW_NOUNS)
-        for w, a, b in near
+    exported = any(
+        w in phrases.EXPORT_VERBS
+        and {a, b, c} & ({"everyone", "everybody", "every", "all"} | phrases.RAW_NOUNS)
+        for w, a, b, c in near
     )
-    which_people = any(
-        w in ("which", "what")
-        and a in ("people", "respondents", "individuals", "employees", "persons")
-        for w, a, _ in near
+    raw = any(w in phrases.RAW_WORDS and {a, b} & phrases.RAW_NOUNS for w, a, b, _ in near)
+    which_people = any(w in ("which", "what") and a in persons for w, a, _, _ in near)
+    files = bool(words & phrases.FILE_WORDS) and bool(
+        words & (phrases.RAW_NOUNS | phrases.EXPORT_VERBS | {"every", "all"})
     )
-    if who_did or listed or raw or which_people or {"names", "emails"} & words:
+    one = "respondent" in words or any(
+        _RESPONDENT_ID.fullmatch(w) and norm(w) not in names for w in lowered
+    )
+    return (
+        who or who_are or who_within or listed or exported or raw or which_people or files
+        or one or bool({"names", "emails"} & words)
+    )  # fmt: skip
+
+
+def _refuse_individuals(lowered: list[str], names: dict[str, str]) -> None:
+    """Questions about individuals are refused whatever else they ask."""
+    if _about_individuals(lowered, names):
         raise QueryError(
             "I can't show individual respondents or their answers: answers are anonymous, and "
             "every figure I show covers a group large enough that nobody's answer can be "
@@ -1042,8 +1302,12 @@ def _did_you_mean(word: str, known: list[str]) -> str:
     return "Did you mean " + " or ".join(f"`{by_key[c]}`" for c in close) + "?"
 
 
+STRICT_STARTS = frozenset({"gap", "gaps", "themes", "segments", "surveys", "waves", "count"})
+
+
 def is_strict(tokens: list[str]) -> bool:
-    return bool(tokens) and tokens[0].casefold() in COMMANDS
+    """Text that starts with a word of the grammar ("gap by role") is read strictly."""
+    return bool(tokens) and tokens[0].casefold() in STRICT_STARTS
 
 
 def parse(text: str, vocab: Vocabulary) -> Query:
@@ -1083,22 +1347,29 @@ def named_survey(text: str, known: Sequence[str] | None = None) -> str | None:
     return None
 
 
+# Words that point back at the thread's last answer.
+ANAPHORA = frozenset({"that", "it", "this", "those", "them", "same", "instead", "too", "again"})
 FOLLOW_UP_STARTS = frozenset(
-    {"and", "also", "now", "same", "then", "ok", "okay", "but", "plus", "only", "just", "what",
-     "how", "vs", "versus", "as", "split", "break", "again", "instead", "for", "in"}
+    {"and", "also", "now", "same", "then", "ok", "okay", "but", "plus", "only", "just", "vs",
+     "versus", "as", "split", "break", "again", "instead", "for", "in"}
 )  # fmt: skip
 
 
-def is_follow_up(text: str) -> bool:
+def is_follow_up(text: str, query: Query | None = None) -> bool:
     """Whether ``text``, in a thread, changes the thread's last question rather than asking
-    a new one: it starts like a follow-up ("and for X?", "what about X?", "now by Y",
-    "same for last wave"), or is a few words only ("europe?", "by region").
-
-    "what" and "how" count only as "what about" / "how about"."""
+    a new one. It does when it starts like a follow-up ("and for X?", "what about X?",
+    "now by Y", "same for last wave"), points back ("has *that* improved", "the trend
+    *instead*"), is a few words only ("europe?", "by region"), or names no theme and no
+    group of its own (``query``: "which level is most aligned"). It does not when it
+    starts with the grammar ("gap …") or restates who it is about ("everyone but X")."""
     tokens = [t.casefold() for t in tokenize(text)]
-    if not tokens or tokens[0] in COMMANDS:
+    if not tokens or tokens[0] in STRICT_STARTS:
         return False
     first, second = tokens[0], tokens[1] if len(tokens) > 1 else ""
-    if first in ("what", "how"):
-        return second in ("about", "if")
-    return first in FOLLOW_UP_STARTS or len(tokens) <= 3
+    if first in phrases.EVERYBODY and (second in phrases.NEGATIONS or second == "but"):
+        return False
+    if first in ("what", "how") and second in ("about", "if"):
+        return True
+    if first in FOLLOW_UP_STARTS or set(tokens) & ANAPHORA or len(tokens) <= 4:
+        return True
+    return query is not None and not (query.theme or query.filters)

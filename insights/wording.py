@@ -32,8 +32,7 @@ SYNONYM_GROUPS: tuple[tuple[str, ...], ...] = (
     ("develop", "grow", "growing", "build", "building", "train", "training", "foster",
      "nurture", "coach", "coaching", "teach", "cultivate"),
     ("value", "roi", "revenue", "profit", "profits", "money", "worth", "payoff", "returns"),
-    ("understand", "grasp", "get", "gets", "realise", "realize", "recognise", "recognize",
-     "appreciate", "know", "knows"),
+    ("understand", "grasp", "realise", "realize", "recognise", "recognize", "appreciate"),
 )  # fmt: skip
 
 # Words of a question that say nothing about its topic.
