@@ -96,7 +96,7 @@ def _sides(result: ThemeResult) -> str:
 def _verdict(result: ThemeResult) -> str:
     """'significant (adjusted p < 0.001)' or 'not significant (p = 0.410)'."""
     said = "significant" if result.significant else "not significant"
-    return f"{said} ({_p(result.test, result.adjustment)})"
+    return f"{said} ({stated_p(result.test, result.adjustment)})"
 
 
 # -- breakdowns and rankings ---------------------------------------------------------------
@@ -111,11 +111,11 @@ def breakdown_sentence(report: BreakdownReport) -> str:
     if index is None:
         return f"By {report.segment}, no group has a figure to show."
     groups = [g for g in report.groups if _value(g, index) is not None]
-    hidden = _hidden(report.groups, index)
+    hidden = _hidden_clause(_hidden(report.groups, index), ranking=False)
     if len(report.groups) == 2 and len(groups) == 2:
         return _pair_sentence(groups, index)
     if not groups:
-        return f"By {report.segment}, no group has a figure to show{_hidden_clause(hidden)}."
+        return f"By {report.segment}, no group has a figure to show{hidden}."
     best = max(groups, key=lambda g: _value(g, index) or 0.0)  # the first, on a tie
     result = best.themes[index]
     said = (
@@ -124,8 +124,8 @@ def breakdown_sentence(report: BreakdownReport) -> str:
     )
     versus = best.versus_rest[index] if best.versus_rest else None
     if len(groups) < 2 or versus is None:
-        return f"{said}{_hidden_clause(hidden)}."
-    return f"{said}, {_versus_rest(result, versus)}{_hidden_clause(hidden)}."
+        return f"{said}{hidden}."
+    return f"{said}, {_versus_rest(result, versus)}{hidden}."
 
 
 def _breakdown_theme(report: BreakdownReport) -> int | None:
@@ -141,12 +141,17 @@ def _pair_sentence(groups: Sequence[Group], index: int) -> str:
     first, second = sorted(groups, key=lambda g: -(_value(g, index) or 0.0))
     versus = first.versus_rest[index] if first.versus_rest else None
     mine, theirs = first.themes[index], second.themes[index]
-    amounts = f"{_amount(mine)} vs {_amount(theirs)}; {_n(mine)} and {_n(theirs)}"
+    bases = _bases(mine, theirs, " and")
     if versus is None:
         return (
             f"{_noun(mine, capital=True)} is {_amount(mine)} for {first.label} and"
-            f" {_amount(theirs)} for {second.label} ({_n(mine)} and {_n(theirs)})."
+            f" {_amount(theirs)} for {second.label} ({bases})."
         )
+    amounts = (
+        f"{whole(mine.gap or 0.0)} vs {_amount(theirs)}"
+        if mine.is_gap
+        else f"{_amount(mine)} vs {_amount(theirs)}"
+    )
     points = whole(versus.points)
     if points == 0:
         size = f"about the same for {first.label} as for {second.label}"
@@ -155,15 +160,15 @@ def _pair_sentence(groups: Sequence[Group], index: int) -> str:
         size = f"{_points(abs(points))} {more} for {first.label} than for {second.label}"
     sig = "a significant difference" if versus.significant else "not a significant difference"
     return (
-        f"{_noun(mine, capital=True)} is {size} ({amounts}) — {sig}"
-        f" ({_p(versus.test, versus.adjustment)})."
+        f"{_noun(mine, capital=True)} is {size} ({amounts}; {bases}) — {sig}"
+        f" ({stated_p(versus.test, versus.adjustment)})."
     )
 
 
 def _versus_rest(result: ThemeResult, versus: Comparison) -> str:
     """'9 points wider than the other groups together, a significant difference (…)'."""
     points = whole(versus.points)
-    p = _p(versus.test, versus.adjustment)
+    p = stated_p(versus.test, versus.adjustment)
     sig = "a significant difference" if versus.significant else "not a significant difference"
     if points == 0:
         return f"about the same as the other groups together, {sig} ({p})"
@@ -192,7 +197,7 @@ def ranking_sentence(where: str, ranking: Ranking, segment: str | None = None) -
     difference = ranking.difference
     if difference is None:
         return f"{said}, then {other} ({_amount(theirs)}){hidden}."
-    p = _p(difference.test, difference.adjustment)
+    p = stated_p(difference.test, difference.adjustment)
     ahead = f"significantly {more}" if difference.significant else f"but not significantly {more}"
     return f"{said}, {ahead} than for {other} ({_amount(theirs)}, {p}){hidden}."
 
@@ -214,12 +219,12 @@ def _hidden(groups: Sequence[Group], index: int) -> int:
     )
 
 
-def _hidden_clause(hidden: int) -> str:
+def _hidden_clause(hidden: int, ranking: bool = True) -> str:
+    """'; 2 groups are hidden for privacy (and not ranked)'."""
     if not hidden:
         return ""
-    if hidden == 1:
-        return "; 1 group is hidden for privacy and not ranked"
-    return f"; {hidden} groups are hidden for privacy and not ranked"
+    said = "1 group is hidden" if hidden == 1 else f"{hidden} groups are hidden"
+    return f"; {said} for privacy" + (" and not ranked" if ranking else "")
 
 
 def _value(group: Group, index: int) -> float | None:
@@ -248,7 +253,7 @@ def change_sentence(report: ChangeReport) -> str:
         f"{noun} moved most: it {_moved(change)}" if len(moved) > 1 else f"{noun} {_moved(change)}"
     )
     sig = "significant" if change.significant else "not significant"
-    return f"{since}{said}, {sig} ({_p(change.test, change.adjustment)})."
+    return f"{since}{said}, {sig} ({stated_p(change.test, change.adjustment)})."
 
 
 def _moved(change: ThemeChange) -> str:
@@ -346,11 +351,11 @@ def _from_to(before: ThemeResult, after: ThemeResult) -> str:
     return f"from {_amount(before)} to {_amount(after)}"
 
 
-def _bases(before: ThemeResult, after: ThemeResult) -> str:
-    """'n = 120, then 197' (', directional' when either is under 30)."""
-    first, second = _base_of(before), _base_of(after)
-    directional = ", directional" if min(first, second) < DIRECTIONAL_BASE else ""
-    return f"n = {first}, then {second}{directional}"
+def _bases(first: ThemeResult, second: ThemeResult, joined: str = ", then") -> str:
+    """'n = 120, then 197', 'n = 47 and 150' (', directional' when either is under 30)."""
+    one, other = _base_of(first), _base_of(second)
+    directional = ", directional" if min(one, other) < DIRECTIONAL_BASE else ""
+    return f"n = {one}{joined} {other}{directional}"
 
 
 def _points(value: float | int | None) -> str:
@@ -375,7 +380,7 @@ def _base(n: int) -> str:
     return f"n = {n}, directional" if n < DIRECTIONAL_BASE else f"n = {n}"
 
 
-def _p(test: TestResult | None, adjustment: Adjustment | None) -> str:
+def stated_p(test: TestResult | None, adjustment: Adjustment | None) -> str:
     """The p-value the verdict rests on: adjusted when the answer makes several tests."""
     if test is None:
         return "no test possible"

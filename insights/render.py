@@ -34,7 +34,7 @@ from insights.findings import (
     WidestReport,
     significant,
 )
-from insights.headline import headline
+from insights.headline import headline, stated_p
 from insights.safe_text import clip, clip_mrkdwn, escape_mrkdwn
 from insights.stats import Interval, Proportion, TestResult, format_p, percent, whole
 
@@ -242,7 +242,8 @@ def _group_line(
 
 
 def _versus(versus: Comparison | None) -> str:
-    """'; 6 pts wider than the other groups, not a significant difference'."""
+    """'; 6 pts above the other groups, not a significant difference (adjusted p =
+    0.410)': the p-value the verdict rests on, as the headline quotes it."""
     if versus is None:
         return ""
     points = whole(versus.points)
@@ -252,7 +253,7 @@ def _versus(versus: Comparison | None) -> str:
         unit = "pt" if abs(points) == 1 else "pts"
         size = f"{abs(points)} {unit} {'above' if points > 0 else 'below'} the other groups"
     sig = "a significant difference" if versus.significant else "not a significant difference"
-    return f"; {size}, {sig}"
+    return f"; {size}, {sig} ({stated_p(versus.test, versus.adjustment)})"
 
 
 def _bases(respondents: int, *shares: Proportion) -> str:
