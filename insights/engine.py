@@ -148,6 +148,7 @@ class Engine:
         ranking's included, is Holm-adjusted across the whole breakdown, groups not kept
         included (they were compared to choose the ones kept)."""
         rank = rank or ("widest" if top else None)
+        top = max(top, 1) if top is not None else None
         themes = self._themes(theme, gaps_only=theme is None)
         seen = self.view(wave)
         mask = self._select(seen, filters)
@@ -169,8 +170,9 @@ class Engine:
         overall, groups, difference = _adjusted_breakdown(overall, groups, difference)
         ranking = None
         if rank and index is not None:
-            ranking = _ranking(overall[index].theme, groups, order, index, rank, difference)
-            ranking = replace(ranking, chosen=theme is None, top=top)
+            ranking = _ranking(
+                overall[index].theme, groups, order, index, rank, difference, theme is None, top
+            )
             groups = _ranked_groups(groups, order, top)
         notes = self._breakdown_notes(seen, mask, filters, segment, themes, overall, groups)
         if ranking is not None and top is not None and len(ranking.ranked) > top:
@@ -517,9 +519,7 @@ class Engine:
         asked = [r for r in results if r.asked]
         if asked and all(r.hidden for r in asked):
             return Group(label, respondents, True, revealing=any(r.revealing for r in asked))
-        versus = tuple(
-            _versus_rest(mine, others) for mine, others in zip(results, rest, strict=True)
-        )
+        versus = tuple(_compared(mine, others) for mine, others in zip(results, rest, strict=True))
         return Group(label, respondents, False, results, versus_rest=versus)
 
     def _wave_result(self, wave: WaveRef, filters: Filters, themes: Sequence[Theme]) -> WaveResult:
@@ -695,9 +695,7 @@ REST_TEST = "difference from the other groups"
 RANK_TEST = "difference between the two groups"
 
 
-def _versus_rest(
-    mine: ThemeResult, others: ThemeResult, method: str = REST_TEST
-) -> Comparison | None:
+def _compared(mine: ThemeResult, others: ThemeResult, method: str = REST_TEST) -> Comparison | None:
     """A group's gap (or share) minus another's (by default: the other groups' together),
     when both are shown: independent samples, so the MOVER interval of the two and the
     test read from it (for shares, Newcombe's interval and Fisher's or the z-test)."""
@@ -745,7 +743,7 @@ def _leader_difference(
     if index is None or len(order) < 2:
         return None
     leader, runner_up = groups[order[0]].themes[index], groups[order[1]].themes[index]
-    return _versus_rest(leader, runner_up, RANK_TEST)
+    return _compared(leader, runner_up, RANK_TEST)
 
 
 def _ranking(
@@ -755,6 +753,8 @@ def _ranking(
     index: int,
     rank: Rank,
     difference: Comparison | None,
+    chosen: bool,
+    top: int | None,
 ) -> Ranking:
     """The ranking of ``groups`` (already adjusted) in ``order``, naming the others."""
     ranked = set(order)
@@ -766,7 +766,7 @@ def _ranking(
         theme=theme,
         theme_index=index,
         order=rank,
-        chosen=False,
+        chosen=chosen,
         ranked=tuple(groups[i].label for i in order),
         hidden=hidden,
         unranked=unranked,
@@ -774,6 +774,7 @@ def _ranking(
         runner_up=groups[order[1]] if len(order) > 1 else None,
         difference=difference,
         groups=len(groups),
+        top=top,
     )
 
 

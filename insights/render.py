@@ -190,9 +190,12 @@ def _context_line(context: Context) -> str:
 
 
 def _gap_parts(report: GapReport, style: _Style) -> list[_Part]:
-    title = "How many answered" if report.count else "Empathy gap"
+    if report.count:
+        return _count_parts(report, style)
     parts = [
-        _Part("header", title + (f": {report.context.theme}" if report.context.theme else "")),
+        _Part(
+            "header", "Empathy gap" + (f": {report.context.theme}" if report.context.theme else "")
+        ),
         _Part("context", _context_line(report.context)),
     ]
     for result in report.themes:
@@ -211,6 +214,27 @@ def _gap_parts(report: GapReport, style: _Style) -> list[_Part]:
             )
         )
     return parts
+
+
+def _count_parts(report: GapReport, style: _Style) -> list[_Part]:
+    """How many answered: the respondents (the headline), then each theme's base, the
+    bases the gap answer shows (a gap's: those who answered both questions)."""
+    lines = [style.bold("Answered")]
+    for result in report.themes:
+        name = result.theme[:1].upper() + result.theme[1:]
+        measure = result.personal or result.single
+        if result.hidden and measure is not None:
+            lines.append(f"{name}: {measured(measure, style)}")
+        elif result.is_gap and result.gap is not None:
+            lines.append(f"{name}: {result.paired_n} answered both questions")
+        elif result.single is not None and result.single.share is not None:
+            lines.append(f"{name}: {result.single.share.n} answered")
+    return [
+        _Part("header", "How many answered"),
+        _Part("context", _context_line(report.context)),
+        _Part("section", "\n".join(lines)),
+        _Part("context", f"For the figures, ask {style.code('gap')} with the same filters."),
+    ]
 
 
 def _group_line(

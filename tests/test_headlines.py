@@ -101,7 +101,10 @@ def test_a_count_says_how_many_answered(store: Store, import_rows: Importer) -> 
     assert sentence(everyone) == "120 people answered wave w1."
     but_c = replace(found.gap(wave, ((team, Except(("C",))),)), count=True)
     assert sentence(but_c) == "80 people answered wave w1 (team = all but C)."
-    assert to_text(but_c).startswith("How many answered\n=================\n80 people answered")
+    detail = to_text(but_c)
+    assert detail.startswith("How many answered\n=================\n80 people answered")
+    assert "team = all but C · n = 80" in detail
+    assert "Care: 80 answered both questions" in detail and "Measures: 80 answered" in detail
 
 
 # -- change and trend ----------------------------------------------------------------------

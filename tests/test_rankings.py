@@ -12,6 +12,7 @@ from support import TEAM, Importer
 from insights import Store
 from insights.aggregates import counts_for
 from insights.catalog import Catalog, load_catalog
+from insights.charts import chart_for
 from insights.engine import RANK_TEST, Engine
 from insights.findings import BreakdownReport, Except
 from insights.stats import (
@@ -201,3 +202,16 @@ def test_gap_widest_ranks_every_segment_and_adjusts_across_them(
     assert narrowest.leader is not None
     # B's 50 points are narrower than either site's gap (about 51 points).
     assert narrowest.breakdowns[narrowest.leader].segment == "team"
+
+
+def test_a_ranked_answer_is_charted_on_its_ranked_theme_in_rank_order(
+    store: Store, import_rows: Importer
+) -> None:
+    import_rows(TEAMS)
+    found, catalog = engine(store)
+    chart = chart_for(found.widest(catalog.wave(None)))
+    assert chart.title.startswith("Empathy gap by team: care")
+    # The rows follow the ranking: A (75 points) before B (50 points).
+    assert chart.alt_text.index("A (n = 40)") < chart.alt_text.index("B (n = 40)")
+    narrowest = chart_for(ranked(store, theme="care", rank="narrowest"))
+    assert narrowest.alt_text.index("B (n = 40)") < narrowest.alt_text.index("A (n = 40)")
