@@ -14,7 +14,14 @@ from pathlib import Path
 from hostile_survey import import_hostile
 from hypothesis import HealthCheck, assume, event, given, settings
 from hypothesis import strategies as st
-from support import TEAM, TINY_CODEBOOK, Importer, markup_from_data, rows_csv
+from support import (
+    TEAM,
+    TINY_CODEBOOK,
+    Importer,
+    assert_valid_blocks,
+    markup_from_data,
+    rows_csv,
+)
 from test_rankings import TEAMS, engine
 
 from insights import Store
@@ -256,7 +263,7 @@ def test_the_sentence_comes_first_under_the_title(store: Store, import_rows: Imp
     assert lines[2] == sentence(report)
 
 
-def test_names_in_the_sentence_are_not_markup(tmp_path: Path) -> None:
+def test_ranked_answers_are_valid_block_kit_and_names_are_not_markup(tmp_path: Path) -> None:
     store = Store.open(":memory:")
     import_hostile(store, TEAM, tmp_path)
     found, catalog = engine(store)
@@ -265,6 +272,7 @@ def test_names_in_the_sentence_are_not_markup(tmp_path: Path) -> None:
     findings += [found.breakdown(wave, s, rank="widest") for s in catalog.segments]
     for finding in findings:
         blocks = to_blocks(finding)
+        assert_valid_blocks(blocks, max_blocks=50)
         assert not markup_from_data({"blocks": blocks}, re.compile("(?!)"))
     store.close()
 
