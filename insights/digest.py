@@ -265,17 +265,22 @@ def _newcomers(before: PairedTable, after: PairedTable) -> PairedTable | None:
 def _widest(engine: Engine, wave: WaveRef, filters: Filters, theme: str | None) -> Widest | None:
     """The group with the widest gap among those that stand out: at least 30 answering
     both, and a gap wider than the other groups' beyond chance, Holm-adjusted across every
-    group of every segment considered. None when no group stands out."""
+    group of every segment considered. None when no group stands out.
+
+    The segments' breakdowns are the ones ``gap widest`` ranks (``Engine.widest``); a
+    digest names a group only when it stands out from the rest, a stronger claim than
+    leading a ranking, so it reads their comparisons with the rest, not the ranking."""
+    if not engine.catalog.segments:
+        return None
     candidates: list[tuple[Widest, TestResult]] = []
-    for segment in engine.catalog.segments:
-        report = engine.breakdown(wave, segment, filters, theme)
+    for report in engine.widest(wave, filters, theme).breakdowns:
         for group in report.groups:
             if group.suppressed:
                 continue
             for result, versus in zip(group.themes, group.versus_rest, strict=False):
                 if result.gap is None or versus is None or result.paired_n < DIRECTIONAL_BASE:
                     continue
-                found = Widest(segment.name, group.label, group.respondents, result, versus)
+                found = Widest(report.segment, group.label, group.respondents, result, versus)
                 candidates.append((found, versus.test))
     adjusted = holm([test.p_value for _, test in candidates])
     standing_out = [

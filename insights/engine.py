@@ -43,11 +43,16 @@ from insights.findings import (
     GapReport,
     Group,
     Measure,
+    Rank,
+    Ranking,
     ThemeChange,
     ThemeResult,
     TrendReport,
     WaveResult,
+    WidestReport,
     describe_filters,
+    ranked_value,
+    widest_gap,
 )
 from insights.privacy import NOT_STATED, OTHER, Family, Merge, Verdict, WaveView, view
 from insights.stats import (
@@ -133,7 +138,17 @@ class Engine:
         segment: SegmentRef,
         filters: Filters = (),
         theme: str | None = None,
+        rank: Rank | None = None,
+        top: int | None = None,
     ) -> BreakdownReport:
+        """Each theme overall and per group of ``segment``. With ``rank`` (``top`` implies
+        "widest"), the groups are ordered by their gap on the theme asked about (with no
+        theme, the paired theme whose gap is widest overall), and with ``top`` only the
+        first ``top`` ranked groups are kept; see :class:`Ranking`. Every test, the
+        ranking's included, is Holm-adjusted across the whole breakdown, groups not kept
+        included (they were compared to choose the ones kept)."""
+        rank = rank or ("widest" if top else None)
+        top = max(top, 1) if top is not None else None
         themes = self._themes(theme, gaps_only=theme is None)
         seen = self.view(wave)
         mask = self._select(seen, filters)
@@ -149,7 +164,35 @@ class Engine:
             self._group(seen, segment, value, box, results, rest)
             for (value, box), results, rest in zip(split, by_group, rests, strict=True)
         ]
-        overall, groups = _adjusted_breakdown(overall, groups)
+        index = _ranked_theme(overall, theme) if rank else None
+        order = _rank_order(groups, index, rank) if rank and index is not None else []
+        difference = _leader_difference(groups, order, index)
+        overall, groups, difference = _adjusted_breakdown(overall, groups, difference)
+        ranking = None
+        if rank and index is not None:
+            ranking = _ranking(
+                overall[index].theme, groups, order, index, rank, difference, theme is None, top
+            )
+            groups = _ranked_groups(groups, order, top)
+        notes = self._breakdown_notes(seen, mask, filters, segment, themes, overall, groups)
+        if ranking is not None and top is not None and len(ranking.ranked) > top:
+            notes.append(
+                f"Only the first {top} of the {len(ranking.ranked)} ranked groups are shown;"
+                " the tests are adjusted for every group compared."
+            )
+        context = self._context(seen, wave, filters, theme, total)
+        return BreakdownReport(context, segment.name, overall, tuple(groups), tuple(notes), ranking)
+
+    def _breakdown_notes(
+        self,
+        seen: WaveView,
+        mask: np.ndarray,
+        filters: Filters,
+        segment: SegmentRef,
+        themes: Sequence[Theme],
+        overall: Sequence[ThemeResult],
+        groups: Sequence[Group],
+    ) -> list[str]:
         shown = tuple(result for group in groups for result in group.themes)
         notes = list(self._notes((*overall, *shown)))
         hidden = [g for g in groups if g.suppressed]
@@ -162,8 +205,51 @@ class Engine:
         notes += self._one_side_notes(seen, mask, themes)
         notes += self._merge_notes(seen, filters, segment)
         notes += _adjustment_notes([*overall, *shown])
-        context = self._context(seen, wave, filters, theme, total)
-        return BreakdownReport(context, segment.name, overall, tuple(groups), tuple(notes))
+        return notes
+
+    def widest(
+        self,
+        wave: WaveRef,
+        filters: Filters = (),
+        theme: str | None = None,
+        rank: Rank = "widest",
+    ) -> WidestReport:
+        """``gap widest`` without ``by``: every segment's breakdown ranked on one theme
+        (the one asked about, else the paired theme whose gap is widest overall: the same
+        for every segment, as the selection is). Each segment's test of its leader
+        against its runner-up is Holm-adjusted across the segments; the report leads with
+        the leader of the segment whose leader is widest (narrowest) of all, among
+        segments that rank at least two groups."""
+        if not self.catalog.segments:
+            raise NotFoundError(
+                "This survey has no segments to compare groups by.",
+                suggestion="Ask `gap` for the whole wave.",
+            )
+        breakdowns = [
+            self.breakdown(wave, segment, filters, theme, rank=rank)
+            for segment in self.catalog.segments
+        ]
+        breakdowns = _adjusted_rankings(breakdowns)
+        seen = self.view(wave)
+        stated = [
+            group.themes[b.ranking.theme_index]
+            for b in breakdowns
+            if b.ranking is not None
+            for group in b.groups
+            if group.label in b.ranking.ranked
+        ]
+        notes = list(self._notes(stated))
+        for segment in self.catalog.segments:
+            notes += [n for n in self._merge_notes(seen, filters, segment) if n not in notes]
+        tests = sum(1 for b in breakdowns if b.ranking and b.ranking.difference)
+        if tests > 1:
+            notes.append(
+                f"This answer makes {tests} tests (in each segment, the leading group against"
+                " the next): each verdict is Holm-adjusted across them."
+            )
+        first = breakdowns[0]
+        leader = _leading_segment(breakdowns, rank)
+        return WidestReport(first.context, rank, tuple(breakdowns), leader, tuple(notes))
 
     def change(
         self,
@@ -433,9 +519,7 @@ class Engine:
         asked = [r for r in results if r.asked]
         if asked and all(r.hidden for r in asked):
             return Group(label, respondents, True, revealing=any(r.revealing for r in asked))
-        versus = tuple(
-            _versus_rest(mine, others) for mine, others in zip(results, rest, strict=True)
-        )
+        versus = tuple(_compared(mine, others) for mine, others in zip(results, rest, strict=True))
         return Group(label, respondents, False, results, versus_rest=versus)
 
     def _wave_result(self, wave: WaveRef, filters: Filters, themes: Sequence[Theme]) -> WaveResult:
@@ -608,24 +692,130 @@ def _theme_change(before: ThemeResult, after: ThemeResult) -> ThemeChange:
 
 
 REST_TEST = "difference from the other groups"
+RANK_TEST = "difference between the two groups"
 
 
-def _versus_rest(mine: ThemeResult, others: ThemeResult) -> Comparison | None:
-    """A group's gap (or share) against the other groups' together, when both are shown:
-    independent samples, so the MOVER interval of the two and the test read from it."""
+def _compared(mine: ThemeResult, others: ThemeResult, method: str = REST_TEST) -> Comparison | None:
+    """A group's gap (or share) minus another's (by default: the other groups' together),
+    when both are shown: independent samples, so the MOVER interval of the two and the
+    test read from it (for shares, Newcombe's interval and Fisher's or the z-test)."""
     if mine.is_gap:
         if mine.interval is None or others.interval is None:
             return None
         difference = independent_difference(others.interval, mine.interval)
-        return Comparison(
-            difference.estimate * 100, difference, interval_test(difference, REST_TEST)
-        )
+        return Comparison(difference.estimate * 100, difference, interval_test(difference, method))
     ours = mine.single.share if mine.single else None
     theirs = others.single.share if others.single else None
     if ours is None or theirs is None or not ours.n or not theirs.n:
         return None
     difference = proportion_difference(theirs, ours)
     return Comparison(difference.estimate * 100, difference, two_proportion_test(theirs, ours))
+
+
+# -- ranking -------------------------------------------------------------------------------
+
+
+def _ranked_theme(overall: Sequence[ThemeResult], theme: str | None) -> int | None:
+    """The position of the theme a ranking orders groups by: the one asked about, else
+    the paired theme with the widest gap overall (the first, on a tie); None if none."""
+    if theme is not None:
+        return 0 if overall else None
+    return widest_gap(overall)
+
+
+def _rank_order(groups: Sequence[Group], index: int, rank: Rank) -> list[int]:
+    """The positions of the groups that have a figure to rank, widest (highest) first or
+    narrowest first; ties keep the breakdown's order. Hidden groups are never ranked."""
+    values = {
+        i: ranked_value(group.themes[index])
+        for i, group in enumerate(groups)
+        if not group.suppressed and group.themes
+    }
+    ranked = [i for i, value in values.items() if value is not None]
+    sign = -1 if rank == "widest" else 1
+    return sorted(ranked, key=lambda i: sign * (values[i] or 0.0))
+
+
+def _leader_difference(
+    groups: Sequence[Group], order: Sequence[int], index: int | None
+) -> Comparison | None:
+    """The leader's figure minus the runner-up's (two disjoint groups: independent)."""
+    if index is None or len(order) < 2:
+        return None
+    leader, runner_up = groups[order[0]].themes[index], groups[order[1]].themes[index]
+    return _compared(leader, runner_up, RANK_TEST)
+
+
+def _ranking(
+    theme: str,
+    groups: Sequence[Group],
+    order: Sequence[int],
+    index: int,
+    rank: Rank,
+    difference: Comparison | None,
+    chosen: bool,
+    top: int | None,
+) -> Ranking:
+    """The ranking of ``groups`` (already adjusted) in ``order``, naming the others."""
+    ranked = set(order)
+    hidden = tuple(g.label for g in groups if g.suppressed or (g.themes and g.themes[index].hidden))
+    unranked = tuple(
+        g.label for i, g in enumerate(groups) if i not in ranked and g.label not in hidden
+    )
+    return Ranking(
+        theme=theme,
+        theme_index=index,
+        order=rank,
+        chosen=chosen,
+        ranked=tuple(groups[i].label for i in order),
+        hidden=hidden,
+        unranked=unranked,
+        leader=groups[order[0]] if order else None,
+        runner_up=groups[order[1]] if len(order) > 1 else None,
+        difference=difference,
+        groups=len(groups),
+        top=top,
+    )
+
+
+def _ranked_groups(groups: Sequence[Group], order: Sequence[int], top: int | None) -> list[Group]:
+    """The ranked groups in order, then (unless only the ``top`` are kept) the others in
+    the breakdown's order: hidden ones named as hidden, after every ranked one."""
+    if top is not None:
+        return [groups[i] for i in order[:top]]
+    rest = [g for i, g in enumerate(groups) if i not in set(order)]
+    return [*(groups[i] for i in order), *rest]
+
+
+def _adjusted_rankings(breakdowns: Sequence[BreakdownReport]) -> list[BreakdownReport]:
+    """Each breakdown's ranking test adjusted across the breakdowns (Holm), not within its
+    breakdown: the rankings' tests are the ones an answer about every segment states."""
+    differences = [b.ranking.difference if b.ranking else None for b in breakdowns]
+    adjusted = _holm([d.test if d else None for d in differences])
+    found = []
+    for breakdown, difference, adjustment in zip(breakdowns, differences, adjusted, strict=True):
+        if breakdown.ranking is not None and difference is not None:
+            ranking = replace(
+                breakdown.ranking, difference=replace(difference, adjustment=adjustment)
+            )
+            breakdown = replace(breakdown, ranking=ranking)
+        found.append(breakdown)
+    return found
+
+
+def _leading_segment(breakdowns: Sequence[BreakdownReport], rank: Rank) -> int | None:
+    """The position of the breakdown whose leader leads across segments, among those that
+    rank at least two groups (a single group is not a ranking); the first on a tie."""
+    sign = -1 if rank == "widest" else 1
+    leaders = []
+    for position, breakdown in enumerate(breakdowns):
+        ranking = breakdown.ranking
+        if ranking is None or ranking.runner_up is None or ranking.leader_result is None:
+            continue
+        value = ranked_value(ranking.leader_result)
+        if value is not None:
+            leaders.append((sign * value, position))
+    return min(leaders)[1] if leaders else None
 
 
 def _holm(tests: Sequence[TestResult | None]) -> list[Adjustment | None]:
@@ -648,14 +838,15 @@ def _adjusted_results(
 
 
 def _adjusted_breakdown(
-    overall: Sequence[ThemeResult], groups: Sequence[Group]
-) -> tuple[tuple[ThemeResult, ...], list[Group]]:
+    overall: Sequence[ThemeResult], groups: Sequence[Group], ranking: Comparison | None = None
+) -> tuple[tuple[ThemeResult, ...], list[Group], Comparison | None]:
     """Holm across every test a breakdown shows: each theme overall, within each group,
-    and each group against the rest."""
+    each group against the rest, and a ranking's leader against its runner-up."""
     tests: list[TestResult | None] = [r.test for r in overall]
     for group in groups:
         tests += [r.test for r in group.themes]
         tests += [c.test if c else None for c in group.versus_rest]
+    tests.append(ranking.test if ranking else None)
     adjusted = iter(_holm(tests))
     new_overall = _adjusted_results(overall, [next(adjusted) for _ in overall])
     new_groups = []
@@ -668,7 +859,8 @@ def _adjusted_breakdown(
             )
         )
         new_groups.append(replace(group, themes=themes, versus_rest=versus))
-    return new_overall, new_groups
+    last = next(adjusted)
+    return new_overall, new_groups, replace(ranking, adjustment=last) if ranking else None
 
 
 def _adjustment_notes(results: Sequence[ThemeResult]) -> list[str]:

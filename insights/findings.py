@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from typing import Literal
 
 from insights.catalog import QuestionRef
 from insights.stats import SIGNIFICANCE, Interval, PairedTable, Proportion, TestResult
@@ -177,19 +178,105 @@ class Group:
 
 @dataclass(frozen=True)
 class GapReport:
+    """``gap``: each theme for the selected respondents. ``overview`` when nothing narrower
+    was asked; ``count`` when the question was how many answered (the same figures, read
+    for their base)."""
+
     context: Context
     themes: tuple[ThemeResult, ...]
     overview: bool = False
     notes: tuple[str, ...] = ()
+    count: bool = False
+
+
+Rank = Literal["widest", "narrowest"]
+
+
+def ranked_value(result: ThemeResult) -> float | None:
+    """What a ranking orders groups by: a gap theme's gap in points, a single question's
+    share in percent; None when the group has none to rank (hidden, not asked, nobody
+    answered both questions)."""
+    if result.is_gap:
+        return result.gap
+    share = result.single.share if result.single else None
+    return share.share * 100 if share is not None and share.n else None
+
+
+def widest_gap(results: Sequence[ThemeResult]) -> int | None:
+    """The position of the theme whose gap is widest (the first, on a tie); None when no
+    theme has a gap to show. What an answer about several themes leads with."""
+    gaps = [(result.gap, -i) for i, result in enumerate(results) if result.gap is not None]
+    return -max(gaps)[1] if gaps else None
+
+
+@dataclass(frozen=True)
+class Ranking:
+    """A breakdown's groups in order of their gap on one theme (a single question's: its
+    share), widest (highest) first, or narrowest (lowest) first.
+
+    Only groups with a figure to rank are ranked (``ranked``, in order); groups privacy
+    hides are named in ``hidden`` and groups with nothing to rank (not asked, nobody
+    answered both) in ``unranked``, never ranked. ``difference`` is the leader's figure
+    minus the runner-up's, tested as independent samples and adjusted with the answer's
+    other tests; None with fewer than two ranked groups. ``theme_index`` is the theme's
+    position in the report's ``total`` and in every group's ``themes``. ``chosen`` when no
+    theme was asked: the ranking is then on the paired theme whose gap is widest overall.
+    ``groups`` counts every group of the breakdown, before ``top`` kept the first ones."""
+
+    theme: str
+    theme_index: int
+    order: Rank
+    chosen: bool
+    ranked: tuple[str, ...]
+    hidden: tuple[str, ...]
+    unranked: tuple[str, ...]
+    leader: Group | None
+    runner_up: Group | None
+    difference: Comparison | None
+    groups: int
+    top: int | None = None
+
+    @property
+    def leader_result(self) -> ThemeResult | None:
+        return self.leader.themes[self.theme_index] if self.leader else None
+
+    @property
+    def runner_up_result(self) -> ThemeResult | None:
+        return self.runner_up.themes[self.theme_index] if self.runner_up else None
 
 
 @dataclass(frozen=True)
 class BreakdownReport:
+    """``gap by SEGMENT``: each theme overall and for each group (in ``ranking``'s order
+    when the question asked for one; only its first ``top`` ranked groups when it said so)."""
+
     context: Context
     segment: str
     total: tuple[ThemeResult, ...]
     groups: tuple[Group, ...]
     notes: tuple[str, ...] = ()
+    ranking: Ranking | None = None
+
+
+@dataclass(frozen=True)
+class WidestReport:
+    """``gap widest`` / ``gap narrowest``: every segment's breakdown, ranked on one theme.
+
+    The rankings' tests (each segment's leader against its runner-up) are Holm-adjusted
+    across the segments: they are the tests this answer states. ``leader`` is the position
+    in ``breakdowns`` of the segment whose leading group leads across segments (widest or
+    narrowest of all), among segments that rank at least two groups; None when none does."""
+
+    context: Context
+    order: Rank
+    breakdowns: tuple[BreakdownReport, ...]
+    leader: int | None
+    notes: tuple[str, ...] = ()
+
+    @property
+    def rankings(self) -> tuple[tuple[str, Ranking], ...]:
+        """(segment, ranking) of every segment that has a ranking."""
+        return tuple((b.segment, b.ranking) for b in self.breakdowns if b.ranking is not None)
 
 
 @dataclass(frozen=True)
@@ -254,4 +341,4 @@ class Help:
     intro: str | None = None
 
 
-Finding = GapReport | BreakdownReport | ChangeReport | TrendReport | Listing | Help
+Finding = GapReport | BreakdownReport | WidestReport | ChangeReport | TrendReport | Listing | Help

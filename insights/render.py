@@ -26,12 +26,15 @@ from insights.findings import (
     Help,
     Listing,
     Measure,
+    Ranking,
     ThemeChange,
     ThemeResult,
     TrendReport,
     WaveResult,
+    WidestReport,
     significant,
 )
+from insights.headline import headline, stated_p
 from insights.safe_text import clip, clip_mrkdwn, escape_mrkdwn
 from insights.stats import Interval, Proportion, TestResult, format_p, percent, whole
 
@@ -67,7 +70,7 @@ PLAIN = _Style(bold=lambda s: s, code=lambda s: s)
 class _Part:
     """A titled chunk: a header, a context line, or a section of lines."""
 
-    kind: str  # "header" | "context" | "section" (first line is its title) | "list"
+    kind: str  # "header" | "headline" | "context" | "section" (first line: title) | "list"
     text: str = ""
 
 
@@ -187,6 +190,8 @@ def _context_line(context: Context) -> str:
 
 
 def _gap_parts(report: GapReport, style: _Style) -> list[_Part]:
+    if report.count:
+        return _count_parts(report, style)
     parts = [
         _Part(
             "header", "Empathy gap" + (f": {report.context.theme}" if report.context.theme else "")
@@ -209,6 +214,27 @@ def _gap_parts(report: GapReport, style: _Style) -> list[_Part]:
             )
         )
     return parts
+
+
+def _count_parts(report: GapReport, style: _Style) -> list[_Part]:
+    """How many answered: the respondents (the headline), then each theme's base, the
+    bases the gap answer shows (a gap's: those who answered both questions)."""
+    lines = [style.bold("Answered")]
+    for result in report.themes:
+        name = result.theme[:1].upper() + result.theme[1:]
+        measure = result.personal or result.single
+        if result.hidden and measure is not None:
+            lines.append(f"{name}: {measured(measure, style)}")
+        elif result.is_gap and result.gap is not None:
+            lines.append(f"{name}: {result.paired_n} answered both questions")
+        elif result.single is not None and result.single.share is not None:
+            lines.append(f"{name}: {result.single.share.n} answered")
+    return [
+        _Part("header", "How many answered"),
+        _Part("context", _context_line(report.context)),
+        _Part("section", "\n".join(lines)),
+        _Part("context", f"For the figures, ask {style.code('gap')} with the same filters."),
+    ]
 
 
 def _group_line(
@@ -240,7 +266,8 @@ def _group_line(
 
 
 def _versus(versus: Comparison | None) -> str:
-    """'; 6 pts wider than the other groups, not a significant difference'."""
+    """'; 6 pts above the other groups, not a significant difference (adjusted p =
+    0.410)': the p-value the verdict rests on, as the headline quotes it."""
     if versus is None:
         return ""
     points = whole(versus.points)
@@ -250,7 +277,7 @@ def _versus(versus: Comparison | None) -> str:
         unit = "pt" if abs(points) == 1 else "pts"
         size = f"{abs(points)} {unit} {'above' if points > 0 else 'below'} the other groups"
     sig = "a significant difference" if versus.significant else "not a significant difference"
-    return f"; {size}, {sig}"
+    return f"; {size}, {sig} ({stated_p(versus.test, versus.adjustment)})"
 
 
 def _bases(respondents: int, *shares: Proportion) -> str:
@@ -262,19 +289,29 @@ def _bases(respondents: int, *shares: Proportion) -> str:
 
 
 def _breakdown_parts(report: BreakdownReport, style: _Style) -> list[_Part]:
+    """Each theme's section; with a ranking, the ranked theme's first, its groups numbered
+    in rank order and followed by the test of the leader against the runner-up."""
     parts = [
         _Part("header", f"Empathy gap by {report.segment}"),
         _Part("context", _context_line(report.context)),
     ]
-    for index, overall in enumerate(report.total):
+    ranking = report.ranking
+    indices = list(range(len(report.total)))
+    if ranking is not None:
+        indices.remove(ranking.theme_index)
+        indices.insert(0, ranking.theme_index)
+    for index in indices:
+        overall = report.total[index]
         lines = [style.bold(_theme_title(overall))]
         if overall.is_gap and overall.gap is not None:
             lines.append(
                 f"All: gap {whole(overall.gap)} pts ({points_interval(overall.interval)}) —"
                 f" {verdict(overall.test, overall.adjustment)}"
             )
+        ranked = ranking if ranking is not None and index == ranking.theme_index else None
         lines += [
-            _group_line(
+            _position(group, ranked)
+            + _group_line(
                 group,
                 group.themes[index] if group.themes else None,
                 style,
@@ -282,9 +319,109 @@ def _breakdown_parts(report: BreakdownReport, style: _Style) -> list[_Part]:
             )
             for group in report.groups
         ]
+        lines += _ranking_lines(ranked, style) if ranked is not None else []
         parts.append(_Part("section", "\n".join(lines)))
     parts += [_Part("context", note) for note in report.notes]
     return parts
+
+
+def _position(group: Group, ranking: Ranking | None) -> str:
+    """'2. ' before a ranked group in its ranking's section."""
+    if ranking is None or group.label not in ranking.ranked:
+        return ""
+    return f"{ranking.ranked.index(group.label) + 1}. "
+
+
+def _ranking_lines(ranking: Ranking, style: _Style) -> list[str]:
+    """How the groups were ranked, the leader against the runner-up, and the groups that
+    were not ranked (hidden ones named as hidden)."""
+    first = "widest" if ranking.order == "widest" else "narrowest"
+    what = "gap" if ranking.leader_result is None or ranking.leader_result.is_gap else "share"
+    if what == "share":
+        first = "highest" if ranking.order == "widest" else "lowest"
+    said = f"Ranked by {what} on {ranking.theme}, {first} first"
+    if ranking.chosen:
+        said += " (the theme whose gap is widest overall)"
+    if ranking.top is not None and len(ranking.ranked) > ranking.top:
+        said += f"; the first {ranking.top} of {len(ranking.ranked)} ranked groups shown"
+    lines = [said + "."]
+    leader, runner_up = ranking.leader_result, ranking.runner_up_result
+    difference = ranking.difference
+    if ranking.leader and ranking.runner_up and leader and runner_up and difference:
+        lines.append(
+            f"{style.bold(ranking.leader.label)} vs {ranking.runner_up.label}, the next:"
+            f" {_difference_words(difference, what)} —"
+            f" {verdict(difference.test, difference.adjustment)}"
+        )
+    if ranking.hidden:
+        lines.append(f"Hidden for privacy, not ranked: {', '.join(ranking.hidden)}.")
+    if ranking.unranked:
+        lines.append(f"Not ranked (no {what} to rank): {', '.join(ranking.unranked)}.")
+    return lines
+
+
+def _difference_words(difference: Comparison, what: str) -> str:
+    """'4 pts wider', '3 pts lower', 'about the same'."""
+    points = whole(difference.points)
+    if points == 0:
+        return "about the same"
+    unit = "pt" if abs(points) == 1 else "pts"
+    if what == "gap":
+        return f"{abs(points)} {unit} {'wider' if points > 0 else 'narrower'}"
+    return f"{abs(points)} {unit} {'higher' if points > 0 else 'lower'}"
+
+
+def _widest_parts(report: WidestReport, style: _Style) -> list[_Part]:
+    """Every segment's ranking: its ranked groups' figures (no other verdicts: the only
+    tests this answer states, and adjusts, are the leaders against the runners-up)."""
+    theme = next((ranking.theme for _, ranking in report.rankings), None)
+    parts = [
+        _Part("header", f"Where the gap is {report.order}" + (f": {theme}" if theme else "")),
+        _Part("context", _context_line(report.context)),
+    ]
+    if any(ranking.chosen for _, ranking in report.rankings):
+        parts.append(_Part("context", f"Ranked on {theme}, the theme whose gap is widest overall."))
+    for breakdown in report.breakdowns:
+        lines = [style.bold(f"By {breakdown.segment}")]
+        ranking = breakdown.ranking
+        if ranking is None:
+            lines.append("Nothing to rank.")
+        else:
+            lines += [
+                f"{position}. {_figure_line(group, ranking.theme_index, style)}"
+                for position, group in enumerate(
+                    (g for g in breakdown.groups if g.label in ranking.ranked), start=1
+                )
+            ]
+            lines += _ranking_lines(ranking, style)[1:]
+            if len(ranking.ranked) < 2:
+                lines.append("Fewer than two groups to rank.")
+        parts.append(_Part("section", "\n".join(lines)))
+    parts += [_Part("context", note) for note in report.notes]
+    parts.append(
+        _Part(
+            "context",
+            f"For one segment's full answer, ask {style.code(f'gap by SEGMENT {report.order}')}.",
+        )
+    )
+    return parts
+
+
+def _figure_line(group: Group, index: int, style: _Style) -> str:
+    """'Staff (n = 61): 90% vs 33% → gap 57 pts', without verdicts."""
+    result = group.themes[index]
+    name = f"{style.bold(group.label)} (n = {group.respondents})"
+    if not result.is_gap:
+        assert result.single is not None
+        return f"{name}: {measured(result.single, style)}"
+    assert result.personal and result.organization
+    p, o = result.personal.share, result.organization.share
+    assert p is not None and o is not None and result.gap is not None
+    mark = SMALL_BASE_MARK if p.directional or o.directional else ""
+    return (
+        f"{name}: {percent(p.share)}% vs {percent(o.share)}%{mark} → gap"
+        f" {whole(result.gap)} pts{_bases(group.respondents, p, o)}"
+    )
 
 
 def _change_line(change: ThemeChange, previous: str, style: _Style) -> list[str]:
@@ -397,10 +534,22 @@ def _help_parts(help_: Help, style: _Style) -> list[_Part]:
 
 
 def _parts(finding: Finding, style: _Style) -> list[_Part]:
+    """The finding's parts; an answer about figures starts with its headline sentence,
+    right under its title."""
+    parts = _finding_parts(finding, style)
+    sentence = headline(finding)
+    if sentence is not None:
+        parts.insert(1, _Part("headline", sentence))
+    return parts
+
+
+def _finding_parts(finding: Finding, style: _Style) -> list[_Part]:
     if isinstance(finding, GapReport):
         return _gap_parts(finding, style)
     if isinstance(finding, BreakdownReport):
         return _breakdown_parts(finding, style)
+    if isinstance(finding, WidestReport):
+        return _widest_parts(finding, style)
     if isinstance(finding, ChangeReport):
         return _change_parts(finding, style)
     if isinstance(finding, TrendReport):
@@ -419,6 +568,8 @@ def to_text(finding: Finding) -> str:
     for part in _parts(finding, PLAIN):
         if part.kind == "header":
             out += [part.text, "=" * min(len(part.text), 60)]
+        elif part.kind == "headline":
+            out += [part.text, ""]
         elif part.kind == "section":
             head, *rest = part.text.split("\n")
             out += ["", head, *(f"  {line}" for line in rest)]
@@ -453,6 +604,9 @@ def _block(part: _Part) -> Block:
     if part.kind == "context":
         text = clip_mrkdwn(escape_mrkdwn(part.text), MAX_SECTION)
         return {"type": "context", "elements": [{"type": "mrkdwn", "text": text}]}
+    if part.kind == "headline":
+        text = clip_mrkdwn(escape_mrkdwn(part.text), MAX_SECTION)
+        return {"type": "section", "text": {"type": "mrkdwn", "text": text}}
     return {"type": "section", "text": {"type": "mrkdwn", "text": _section_text(part.text)}}
 
 

@@ -110,7 +110,8 @@ def test_a_breakdown_with_80_groups_is_trimmed_and_valid(
     import_rows(rows)
     reply = ask(store, TEAM, "gap by team", min_group_size=5)
     assert_valid(reply.blocks)
-    sections = [b["text"]["text"] for b in reply.blocks if b["type"] == "section"]
+    headline, *sections = [b["text"]["text"] for b in reply.blocks if b["type"] == "section"]
+    assert headline.startswith("By team, the gap on care is widest for Team number 00")
     assert len(sections) == 1  # one paired theme
     assert "Team number 00" in sections[0]
     assert "more line(s); add a filter to narrow this down." in sections[0]

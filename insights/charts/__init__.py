@@ -51,6 +51,7 @@ from insights.findings import (
     ThemeResult,
     TrendReport,
     WaveResult,
+    WidestReport,
 )
 from insights.stats import format_p
 
@@ -309,7 +310,9 @@ def chart_for(finding: Finding | TrendReport) -> Chart:
     if isinstance(finding, GapReport):
         return gap_chart(finding)
     if isinstance(finding, BreakdownReport):
-        return breakdown_chart(finding)
+        return breakdown_chart(finding, finding.ranking.theme if finding.ranking else None)
+    if isinstance(finding, WidestReport):
+        return _widest_chart(finding)
     if isinstance(finding, ChangeReport):
         return change_chart(finding)
     if isinstance(finding, TrendReport):
@@ -318,6 +321,13 @@ def chart_for(finding: Finding | TrendReport) -> Chart:
         "There is no chart for a list or for help: only for figures.",
         suggestion="Try `gap`, `gap by role` or `gap vs 2021-pilot`.",
     )
+
+
+def _widest_chart(report: WidestReport) -> Chart:
+    """``gap widest``: the ranked breakdown of the segment whose leader leads, on the
+    ranked theme (the first segment's when no segment ranks two groups)."""
+    breakdown = report.breakdowns[report.leader or 0]
+    return breakdown_chart(breakdown, breakdown.ranking.theme if breakdown.ranking else None)
 
 
 # -- shared words --------------------------------------------------------------------------
