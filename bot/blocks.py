@@ -87,6 +87,17 @@ def answer_actions(
     return {"type": "actions", "block_id": ANSWER_BLOCK_ID, "elements": elements}
 
 
+def closest_reading(blocks: list[Block], reading: str | None) -> list[Block]:
+    """An apology for a question not understood, with a button that asks the closest
+    reading the parser found: offered, never answered unasked."""
+    if reading is None:
+        return list(blocks)
+    button = _button(f"Ask: {reading}", f"{STEP_ACTION_PREFIX}0", reading)
+    if len(button["value"]) > MAX_BUTTON_VALUE or len(blocks) >= MAX_BLOCKS:
+        return list(blocks)
+    return [*blocks, {"type": "actions", "block_id": ANSWER_BLOCK_ID, "elements": [button]}]
+
+
 def query_from_value(value: str) -> str | None:
     """The query a button carries, or ``None`` for a value we did not make."""
     if not value.startswith(QUERY_VALUE_PREFIX):

@@ -27,19 +27,21 @@ from insights.safe_text import escape_mrkdwn
 from insights.store import Store
 
 EXAMPLES: tuple[tuple[str, str], ...] = (
-    ("gap", "the gap per theme in the latest wave"),
-    ("gap by role", "the gap for each value of a segment"),
-    ("gap role=in-house seniority=senior leader", "only some respondents"),
-    ("gap necessity by region", "one theme"),
-    ("gap vs 2021-pilot", "what changed since an earlier wave"),
-    ("gap necessity trend", "every wave, oldest first"),
-    ("gap by role chart", "any answer as a chart too"),
-    ("gap wave 2021-pilot", "an earlier wave"),
+    ("how are we doing?", "the headline: every theme's gap in the latest wave"),
+    ("does the company track empathy?", "one theme, named in your own words"),
+    ("what about consultants?", "in a thread: change only what you name"),
+    ("everyone but consultants", "leave a group out (also: excluding, without, non-)"),
+    ("middle managers vs staff", "two groups side by side, with a test of the difference"),
+    ("where is the disconnect widest?", "groups ranked by their gap (also: top 3 regions)"),
+    ("has it improved since the pilot?", "change since a wave (also: over time)"),
+    ("how many answered in Europe?", "how many people a group has"),
+    ("gap by role chart", "the strict form; any answer as a chart too"),
     ("themes · segments · waves · surveys", "what there is to ask about"),
     ("subscribe weekly monday 09:00", "a weekly digest in this channel"),
     ("import", "admins: import a survey export (or send the file to the bot)"),
     ("forget wave LABEL", "admins: delete a wave's responses, after a confirmation"),
     ("audit", "admins: who imported, deleted and subscribed, and when"),
+    ("misses", "admins: the questions I could not answer, most frequent first"),
 )
 
 
@@ -191,8 +193,13 @@ def answer_query(
     if query.versus:
         return engine.change(wave, catalog.wave(query.versus), filters, query.theme)
     if query.by:
-        return engine.breakdown(wave, catalog.segment(query.by), filters, query.theme)
+        segment = catalog.segment(query.by)
+        return engine.breakdown(wave, segment, filters, query.theme, rank=query.rank, top=query.top)
+    if query.rank:
+        return engine.widest(wave, filters, query.theme, query.rank)
     report = engine.gap(wave, filters, query.theme)
+    if query.command == "count":
+        return replace(report, count=True)
     if query.command == "overview":
         return replace(report, overview=True)
     return report

@@ -28,7 +28,7 @@ from typing import Literal
 
 from insights import phrases
 from insights.catalog import Catalog
-from insights.errors import QueryError
+from insights.errors import NotFoundError, QueryError
 from insights.findings import Except
 from insights.wording import ThemeMatcher
 
@@ -154,6 +154,8 @@ class Query:
         base = self.filters
         if rest:
             base = _the_rest(self.filters)
+        if new.by and new.by != self.by:  # a breakdown by a segment replaces its filter
+            base = tuple((seg, values) for seg, values in base if seg != new.by)
         merged = replace(self, command="gap", filters=() if new.clear_filters else base)
         for segment, values in new.filters:
             current = dict(merged.filters).get(segment, ())
@@ -781,7 +783,11 @@ class _Parser:
             survey = self.take_name(self.vocab.surveys)
             if survey is None:
                 if self.strict or self.word() not in FILLER:
-                    self.fail_expected("a survey", list(self.vocab.surveys.values()))
+                    known = ", ".join(self.vocab.surveys.values())
+                    raise NotFoundError(
+                        f"There is no survey {self.tokens[self.pos]!r}.",
+                        suggestion=f"Surveys: {known}.",
+                    )
                 return True
             self.set(survey=survey)
             return True

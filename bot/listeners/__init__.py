@@ -16,10 +16,10 @@ from pathlib import Path
 
 from slack_bolt import App, BoltContext
 
-from bot.blocks import internal_error_message, user_error_message
+from bot.blocks import closest_reading, internal_error_message, user_error_message
 from bot.settings import Settings
 from bot.workspaces import store_team_of
-from insights import Store, StoreError, UserError, ask
+from insights import QueryError, Store, StoreError, UserError, ask
 from insights.findings import Finding
 from insights.render import Message
 
@@ -107,7 +107,10 @@ def answer(deps: Deps, team_id: str, text: str, previous: str | None = None) -> 
             previous=previous,
         )
     except UserError as error:
-        return Answer(user_error_message(error.message, error.suggestion), None, ok=False)
+        message = user_error_message(error.message, error.suggestion)
+        reading = error.reading if isinstance(error, QueryError) else None
+        message = Message(text=message.text, blocks=closest_reading(message.blocks, reading))
+        return Answer(message, None, ok=False)
     except StoreError as error:  # busy or unusable: say so, the person can only wait
         logger.warning("Store unavailable for a Slack request: %s", error)
         return Answer(user_error_message(error.message), None, ok=False)
