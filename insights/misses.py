@@ -103,7 +103,9 @@ def top_misses(store: Store, team_id: str, limit: int = 10) -> Listing:
         [team_id, limit],
     ).fetchall()
     if not rows:
-        return Listing(TITLE, (), footer="No misses yet: every question so far was answered.")
+        return Listing(
+            TITLE, (), footer="Questions I cannot answer are listed here, never who asked."
+        )
     items = tuple(
         (str(text), f"{_times(int(count))} · {reason} · last {str(last_seen)[:10]}")
         for text, reason, count, last_seen in rows

@@ -137,7 +137,7 @@ def test_the_listing_is_limited(store: Store) -> None:
 def test_an_empty_log_says_so(store: Store) -> None:
     listing = top_misses(store, "T1")
     assert listing.items == ()
-    assert "No misses yet" in to_text(listing)
+    assert "Nothing yet." in to_text(listing)
 
 
 def test_a_busy_database_is_logged_and_skipped(

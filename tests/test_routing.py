@@ -12,9 +12,9 @@ from typing import Any, cast
 import pytest
 from slack_sdk import WebClient
 
+from bot.actions import KNOWN_ACTIONS, read_action
 from bot.listeners import Deps, StorePerThread
 from bot.listeners.routing import (
-    ROUTED_ACTIONS,
     ActionReply,
     Asker,
     OpenImportForm,
@@ -70,7 +70,17 @@ def reply(deps: Deps, text: str, surface: Surface, user: str = ADMIN) -> ActionR
 
 
 def test_every_action_of_the_language_has_a_route() -> None:
-    assert ROUTED_ACTIONS == ACTIONS
+    assert KNOWN_ACTIONS == ACTIONS
+
+
+def test_an_action_is_read_from_its_word_on() -> None:
+    assert read_action("Forget: wave 2022") == ("forget", "forget wave 2022")
+    assert read_action("/empathy  subscribe weekly monday 09:00") == (
+        "subscribe",
+        "subscribe weekly monday 09:00",
+    )
+    assert read_action("misses?") == ("misses", "misses")
+    assert read_action("gap by role") is None
 
 
 @pytest.mark.parametrize(

@@ -1,11 +1,12 @@
 """One routing of what people type, for every entry point: ``/empathy``, mentions and
 direct messages (and so the console, which talks to the same app).
 
-:func:`route` reads the first word with :func:`insights.query.action_of`, the library's one
-list of actions. An action (``import``, ``subscribe``, ``unsubscribe``, ``subscriptions``,
-``forget``, ``audit``, ``misses``) is done here, with the permission checks of
-:mod:`bot.permissions` wherever it comes from; anything else is a question (``None``), which
-the listener answers with :func:`bot.listeners.answer`. Listeners only send what it returns.
+:func:`route` reads the action with :func:`bot.actions.read_action` (the first word, by the
+library's one list of actions, as ``empathy ask`` reads it too). An action (``import``,
+``subscribe``, ``unsubscribe``, ``subscriptions``, ``forget``, ``audit``, ``misses``) is
+done here, with the permission checks of :mod:`bot.permissions` wherever it comes from;
+anything else is a question (``None``), which the listener answers with
+:func:`bot.listeners.answer`. Listeners only send what it returns.
 
 Who sees an action's reply (:attr:`ActionReply.private`):
 
@@ -19,7 +20,6 @@ Who sees an action's reply (:attr:`ActionReply.private`):
 from __future__ import annotations
 
 import logging
-import re
 from dataclasses import dataclass
 from typing import Literal
 
@@ -27,21 +27,17 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from bot import forget, subscribe, uploads
+from bot.actions import CHANNEL_ACTIONS, IMPORT_ACTION, read_action
 from bot.blocks import internal_error_message, user_error_message
 from bot.listeners import Deps, new_reference
 from bot.permissions import Refusal, may_import
 from bot.settings import Settings
 from insights import StoreError, UserError
-from insights.query import action_of
 from insights.render import Message
 
 logger = logging.getLogger(__name__)
 
 Surface = Literal["command", "channel", "dm"]
-CHANNEL_ACTIONS = frozenset({"subscribe", "unsubscribe", "subscriptions"})
-ADMIN_ACTIONS = frozenset({"forget", "audit", "misses"})
-IMPORT_ACTION = "import"
-ROUTED_ACTIONS = CHANNEL_ACTIONS | ADMIN_ACTIONS | {IMPORT_ACTION}
 
 
 @dataclass(frozen=True)
@@ -79,11 +75,12 @@ def route(deps: Deps, client: WebClient, asker: Asker, text: str) -> Routed | No
     Never raises: a user mistake becomes its friendly message, a busy database says so,
     anything else an apology with a reference to the logged traceback.
     """
-    action = action_of(text)
-    if action not in ROUTED_ACTIONS:
+    read = read_action(text)
+    if read is None:
         return None
+    action, said = read
     try:
-        done = _act(deps, client, asker, action, _from_action(text, action))
+        done = _act(deps, client, asker, action, said)
     except UserError as error:
         done = user_error_message(error.message, error.suggestion)
     except StoreError as error:
@@ -96,14 +93,6 @@ def route(deps: Deps, client: WebClient, asker: Asker, text: str) -> Routed | No
     if isinstance(done, OpenImportForm):
         return done
     return ActionReply(done, _private(asker.surface, action, done))
-
-
-def _from_action(text: str, action: str) -> str:
-    """``text`` from its action word on (a ``/empathy`` typed before it, or punctuation
-    stuck to it as in ``audit?``, is dropped), as the action's handler reads it."""
-    found = re.search(rf"(?<![\w-]){action}(?![\w-])", text, re.IGNORECASE)
-    rest = text[found.end() :] if found else ""
-    return f"{action} {rest.lstrip(' ?!.:,;')}".strip()
 
 
 def _act(
