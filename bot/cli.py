@@ -17,15 +17,18 @@ from pathlib import Path
 
 import click
 
+from bot.actions import CHANNEL_ACTIONS, IMPORT_ACTION, read_action
 from bot.digest_cli import digests
+from bot.forget import parse_forget
 from bot.progress import progress_bar
 from bot.settings import Settings
-from insights import EmpathyError, Store, ask, audit, waves
+from insights import EmpathyError, Store, UserError, ask, audit, top_misses, waves
 from insights.charts import chart_for
 from insights.codebook import load_codebook
 from insights.demo_loader import load_demo
 from insights.exports import FORMATS, Format, open_export
 from insights.importer import ImportSummary, import_file
+from insights.misses import MAX_MISSES_PER_TEAM
 from insights.render import to_text
 from insights.safe_text import echo, printable
 from insights.suggest import suggest_codebook
@@ -186,18 +189,24 @@ def suggest(
     type=click.Path(path_type=Path, dir_okay=False),
     help="Also draw the answer as a PNG chart at this path.",
 )
-@click.pass_obj
+@click.pass_context
 def ask_(
-    settings: Settings, query: tuple[str, ...], team: str | None, chart_path: Path | None
+    ctx: click.Context, query: tuple[str, ...], team: str | None, chart_path: Path | None
 ) -> None:
-    """Print exactly what `/empathy QUERY` would answer, as text."""
+    """Print exactly what `/empathy QUERY` would answer, as text.
+
+    An action runs the command that does it here (`audit`, `misses`, `forget wave LABEL`);
+    one that only Slack can do (subscribe, import from a form) names the command to use."""
+    settings: Settings = ctx.obj
+    text = " ".join(query)
+    action = read_action(text)
+    if action is not None:
+        run_action(ctx, *action, team)
+        return
     store = _open(settings)
     with _translated():
         reply = ask(
-            store,
-            team or settings.default_team_id,
-            " ".join(query),
-            min_group_size=settings.min_group_size,
+            store, team or settings.default_team_id, text, min_group_size=settings.min_group_size
         )
         chart = chart_for(reply.finding) if chart_path and reply.finding else None
     # reply.text is Slack's (mrkdwn-escaped); the terminal gets the same answer as plain text.
@@ -207,6 +216,33 @@ def ask_(
     if chart_path and chart:
         chart_path.write_bytes(chart.png)
         _say(f"Chart written to {chart_path}: {chart.alt_text}", err=True)
+
+
+def run_action(ctx: click.Context, action: str, text: str, team: str | None) -> None:
+    """The command that does ``action`` at the terminal (whoever runs it owns the database,
+    so is an admin), or, for one only Slack can do, a usage error naming what to use."""
+    with _translated():
+        if action == "audit":
+            ctx.invoke(audit_, team=team, limit=audit.DEFAULT_LIMIT)
+        elif action == "misses":
+            ctx.invoke(misses_, team=team, limit=DEFAULT_MISSES)
+        elif action == "forget":
+            survey, label = parse_forget(text.partition(" ")[2])
+            ctx.invoke(forget_wave, label=label, survey=survey, team=team, yes=False)
+        elif action in CHANNEL_ACTIONS:
+            raise UserError(
+                "Digests belong to a Slack channel: type `/empathy subscribe weekly monday"
+                " 09:00` (or unsubscribe, subscriptions) in it.",
+                suggestion="Here, `empathy digests log` shows what was sent and"
+                " `empathy digests preview CHANNEL` what a channel would get.",
+            )
+        elif action == IMPORT_ACTION:
+            raise UserError(
+                "Import at the terminal with `empathy import FILE --codebook CODEBOOK`"
+                " (`empathy codebook suggest FILE` writes a codebook to start from).",
+                suggestion="In Slack, send the file to the bot in a direct message, or type"
+                " `/empathy import`.",
+            )
 
 
 @cli.command()
@@ -274,6 +310,27 @@ def audit_(settings: Settings, team: str | None, limit: int) -> None:
     for row in rows:
         cells = [cell.ljust(width) for cell, width in zip(row, widths, strict=False)]
         click.echo("  ".join([*cells, row[4]]).rstrip())
+
+
+DEFAULT_MISSES = 10
+
+
+@cli.command(name="misses")
+@click.option("--team", help="Workspace id to list for (default: DEFAULT_TEAM_ID).")
+@click.option(
+    "--limit",
+    type=click.IntRange(1, MAX_MISSES_PER_TEAM),
+    default=DEFAULT_MISSES,
+    show_default=True,
+    help="How many questions to show, most frequent first.",
+)
+@click.pass_obj
+def misses_(settings: Settings, team: str | None, limit: int) -> None:
+    """List the questions the bot could not answer, most often asked first (never who)."""
+    store = _open(settings)
+    with _translated():
+        listing = top_misses(store, team or settings.default_team_id, limit)
+    _say(to_text(listing), nl=False)
 
 
 @cli.command(name="forget-wave")

@@ -106,6 +106,9 @@ def _handler(capture: _Capture, team_id: str, charts: Path) -> type[BaseHTTPRequ
                 thread = payload.get("thread_ts") or ""
                 capture.put(f"thread/{thread}", payload)
                 reply.update(channel=payload.get("channel"), ts=f"{time.time():.6f}")
+            elif self.path == "/api/chat.postEphemeral":  # an admin reply, for the asker only
+                capture.put(f"thread/{payload.get('thread_ts') or ''}", payload)
+                reply.update(message_ts=f"{time.time():.6f}")
             elif self.path == "/api/files.getUploadURLExternal":
                 file_id = f"F{len(names) + 1}"
                 names[file_id] = Path(str(payload.get("filename") or "chart.png")).name

@@ -1,9 +1,11 @@
-"""``/empathy forget wave LABEL [survey NAME]``, its Delete and Cancel buttons, and
-``/empathy audit``: the Slack side of forgetting a wave and of the audit log.
+"""The admin replies: ``forget wave LABEL [survey NAME]`` with its Delete and Cancel
+buttons, ``audit`` and ``misses``: the Slack side of forgetting a wave, of the audit log and
+of the log of questions the bot could not answer.
 
 Plain functions over (settings, store, client, team, user, text or button value) returning
-the reply to show; the commands and actions listeners send it. Who may do this is decided
-in :mod:`bot.permissions`; the work is :mod:`insights.waves` and :mod:`insights.audit`.
+the reply to show; :mod:`bot.listeners.routing` routes the text here from every entry point
+and the listeners send the reply. Who may do this is decided in :mod:`bot.permissions`; the
+work is :mod:`insights.waves`, :mod:`insights.audit` and :mod:`insights.misses`.
 """
 
 from __future__ import annotations
@@ -14,20 +16,14 @@ from slack_sdk import WebClient
 
 from bot import admin_blocks as ui
 from bot.blocks import user_error_message
-from bot.permissions import may_delete, may_view_audit, refusal
+from bot.permissions import may_delete, may_view_audit, may_view_misses, refusal
 from bot.settings import Settings
-from insights import QueryError, Store, UserError, audit, waves
-from insights.render import Message
+from insights import QueryError, Store, UserError, audit, top_misses, waves
+from insights.render import Message, render
 
-COMMANDS = ("audit", "forget")
+MISSES_LIMIT = 15
 _KEYWORDS = ("wave", "survey")
 _QUOTES = str.maketrans({"“": '"', "”": '"', "‘": "'", "’": "'"})
-
-
-def is_admin_command(text: str) -> bool:
-    """True when slash-command ``text`` is for this module (its first word is a command)."""
-    words = text.split(maxsplit=1)
-    return bool(words) and words[0].casefold() in COMMANDS
 
 
 def forget_refusal() -> Message:
@@ -38,14 +34,21 @@ def audit_refusal() -> Message:
     return refusal("see the audit log", "Ask one of them what changed.")
 
 
+def misses_refusal() -> Message:
+    return refusal("see the questions I could not answer", "Ask one of them what people asked.")
+
+
 def handle(
     settings: Settings, store: Store, client: WebClient, team_id: str, user_id: str, text: str
 ) -> Message:
-    """``audit`` or ``forget …``; user mistakes become a friendly message."""
+    """``audit``, ``misses`` or ``forget …`` (the first word decides; the router sends only
+    these here); user mistakes become a friendly message."""
     word, _, rest = text.strip().partition(" ")
     try:
         if word.casefold() == "audit":
             return audit_listing(settings, store, client, team_id, user_id)
+        if word.casefold() == "misses":
+            return misses_listing(settings, store, client, team_id, user_id)
         return ask_to_forget(settings, store, client, team_id, user_id, rest)
     except UserError as error:
         return user_error_message(error.message, error.suggestion)
@@ -58,6 +61,15 @@ def audit_listing(
     if not may_view_audit(settings, client, user_id):
         return audit_refusal()
     return ui.audit_message(audit.read(store, team_id, ui.AUDIT_LIMIT))
+
+
+def misses_listing(
+    settings: Settings, store: Store, client: WebClient, team_id: str, user_id: str
+) -> Message:
+    """The workspace's most frequent unanswered questions (admins only)."""
+    if not may_view_misses(settings, client, user_id):
+        return misses_refusal()
+    return render(top_misses(store, team_id, MISSES_LIMIT))
 
 
 def ask_to_forget(

@@ -5,15 +5,18 @@
   names someone, then admins only; with RESTRICT_SUBSCRIPTIONS, admins only always;
 * :func:`may_import`: survey imports replace what everyone sees, so always admins only;
 * :func:`may_delete`: forgetting a wave deletes responses for everyone: admins only;
-* :func:`may_view_audit`: the audit log names people: admins only.
+* :func:`may_view_audit`: the audit log names people: admins only;
+* :func:`may_view_misses`: what people asked and did not get answered: admins only.
 
 If Slack cannot tell us who someone is, the answer is no. Whoever is refused gets
-:func:`refusal`, the one way the bot says so.
+:func:`refusal`, the one way the bot says so: a :class:`Refusal`, which an edge shows only
+to the person refused.
 """
 
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass
 from typing import Any
 
 from slack_sdk import WebClient
@@ -59,7 +62,19 @@ def may_view_audit(settings: Settings, client: WebClient, user_id: str) -> bool:
     return is_admin(settings, client, user_id)
 
 
-def refusal(action: str, next_step: str) -> Message:
+def may_view_misses(settings: Settings, client: WebClient, user_id: str) -> bool:
+    """Questions the bot could not answer show what the workspace asks about: admins only,
+    as the audit log."""
+    return is_admin(settings, client, user_id)
+
+
+@dataclass(frozen=True)
+class Refusal(Message):
+    """A reply saying someone may not do something: it concerns only them, so in a channel
+    it is shown to them alone."""
+
+
+def refusal(action: str, next_step: str) -> Refusal:
     """The friendly lock message for someone who may not ``action`` ("import survey data"),
     with ``next_step`` ("Ask one of them to upload the file.")."""
     text = f"Only the bot's admins and workspace admins can {action}. {next_step}"
@@ -67,7 +82,7 @@ def refusal(action: str, next_step: str) -> Message:
         "type": "section",
         "text": {"type": "mrkdwn", "text": f":lock: {escape_mrkdwn(text)}"},
     }
-    return Message(text=text, blocks=[section])
+    return Refusal(text=text, blocks=[section])
 
 
 def user_info(client: WebClient, user_id: str) -> dict[str, Any]:

@@ -1,9 +1,10 @@
-"""``/empathy subscribe …``, ``/empathy unsubscribe`` and ``/empathy subscriptions``.
+"""``subscribe …``, ``unsubscribe`` and ``subscriptions``: a channel's weekly digest,
+from ``/empathy`` or a mention in that channel (or a DM, for the DM itself).
 
 Plain functions over (settings, store, client, team, channel, user, text) returning the
-reply to show; the commands listener calls :func:`handle`. Who may change subscriptions is
-decided in :mod:`bot.permissions`, the one place for admin checks; every change is recorded
-in the audit log (:mod:`insights.audit`).
+reply to show; :mod:`bot.listeners.routing` calls :func:`handle` for every entry point.
+Who may change subscriptions is decided in :mod:`bot.permissions`, the one place for admin
+checks; every change is recorded in the audit log (:mod:`insights.audit`).
 """
 
 from __future__ import annotations
@@ -26,13 +27,6 @@ from insights.safe_text import clip_mrkdwn, escape_mrkdwn
 from insights.schedule import USAGE, parse_weekly, valid_zone
 
 logger = logging.getLogger(__name__)
-COMMANDS = ("subscribe", "unsubscribe", "subscriptions")
-
-
-def is_subscription_command(text: str) -> bool:
-    """True when slash-command ``text`` is for this module (its first word is a command)."""
-    words = text.split(maxsplit=1)
-    return bool(words) and words[0].casefold() in COMMANDS
 
 
 def handle(

@@ -14,6 +14,7 @@ from insights.errors import (
     SuppressedError,
     UserError,
 )
+from insights.misses import record_miss, top_misses
 from insights.store import Store
 
 __all__ = [
@@ -28,4 +29,6 @@ __all__ = [
     "SuppressedError",
     "UserError",
     "ask",
+    "record_miss",
+    "top_misses",
 ]

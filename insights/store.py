@@ -336,6 +336,29 @@ def _pairs_positive_on_both(db: sqlite_utils.Database) -> None:
     backfill(db)
 
 
+@migration(9, "questions the bot could not answer")
+def _misses_table(db: sqlite_utils.Database) -> None:
+    # What people asked that the bot did not understand or answered with a fallback, per
+    # workspace (see insights.misses), so admins learn what to teach it. Deliberately no
+    # column for who asked or where: only the normalised text, why it missed and how often.
+    run_script(
+        db,
+        """
+        CREATE TABLE misses (
+            id INTEGER PRIMARY KEY,
+            team_id TEXT NOT NULL,
+            text TEXT NOT NULL,
+            reason TEXT NOT NULL,
+            count INTEGER NOT NULL DEFAULT 1 CHECK (count >= 1),
+            first_seen TEXT NOT NULL,
+            last_seen TEXT NOT NULL,
+            UNIQUE (team_id, text, reason)
+        );
+        CREATE INDEX idx_misses_recent ON misses(team_id, last_seen, id)
+        """,
+    )
+
+
 def _move_responses(db: sqlite_utils.Database, survey_id: int) -> None:
     segments = [
         int(row[0])

@@ -220,6 +220,7 @@ class FakeSlack:
         self.handlers: dict[str, MethodHandler] = {
             "auth.test": self._auth_test,
             "chat.postMessage": self._post_message,
+            "chat.postEphemeral": self._post_ephemeral,
             "users.info": self._users_info,
             "conversations.open": self._conversations_open,
             "views.open": self._view,
@@ -325,6 +326,20 @@ class FakeSlack:
                 c.path == "/api/chat.postMessage"
                 and c.payload.get("channel") == channel
                 and c.payload.get("thread_ts") == thread_ts
+            ),
+            count,
+        )
+
+    def ephemeral_in(
+        self, channel: str, thread_ts: str | None, user: str, count: int = 1
+    ) -> list[Call]:
+        """chat.postEphemeral calls to ``user`` in ``channel`` and ``thread_ts``, waiting."""
+        return self.wait_for(
+            lambda c: (
+                c.path == "/api/chat.postEphemeral"
+                and c.payload.get("channel") == channel
+                and c.payload.get("thread_ts") == thread_ts
+                and c.payload.get("user") == user
             ),
             count,
         )
@@ -461,6 +476,11 @@ class FakeSlack:
         if self.post_delay:
             time.sleep(self.post_delay)  # widens the window two racing workers share
         return {"ok": True, "channel": payload.get("channel"), "ts": self._new_ts()}
+
+    def _post_ephemeral(self, payload: Payload) -> Payload:
+        if not payload.get("channel") or not payload.get("user"):
+            return {"ok": False, "error": "invalid_arguments"}
+        return {"ok": True, "message_ts": self._new_ts()}
 
     def _users_info(self, payload: Payload) -> Payload:
         user = str(payload.get("user"))

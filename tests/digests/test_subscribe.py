@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING, Any
 
 from bot.permissions import may_manage_subscriptions
 from bot.settings import Settings
-from bot.subscribe import handle, is_subscription_command
+from bot.subscribe import handle
 from insights import Store
 from insights import subscriptions as subs
 from insights.subscriptions import parse_iso
@@ -119,11 +119,3 @@ def test_listing_shows_next_send_in_the_channels_zone(
     assert "Paused (is_archived)" in run(settings, store, client, "subscriptions")
     run(settings, store, client, "subscribe weekly monday 09:00 America/New_York")
     assert "Next:" in run(settings, store, client, "subscriptions")  # resubscribing resumes
-
-
-def test_recognises_its_commands() -> None:
-    assert is_subscription_command("subscribe weekly monday 09:00")
-    assert is_subscription_command("Unsubscribe")
-    assert is_subscription_command("subscriptions")
-    assert not is_subscription_command("gap by role")
-    assert not is_subscription_command("")

@@ -1,7 +1,9 @@
 """``/empathy QUERY``: acknowledged at once, answered after the ack through the response_url.
 
-``/empathy import`` opens the upload modal instead (admins only); see :mod:`bot.uploads`.
-``/empathy forget wave LABEL`` and ``/empathy audit`` are admin replies; see :mod:`bot.forget`.
+What the text asks for is decided by :mod:`bot.listeners.routing`, the same for mentions and
+direct messages: an action's reply (subscriptions, forget, audit, misses) is sent as it is,
+``import`` opens the upload modal for admins (see :mod:`bot.uploads`), and anything else is
+a question, answered here with buttons for the next steps.
 """
 
 from __future__ import annotations
@@ -13,12 +15,11 @@ from slack_bolt import Ack, App, BoltContext, Respond
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
-from bot import forget, subscribe, uploads
 from bot.blocks import quoted_query, with_answer_actions
 from bot.charts import post_chart
 from bot.import_blocks import upload_modal
 from bot.listeners import Deps, answer, deps_of
-from bot.permissions import may_import
+from bot.listeners.routing import ActionReply, Asker, route
 
 COMMAND = "/empathy"
 logger = logging.getLogger(__name__)
@@ -29,50 +30,14 @@ def acknowledge(ack: Ack) -> None:
     ack()
 
 
-def manage_subscription(
-    deps: Deps, command: dict[str, Any], context: BoltContext, respond: Respond, client: WebClient
-) -> None:
-    """`subscribe …`, `unsubscribe`, `subscriptions`: this channel's weekly digest."""
-    message = subscribe.handle(
-        deps.settings,
-        deps.store(),
-        client,
-        deps.team_for(context),
-        str(command.get("channel_id") or ""),
-        str(command.get("user_id") or ""),
-        str(command.get("text") or "").strip(),
-    )
+def send_action_reply(respond: Respond, reply: ActionReply) -> None:
+    """An action's reply, to the asker alone (every slash reply is)."""
+    message = reply.message
     respond(text=message.text, blocks=message.blocks, response_type="ephemeral")
 
 
-def admin_command(
-    deps: Deps, command: dict[str, Any], context: BoltContext, respond: Respond, client: WebClient
-) -> None:
-    """`forget wave LABEL [survey NAME]` (a confirmation with Delete) and `audit`, ephemeral."""
-    message = forget.handle(
-        deps.settings,
-        deps.store(),
-        client,
-        deps.team_for(context),
-        str(command.get("user_id") or ""),
-        str(command.get("text") or "").strip(),
-    )
-    respond(text=message.text, blocks=message.blocks, response_type="ephemeral")
-
-
-def is_import_command(text: str) -> bool:
-    words = text.split(maxsplit=1)
-    return bool(words) and words[0].casefold() == "import"
-
-
-def open_import_modal(
-    deps: Deps, command: dict[str, Any], respond: Respond, client: WebClient
-) -> None:
-    """`import`: the upload modal for admins (its trigger_id lasts 3 s); others are refused."""
-    if not may_import(deps.settings, client, str(command.get("user_id") or "")):
-        message = uploads.refusal()
-        respond(text=message.text, blocks=message.blocks, response_type="ephemeral")
-        return
+def open_import_modal(command: dict[str, Any], respond: Respond, client: WebClient) -> None:
+    """The upload modal for an admin (the router checked): its trigger_id lasts 3 s."""
     try:
         client.views_open(trigger_id=str(command.get("trigger_id") or ""), view=upload_modal())
     except SlackApiError as error:
@@ -116,14 +81,18 @@ def register(app: App) -> None:
     def answer_lazily(
         command: dict[str, Any], context: BoltContext, respond: Respond, client: WebClient
     ) -> None:
-        text = str(command.get("text") or "")
-        if is_import_command(text):
-            open_import_modal(deps, command, respond, client)
-        elif subscribe.is_subscription_command(text):
-            manage_subscription(deps, command, context, respond, client)
-        elif forget.is_admin_command(text):
-            admin_command(deps, command, context, respond, client)
-        else:
+        asker = Asker(
+            deps.team_for(context),
+            str(command.get("user_id") or ""),
+            str(command.get("channel_id") or ""),
+            "command",
+        )
+        routed = route(deps, client, asker, str(command.get("text") or ""))
+        if routed is None:
             answer_command(deps, command, context, respond, client)
+        elif isinstance(routed, ActionReply):
+            send_action_reply(respond, routed)
+        else:
+            open_import_modal(command, respond, client)
 
     app.command(COMMAND)(ack=acknowledge, lazy=[answer_lazily])

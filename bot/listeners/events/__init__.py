@@ -1,4 +1,7 @@
 """``app_mention`` and direct messages: answered in the thread, with the thread's context.
+What they ask for is decided by :mod:`bot.listeners.routing`, as for ``/empathy``: an
+action (subscriptions, import, forget, audit, misses) gets its reply (in a channel, to the
+asker alone when it is for them only); anything else is a question.
 A file shared in a direct message is an upload for :mod:`bot.uploads` (admins only).
 
 Slack re-sends an event it believes was lost; each ``event_id`` is claimed in the store
@@ -23,6 +26,7 @@ from bot.charts import post_chart
 from bot.home import publish_home
 from bot.import_jobs import ImportJobs, jobs_for
 from bot.listeners import Deps, answer, deps_of
+from bot.listeners.routing import ActionReply, Asker, Surface, route, send_in_conversation
 from bot.oauth import TOKENS_REVOKED, UNINSTALLED, InstallationStore, forget_workspace
 from bot.threads import claim_event, load_context, save_context, strip_mentions
 from insights import StoreError
@@ -86,7 +90,7 @@ def _post_quietly(client: WebClient, channel: str, thread_ts: str | None, text: 
 
 
 def answer_event(
-    deps: Deps, body: dict[str, Any], context: BoltContext, client: WebClient, *, in_thread: bool
+    deps: Deps, body: dict[str, Any], context: BoltContext, client: WebClient, surface: Surface
 ) -> None:
     """Answer a mention or DM once. A mention always replies in a thread (the one it starts,
     if need be); a direct message replies in a thread only when it was written in one."""
@@ -96,21 +100,23 @@ def answer_event(
         return
     if not first_delivery(deps, body):
         return
-    reply_in_conversation(
-        deps,
-        client,
-        team_id=deps.team_for(context),
-        channel=channel,
-        thread_ts=event.get("thread_ts") or (ts if in_thread else None),
-        text=strip_mentions(str(event.get("text") or "")),
-    )
+    text = strip_mentions(str(event.get("text") or ""))
+    thread_ts = event.get("thread_ts") or (ts if surface == "channel" else None)
+    asker = Asker(deps.team_for(context), str(event.get("user") or ""), channel, surface)
+    routed = route(deps, client, asker, text)
+    if isinstance(routed, ActionReply):
+        send_in_conversation(client, asker, thread_ts, routed)
+    elif routed is None:
+        reply_in_conversation(
+            deps, client, team_id=asker.team_id, channel=channel, thread_ts=thread_ts, text=text
+        )
 
 
 def answer_mention(
     deps: Deps, body: dict[str, Any], context: BoltContext, client: WebClient
 ) -> None:
     """An @mention is answered in its thread (or in the thread it starts)."""
-    answer_event(deps, body, context, client, in_thread=True)
+    answer_event(deps, body, context, client, "channel")
 
 
 def answer_direct_message(
@@ -120,7 +126,7 @@ def answer_direct_message(
     event = body.get("event") or {}
     if event.get("channel_type") != "im" or event.get("subtype") or event.get("bot_id"):
         return
-    answer_event(deps, body, context, client, in_thread=False)
+    answer_event(deps, body, context, client, "dm")
 
 
 def receive_file(

@@ -1,0 +1,167 @@
+"""One routing of what people type, for every entry point: ``/empathy``, mentions and
+direct messages (and so the console, which talks to the same app).
+
+:func:`route` reads the action with :func:`bot.actions.read_action` (the first word, by the
+library's one list of actions, as ``empathy ask`` reads it too). An action (``import``,
+``subscribe``, ``unsubscribe``, ``subscriptions``, ``forget``, ``audit``, ``misses``) is
+done here, with the permission checks of :mod:`bot.permissions` wherever it comes from;
+anything else is a question (``None``), which the listener answers with
+:func:`bot.listeners.answer`. Listeners only send what it returns.
+
+Who sees an action's reply (:attr:`ActionReply.private`):
+
+* a slash command's reply is the asker's alone, as every slash answer;
+* a direct message is the asker's own conversation: a normal reply there;
+* in a channel, a reply about the channel (its digest subscription) goes in the thread for
+  everyone; replies about the asker's own rights or for admins' eyes only (import, forget,
+  audit, misses), and every refusal, go to the asker alone (ephemeral, in the thread).
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from typing import Literal
+
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
+
+from bot import forget, subscribe, uploads
+from bot.actions import CHANNEL_ACTIONS, IMPORT_ACTION, read_action
+from bot.blocks import internal_error_message, user_error_message
+from bot.listeners import Deps, new_reference
+from bot.permissions import Refusal, may_import
+from bot.settings import Settings
+from insights import StoreError, UserError
+from insights.render import Message
+
+logger = logging.getLogger(__name__)
+
+Surface = Literal["command", "channel", "dm"]
+
+
+@dataclass(frozen=True)
+class Asker:
+    """Who typed the text, where: the store team the request belongs to, the Slack user,
+    the conversation, and the entry point (``command``: ``/empathy``; ``channel``: a mention
+    in a channel; ``dm``: a direct message with the bot)."""
+
+    team_id: str
+    user_id: str
+    channel_id: str
+    surface: Surface
+
+
+@dataclass(frozen=True)
+class ActionReply:
+    """What an action replies; ``private``: only the asker may see it."""
+
+    message: Message
+    private: bool
+
+
+@dataclass(frozen=True)
+class OpenImportForm:
+    """``/empathy import`` by an admin: the listener opens the upload form (its trigger_id
+    lasts 3 seconds). Only ever returned for the ``command`` surface."""
+
+
+Routed = ActionReply | OpenImportForm
+
+
+def route(deps: Deps, client: WebClient, asker: Asker, text: str) -> Routed | None:
+    """Do the action ``text`` asks for, or ``None`` when it is a question.
+
+    Never raises: a user mistake becomes its friendly message, a busy database says so,
+    anything else an apology with a reference to the logged traceback.
+    """
+    read = read_action(text)
+    if read is None:
+        return None
+    action, said = read
+    try:
+        done = _act(deps, client, asker, action, said)
+    except UserError as error:
+        done = user_error_message(error.message, error.suggestion)
+    except StoreError as error:
+        logger.warning("Store unavailable for %r: %s", action, error)
+        done = user_error_message(error.message)
+    except Exception:
+        reference = new_reference()
+        logger.exception("Could not do %r for a Slack request (reference %s)", action, reference)
+        done = internal_error_message(reference)
+    if isinstance(done, OpenImportForm):
+        return done
+    return ActionReply(done, _private(asker.surface, action, done))
+
+
+def _act(
+    deps: Deps, client: WebClient, asker: Asker, action: str, text: str
+) -> Message | OpenImportForm:
+    store = deps.store()
+    if action == IMPORT_ACTION:
+        return _import(deps.settings, client, asker)
+    if action in CHANNEL_ACTIONS:
+        return subscribe.handle(
+            deps.settings, store, client, asker.team_id, asker.channel_id, asker.user_id, text
+        )
+    return forget.handle(deps.settings, store, client, asker.team_id, asker.user_id, text)
+
+
+def _import(settings: Settings, client: WebClient, asker: Asker) -> Message | OpenImportForm:
+    """Admins get the form (``/empathy``) or how to import (a mention or DM); others the
+    usual refusal."""
+    if not may_import(settings, client, asker.user_id):
+        return uploads.refusal()
+    if asker.surface == "command":
+        return OpenImportForm()
+    return import_instructions(settings, in_dm=asker.surface == "dm")
+
+
+def import_instructions(settings: Settings, *, in_dm: bool) -> Message:
+    """How an admin imports from Slack (a form cannot be opened from a message)."""
+    where = "here" if in_dm else "in a direct message"
+    text = (
+        f"To import a survey, send me its export {where} (CSV, TSV, TXT or XLSX, up to"
+        f" {settings.max_upload_mb} MB), or type `/empathy import` and pick the file in the"
+        " form. I show the mapping I found before anything is imported."
+    )
+    section = {"type": "section", "text": {"type": "mrkdwn", "text": f":inbox_tray: {text}"}}
+    return Message(text=text, blocks=[section])
+
+
+def _private(surface: Surface, action: str, message: Message) -> bool:
+    if surface == "command":
+        return True
+    if surface == "dm":
+        return False
+    return isinstance(message, Refusal) or action not in CHANNEL_ACTIONS
+
+
+def send_in_conversation(
+    client: WebClient, asker: Asker, thread_ts: str | None, reply: ActionReply
+) -> None:
+    """Post ``reply`` where a mention or DM was written (in ``thread_ts`` when given): to
+    the asker alone when it is private, else for everyone in the conversation."""
+    message = reply.message
+    try:
+        if reply.private:
+            client.chat_postEphemeral(
+                channel=asker.channel_id,
+                user=asker.user_id,
+                thread_ts=thread_ts,
+                text=message.text,
+                blocks=message.blocks,
+            )
+        else:
+            client.chat_postMessage(
+                channel=asker.channel_id,
+                thread_ts=thread_ts,
+                text=message.text,
+                blocks=message.blocks,
+            )
+    except SlackApiError as error:
+        where = asker.channel_id
+        logger.warning(
+            "Slack refused an action's reply in %s: %s", where, error.response.get("error")
+        )
