@@ -9,8 +9,9 @@ from typing import Any
 from insights.aggregates import counts_for
 from insights.catalog import Catalog, list_surveys, load_catalog
 from insights.engine import Engine, Filters, merged_names
-from insights.errors import NotFoundError, QueryError
+from insights.errors import NotFoundError, QueryError, RefusedError
 from insights.findings import Finding, Help, Listing
+from insights.misses import FALLBACK, NOT_UNDERSTOOD, record_miss
 from insights.privacy import OTHER
 from insights.query import (
     Query,
@@ -91,7 +92,15 @@ def ask(
             f"`{action}` is something I do, not a question about the survey.",
             suggestion=f"Use `/empathy {action}` in Slack.",
         )
-    reading, catalog = read_in_thread(store, team_id, text, previous)
+    try:
+        reading, catalog = read_in_thread(store, team_id, text, previous)
+    except RefusedError:
+        raise  # understood, and refused: not a miss
+    except QueryError:
+        record_miss(store, team_id, text, NOT_UNDERSTOOD)  # what to learn next
+        raise
+    if reading.skipped:
+        record_miss(store, team_id, text, FALLBACK)
     query = reading.query
     finding = answer_query(store, catalog, query, min_group_size=min_group_size)
     message = render(finding)

@@ -12,6 +12,7 @@ Hierarchy::
     EmpathyError                 base class, never raised itself
     ├── UserError                the person asked for something we cannot answer (4xx)
     │   ├── QueryError           a query has words we do not understand
+    │   │   └── RefusedError     a question about individuals: never answered
     │   ├── NotFoundError        a survey, wave, theme or segment does not exist
     │   ├── SuppressedError      the group asked for is too small to show (privacy)
     │   └── ConflictError        what a confirmation showed changed before it was confirmed
@@ -57,6 +58,11 @@ class QueryError(UserError):
     ) -> None:
         super().__init__(message, suggestion=suggestion)
         self.reading = reading
+
+
+class RefusedError(QueryError):
+    """Raised for a question about individuals ("who answered no?", "list the
+    respondents"): understood, and refused by the anonymity rule."""
 
 
 class NotFoundError(UserError):

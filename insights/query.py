@@ -28,7 +28,7 @@ from typing import Literal
 
 from insights import phrases
 from insights.catalog import Catalog
-from insights.errors import NotFoundError, QueryError
+from insights.errors import NotFoundError, QueryError, RefusedError
 from insights.findings import Except
 from insights.wording import ThemeMatcher
 
@@ -1273,7 +1273,7 @@ def _about_individuals(lowered: list[str], names: dict[str, str]) -> bool:
 def _refuse_individuals(lowered: list[str], names: dict[str, str]) -> None:
     """Questions about individuals are refused whatever else they ask."""
     if _about_individuals(lowered, names):
-        raise QueryError(
+        raise RefusedError(
             "I can't show individual respondents or their answers: answers are anonymous, and "
             "every figure I show covers a group large enough that nobody's answer can be "
             "picked out.",

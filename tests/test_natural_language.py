@@ -9,9 +9,10 @@ from __future__ import annotations
 import pytest
 from support import TEAM
 
-from insights import QueryError, Store, ask
+from insights import QueryError, RefusedError, Store, ask, top_misses
 from insights.answer import read_in_thread
 from insights.catalog import load_catalog
+from insights.demo_loader import load_demo
 from insights.findings import Except, GapReport
 from insights.query import Vocabulary, action_of, is_follow_up, read
 
@@ -226,9 +227,7 @@ def test_an_excluded_value_merged_with_small_ones_excludes_them_all(demo_store: 
     others = ask(demo_store, TEAM, "gap excluding latin america").finding
     assert isinstance(everyone, GapReport) and isinstance(merged, GapReport)
     assert isinstance(others, GapReport)
-    assert others.context.respondents == everyone.context.respondents - (
-        merged.context.respondents
-    )
+    assert others.context.respondents == everyone.context.respondents - (merged.context.respondents)
     assert "Other (small groups" in others.context.filter_text
 
 
@@ -237,3 +236,18 @@ def test_natural_answers_show_their_strict_reading(demo_store: Store) -> None:
     assert "Read as `gap by seniority`" in reply.blocks[-1]["elements"][0]["text"]
     assert "senority" in reply.blocks[-1]["elements"][0]["text"]
     assert "Read as" not in ask(demo_store, TEAM, "gap by seniority").blocks[-1].get("text", "")
+
+
+def test_questions_not_understood_are_logged_without_who_asked(store: Store) -> None:
+    load_demo(store, TEAM)
+    with pytest.raises(QueryError):
+        ask(store, TEAM, "what's the wifi password in europe")
+    ask(store, TEAM, "what about consultants, frobnicated")  # answered, a word read past
+    with pytest.raises(RefusedError):
+        ask(store, TEAM, "who answered no")  # refused by design: not a miss
+    listing = top_misses(store, TEAM)
+    said = {name: detail for name, detail in listing.items}
+    assert "what's the wifi password in europe" in said
+    assert "not understood" in said["what's the wifi password in europe"]
+    assert "fallback" in said["what about consultants, frobnicated"]
+    assert not any("who answered" in name for name in said)
