@@ -165,7 +165,7 @@ def read_in_thread(
     vocab = Vocabulary.from_catalog(catalog)
     reading = read(text, vocab)
     query = reading.query
-    if previous and query.command in ("gap", "overview", "count") and is_follow_up(text, query):
+    if previous and query.command in ("gap", "overview", "count") and is_follow_up(text, reading):
         thread = parse(previous, vocab)
         query = thread.followed_by(query, rank=reading.rank, rest=reading.rest, adds=reading.adds)
         reading = replace(reading, query=query)

@@ -37,6 +37,8 @@ COMBINE = frozenset(
     {"together", "combined", "combine", "lumped", "lump", "pooled", "pool", "merged", "treat",
      "one", "group", "as", "single"}
 )  # fmt: skip
+# "which departments are in the data / are there / do we have": a listing of values.
+LISTING_CUES = frozenset({"data", "exist", "available", "included", "covered", "there"})
 # Between values taken together: "Europe and North America", "staff or middle managers".
 JOINERS = frozenset({"and", "or", "nor", "&", "plus", ",", "+", "/"})
 

@@ -166,6 +166,8 @@ class Query:
             new = replace(new, rank=rank)
         # A breakdown, a comparison and a trend are different views: the newest one asked wins.
         view_changed = bool(new.by or new.versus or new.trend)
+        # A ranking orders one wave's groups: a change or a trend ends it, as a new segment does.
+        keeps_rank = not (new.versus or new.trend) and (not new.by or new.by == merged.by)
         return replace(
             merged,
             theme=new.theme or merged.theme,
@@ -174,8 +176,8 @@ class Query:
             wave=new.wave or merged.wave,
             versus=new.versus or (None if view_changed else merged.versus),
             trend=new.trend or (merged.trend and not view_changed),
-            rank=new.rank or (merged.rank if not new.by or new.by == merged.by else None),
-            top=new.top or (merged.top if not new.by or new.by == merged.by else None),
+            rank=new.rank or (merged.rank if keeps_rank else None),
+            top=new.top or (merged.top if keeps_rank else None),
             chart=new.chart,
         )
 
@@ -345,6 +347,7 @@ class Reading:
     rank: Rank | None = None  # a ranking asked for without a segment: a thread's follow-up
     rest: bool = False  # "and the rest?"
     adds: bool = False  # "plus Sales": adds a value rather than replacing one
+    compares: bool = False  # named groups side by side: a question of its own
 
 
 class _Parser:
@@ -374,6 +377,7 @@ class _Parser:
         self.comparative = False  # "bigger for A or B?" compares when two groups are named
         self.overview_seen = False
         self.rest = False  # "and the rest?", "everyone else"
+        self.combined = False  # "A and B as one group"
         self.listing: Command | None = None
         self.helped = False
         self.bare: dict[str, list[str]] = {}  # values named without `=`, per segment
@@ -392,6 +396,12 @@ class _Parser:
         self.finish()
         if self.unknown:
             self.fail_unknown()
+        if self.query.rank and (self.query.trend or self.query.versus):
+            raise QueryError(
+                "I rank groups by their gap in one wave, not by how it changed.",
+                suggestion="Ask the ranking, then follow up with `over time` for one group.",
+                reading=replace(self.query, rank=None, top=None).canonical(),
+            )
         if self.query.trend and (self.query.by or self.query.versus):
             raise QueryError(
                 "A trend follows one group across waves, so it can't be combined with "
@@ -407,6 +417,7 @@ class _Parser:
             tuple(self.unknown),
             rank=self.rank_asked,
             rest=self.rest,
+            compares=self.compare and bool(self.query.by),
             adds=bool(lowered) and lowered[0] in ("plus", "add", "include", "also"),
         )
 
@@ -479,6 +490,7 @@ class _Parser:
             or self.listing
             or self.helped
             or self.overview_seen
+            or self.combined
             or self.query.trend
             or self.query.versus
             or self.query.wave
@@ -743,7 +755,20 @@ class _Parser:
                 ):
                     waves.update(range(start, start + span))
                     break
+                if not self.strict and self.names_a_value_loosely(words):
+                    values.update(range(start, start + span))
+                    break
         return frozenset(waves), frozenset(values)
+
+    def names_a_value_loosely(self, words: list[str]) -> bool:
+        """A word only one value has ("senior folks"), or a clear typo of a value."""
+        lowered = [w.casefold() for w in words]
+        if any(w in FILLER or self.is_meaning_word(w) for w in lowered):
+            return False
+        if len(words) == 1 and _singular(norm(words[0])) in self.vocab.value_parts:
+            return True
+        found = _closest(" ".join(words), self.vocab.everything())
+        return found is not None and any(found in t.values() for t in self.vocab.values.values())
 
     @staticmethod
     def is_meaning_word(word: str) -> bool:
@@ -923,6 +948,8 @@ class _Parser:
             if len(owners) == 1 and not self.vocab.value_owner([word]):
                 self.pos += 1
                 self.add_values(owners, exclude=True)
+                if self.vocab.lookup(self.vocab.segments, [self.word()]) == owners[0][0]:
+                    self.pos += 1  # "non-London offices"
                 return True
         pair = (word, self.word(1))
         if pair in phrases.NEGATION_PAIRS:
@@ -1051,6 +1078,14 @@ class _Parser:
         if word in phrases.OVERVIEW:
             self.pos += 1
             self.recognised = self.overview_seen = True
+            return True
+        if word in phrases.COMBINE and self.bare:  # "… as one group", "lumped together"
+            self.pos += 1
+            self.combined = True
+            return True
+        if word in phrases.LISTING_CUES and self.query.by and not self.query.filters:
+            self.pos += 1  # "which departments are in the data": the segment's values
+            self.listing = "segments"
             return True
         return False
 
@@ -1357,17 +1392,19 @@ def named_survey(text: str, known: Sequence[str] | None = None) -> str | None:
 ANAPHORA = frozenset({"that", "it", "this", "those", "them", "same", "instead", "too", "again"})
 FOLLOW_UP_STARTS = frozenset(
     {"and", "also", "now", "same", "then", "ok", "okay", "but", "plus", "only", "just", "vs",
-     "versus", "as", "split", "break", "again", "instead", "for", "in"}
+     "versus", "as", "split", "break", "again", "instead", "for", "in", "fine", "right",
+     "alright", "cool", "great", "thanks", "so"}
 )  # fmt: skip
 
 
-def is_follow_up(text: str, query: Query | None = None) -> bool:
+def is_follow_up(text: str, reading: Reading | None = None) -> bool:
     """Whether ``text``, in a thread, changes the thread's last question rather than asking
     a new one. It does when it starts like a follow-up ("and for X?", "what about X?",
     "now by Y", "same for last wave"), points back ("has *that* improved", "the trend
-    *instead*"), is a few words only ("europe?", "by region"), or names no theme and no
-    group of its own (``query``: "which level is most aligned"). It does not when it
-    starts with the grammar ("gap …") or restates who it is about ("everyone but X")."""
+    *instead*"), names no theme and no group of its own ("which level is most aligned"),
+    or is a few words only ("europe?"). It does not when it starts with the grammar
+    ("gap …"), restates who it is about ("everyone but X") or compares groups it names
+    ("middle managers vs staff")."""
     tokens = [t.casefold() for t in tokenize(text)]
     if not tokens or tokens[0] in STRICT_STARTS:
         return False
@@ -1376,6 +1413,10 @@ def is_follow_up(text: str, query: Query | None = None) -> bool:
         return False
     if first in ("what", "how") and second in ("about", "if"):
         return True
-    if first in FOLLOW_UP_STARTS or set(tokens) & ANAPHORA or len(tokens) <= 4:
+    if first in FOLLOW_UP_STARTS or set(tokens) & ANAPHORA:
         return True
-    return query is not None and not (query.theme or query.filters)
+    if reading is not None and reading.compares:
+        return False
+    if reading is not None and not (reading.query.theme or reading.query.filters):
+        return True
+    return len(tokens) <= 3
