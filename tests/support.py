@@ -236,3 +236,21 @@ def markup_from_data(
 def shown_by_slack(payload: dict[str, Any], ours: re.Pattern[str]) -> str:
     """All of ``payload``'s mrkdwn fields as Slack would show them, one after another."""
     return "\n".join(slack_display(text, ours) for _, text in mrkdwn_fields(payload))
+
+
+# Two small waves of the tiny codebook, with hand-computed figures (shared by the engine
+# and headline tests).
+# 12 respondents: 8 agree personally but not for their organization (b), 1 the reverse (c),
+# 3 agree on both. Yes/no: 6 of 12 say Yes.
+WAVE_1 = (
+    [[f"b{i}", "A", "s1", "Agree", "Disagree", "Yes" if i < 4 else "No"] for i in range(8)]
+    + [["c0", "A", "s1", "Neutral", "Agree", "No"]]
+    + [[f"d{i}", "B", "s1", "Agree", "Agree", "Yes" if i < 2 else "No"] for i in range(3)]
+)
+# 20 respondents: b = 10, c = 2, 8 concordant (4 agree on both); 15 of 20 say Yes.
+WAVE_2 = (
+    [[f"b{i}", "A", "s1", "Agree", "Neutral", "Yes"] for i in range(10)]
+    + [[f"c{i}", "A", "s1", "Disagree", "Agree", "Yes"] for i in range(2)]
+    + [[f"d{i}", "B", "s1", "Agree", "Agree", "Yes" if i < 3 else "No"] for i in range(4)]
+    + [[f"e{i}", "B", "s1", "Disagree", "Disagree", "No"] for i in range(4)]
+)

@@ -5,7 +5,7 @@ one (the statistics themselves are checked against references in test_stats_*)."
 from __future__ import annotations
 
 import pytest
-from support import TEAM, Importer
+from support import TEAM, WAVE_1, WAVE_2, Importer
 
 from insights import NotFoundError, Store, ask
 from insights.answer import answer_query, interpret
@@ -17,21 +17,6 @@ from insights.stats import (
     interval_test,
     paired_difference,
     whole,
-)
-
-# 12 respondents: 8 agree personally but not for their organization (b), 1 the reverse (c),
-# 3 agree on both. Yes/no: 6 of 12 say Yes.
-WAVE_1 = (
-    [[f"b{i}", "A", "s1", "Agree", "Disagree", "Yes" if i < 4 else "No"] for i in range(8)]
-    + [["c0", "A", "s1", "Neutral", "Agree", "No"]]
-    + [[f"d{i}", "B", "s1", "Agree", "Agree", "Yes" if i < 2 else "No"] for i in range(3)]
-)
-# 20 respondents: b = 10, c = 2, 8 concordant (4 agree on both); 15 of 20 say Yes.
-WAVE_2 = (
-    [[f"b{i}", "A", "s1", "Agree", "Neutral", "Yes"] for i in range(10)]
-    + [[f"c{i}", "A", "s1", "Disagree", "Agree", "Yes"] for i in range(2)]
-    + [[f"d{i}", "B", "s1", "Agree", "Agree", "Yes" if i < 3 else "No"] for i in range(4)]
-    + [[f"e{i}", "B", "s1", "Disagree", "Disagree", "No"] for i in range(4)]
 )
 
 

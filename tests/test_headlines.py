@@ -17,6 +17,8 @@ from hypothesis import strategies as st
 from support import (
     TEAM,
     TINY_CODEBOOK,
+    WAVE_1,
+    WAVE_2,
     Importer,
     assert_valid_blocks,
     markup_from_data,
@@ -43,21 +45,7 @@ from insights.stats import (
 
 MIN = 5
 
-# 12 respondents: 8 agree personally but not for their organization, 1 the reverse, 3 on
-# both (11 of 12 = 92% vs 4 of 12 = 33%, gap 58.3 points; McNemar mid-p with 9 discordant
-# pairs: 11/512 = 0.021). 6 of 12 say Yes.
-FIRST = (
-    [[f"b{i}", "A", "s1", "Agree", "Disagree", "Yes" if i < 4 else "No"] for i in range(8)]
-    + [["c0", "A", "s1", "Neutral", "Agree", "No"]]
-    + [[f"d{i}", "B", "s1", "Agree", "Agree", "Yes" if i < 2 else "No"] for i in range(3)]
-)
-# 20 respondents: 10 personally only, 2 the reverse, 4 on both, 4 on neither (gap 40).
-SECOND = (
-    [[f"b{i}", "A", "s1", "Agree", "Neutral", "Yes"] for i in range(10)]
-    + [[f"c{i}", "A", "s1", "Disagree", "Agree", "Yes"] for i in range(2)]
-    + [[f"d{i}", "B", "s1", "Agree", "Agree", "Yes" if i < 3 else "No"] for i in range(4)]
-    + [[f"e{i}", "B", "s1", "Disagree", "Disagree", "No"] for i in range(4)]
-)
+FIRST, SECOND = WAVE_1, WAVE_2  # see tests/support.py for their hand-computed figures
 RANKED = "By team, the gap on care is widest for A: 75 points (n = 40), significantly wider"
 
 
