@@ -286,6 +286,8 @@ MAX_SPAN = 4
 # Every segment, value and keyword of a real question fits many times over; a longer text
 # is not a question, and parsing it would only hold a thread that answers questions.
 MAX_TOKENS = 400
+# A typo is looked for only in words of a name's length.
+MAX_TYPO = 80
 
 
 def _value_parts(values: dict[str, dict[str, str]], names: set[str]) -> dict[str, tuple[str, str]]:
@@ -1297,7 +1299,7 @@ def _about_individuals(lowered: list[str], names: dict[str, str]) -> bool:
         words & (phrases.RAW_NOUNS | phrases.EXPORT_VERBS | {"every", "all"})
     )
     one = "respondent" in words or any(
-        _RESPONDENT_ID.fullmatch(w) and norm(w) not in names for w in lowered
+        len(w) <= 40 and _RESPONDENT_ID.fullmatch(w) and norm(w) not in names for w in lowered
     )
     return (
         who or who_are or who_within or listed or exported or raw or which_people or files
@@ -1316,14 +1318,20 @@ def _refuse_individuals(lowered: list[str], names: dict[str, str]) -> None:
         )
 
 
+def _similarity(key: str, name: str) -> float:
+    """difflib's ratio, skipped (0) where its cheap upper bounds already rule a typo out."""
+    matcher = difflib.SequenceMatcher(None, key, name)
+    if matcher.real_quick_ratio() < 0.72 or matcher.quick_ratio() < 0.72:
+        return 0.0
+    return matcher.ratio()
+
+
 def _closest(word: str, table: dict[str, str]) -> str | None:
     """The name ``word`` is clearly a typo of: close, and closer than any other name."""
     key = norm(word)
-    if len(key) < 4 or key in table:
-        return None
-    scored = sorted(
-        ((difflib.SequenceMatcher(None, key, k).ratio(), k) for k in table), reverse=True
-    )
+    if not 4 <= len(key) <= MAX_TYPO or key in table:
+        return None  # (comparing a very long word with every name would take long)
+    scored = sorted(((_similarity(key, k), k) for k in table), reverse=True)
     if not scored or scored[0][0] < 0.8:
         return None
     if (
