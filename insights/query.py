@@ -1221,6 +1221,7 @@ class _Parser:
         )
 
     def fail_expected(self, what: str, known: list[str]) -> None:
+        known = list(dict.fromkeys(known))  # a segment's everyday names are not listed twice
         got = self.word() or "nothing"
         previous = self.tokens[self.pos - 1] if self.pos else ""
         raise QueryError(

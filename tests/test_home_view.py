@@ -105,8 +105,8 @@ def test_no_subscription_says_how_to_subscribe(demo: Store) -> None:
 
 def test_how_to_ask_lists_the_help_examples(demo: Store) -> None:
     text = all_text(home_view(demo, TEAM))
-    assert "`gap by role` — the gap for each value of a segment" in text
-    assert "`gap vs 2021-pilot`" in text and "/empathy help" in text
+    assert "`middle managers vs staff` — two groups side by side" in text
+    assert "`has it improved since the pilot?`" in text and "/empathy help" in text
 
 
 def test_an_empty_workspace_is_told_how_to_import(store: Store) -> None:
@@ -116,7 +116,7 @@ def test_an_empty_workspace_is_told_how_to_import(store: Store) -> None:
     assert "No survey has been imported" in text
     assert "`/empathy import`" in text and "direct message" in text and "`empathy import" in text
     assert "Personal:" not in text
-    assert "`gap by role`" in text  # how to ask is there all the same
+    assert "`how are we doing?`" in text  # how to ask is there all the same
 
 
 def test_the_whole_wave_below_the_minimum_is_explained_not_shown(demo: Store) -> None:

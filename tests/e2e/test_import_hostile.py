@@ -130,8 +130,9 @@ def test_an_import_past_its_deadline_writes_nothing_and_the_upload_waits(
 ) -> None:
     out = io.StringIO()
     writer = csv.writer(out)
-    writer.writerow(["id", "value_personal", "value_organization"])
-    writer.writerows([n, "Agree", "Disagree"] for n in range(100_000))
+    # Wide enough that no machine imports it within the second (under the upload limit).
+    writer.writerow(["id", "value_personal", "value_organization", "care_personal", "care_org"])
+    writer.writerows([n, "Agree", "Disagree", "Disagree", "Agree"] for n in range(110_000))
     uploads = Uploads(fake_slack, site)
     upload = uploads.share("big.csv", out.getvalue().encode())
     pending_id = uploads.pending_id(uploads.reply(upload))
