@@ -34,7 +34,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from insights.findings import BreakdownReport, GapReport, ThemeResult
+from insights.findings import BreakdownReport, Except, GapReport, ThemeResult
 
 PRIME = 1_000_000_007
 NOT_STATED_LABEL = "(not stated)"
@@ -89,6 +89,10 @@ class Respondents:
             "oonly": answered["o"] & ~answered["p"],
             "single": answered["m"],
         }
+
+    def values_of(self, segment: str) -> set[str]:
+        """Every value a respondent has for ``segment`` ("" when not stated)."""
+        return {str(v) for v in self._segment_values[segment]}
 
     def box(self, values: dict[str, set[str]]) -> np.ndarray:
         """Respondents whose segment values are in the given sets (others unconstrained)."""
@@ -197,10 +201,12 @@ def record(printed: Printed, report: GapReport | BreakdownReport, said: str) -> 
     """Every count a report prints."""
     r = printed.respondents
     names = {s.casefold(): s for s in r.segments}
-    where = {
-        names[segment.casefold()]: set().union(*(values_of(v) for v in values))
-        for segment, values in report.context.filters
-    }
+    where = {}
+    for segment, values in report.context.filters:
+        name = names[segment.casefold()]
+        named = set().union(*(values_of(v) for v in values))
+        # An exclusion keeps every other value, not stated ("") included.
+        where[name] = r.values_of(name) - named if isinstance(values, Except) else named
     mask = r.box(where)
     if int(mask.sum()) != report.context.respondents:
         raise Dishonest(f"{said}: n = {report.context.respondents}, counted {int(mask.sum())}")

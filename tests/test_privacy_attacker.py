@@ -27,6 +27,7 @@ from insights.aggregates import counts_for
 from insights.catalog import SegmentRef, load_catalog
 from insights.codebook import parse_codebook
 from insights.engine import Engine, Filters
+from insights.findings import Except
 from insights.importer import import_file
 
 MIN = 5
@@ -87,6 +88,7 @@ def value_sets(segment: SegmentRef) -> Iterator[tuple[str, ...]]:
     if len(values) > 1:
         for value in values:
             yield (*(v for v in values if v != value), "")
+            yield Except((value,))  # "everyone but": the engine's own exclusion
 
 
 def every_question(segments: Sequence[SegmentRef]) -> Iterator[tuple[Filters, SegmentRef | None]]:
@@ -110,7 +112,9 @@ def ask_everything(
     for wave in catalog.waves:
         printed = Printed(Respondents(waves[wave.label], segments))
         for filters, by in every_question(catalog.segments):
-            said = "gap " + " ".join(f"{s.name}={','.join(v)}" for s, v in filters)
+            said = "gap " + " ".join(
+                f"{s.name}{'!=' if isinstance(v, Except) else '='}{','.join(v)}" for s, v in filters
+            )
             try:
                 if by is None:
                     report = engine.gap(wave, filters)
