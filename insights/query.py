@@ -379,6 +379,7 @@ class _Parser:
         self.comparative = False  # "bigger for A or B?" compares when two groups are named
         self.overview_seen = False
         self.rest = False  # "and the rest?", "everyone else"
+        self.read_past = False  # strict text with words that name nothing, read past
         self.combined = False  # "A and B as one group"
         self.listing: Command | None = None
         self.helped = False
@@ -415,7 +416,7 @@ class _Parser:
         return Reading(
             self.query,
             notes,
-            not self.strict,
+            not self.strict or self.read_past,
             tuple(self.unknown),
             rank=self.rank_asked,
             rest=self.rest,
@@ -457,6 +458,8 @@ class _Parser:
         """Turn what the words asked for (compare, rank, count, change) into the query."""
         if self.comparative and not self.compare and self.several_named():
             self.compare, self.rank_asked = True, None
+        if self.compare and self.rest and sum(len(v) for v in self.bare.values()) == 1:
+            self.rest = False  # "Product vs everyone else": Product against the rest
         if self.compare and not self.query.versus:
             self.finish_comparison()
         if self.query.top and not self.query.rank and not self.rank_asked:
@@ -1027,6 +1030,7 @@ class _Parser:
         ):
             aligned = after in phrases.ALIGNED
             widest = (word in ("most", "more")) != aligned
+            self.comparative = self.comparative or word in ("more", "less")
             self.pos += 2
             return self.asked_rank("widest" if widest else "narrowest")
         if word in ("best", "worst") and after in phrases.ALIGNED:
@@ -1231,6 +1235,16 @@ class _Parser:
 
     def fail_unknown(self) -> None:
         names = list(self.vocab.everything().values())
+        if (
+            self.strict
+            and self.has_content()
+            and not any(_did_you_mean(word, names) for word in self.unknown)
+        ):
+            # "gap for remote workers not in Engineering": the words that name nothing are
+            # read past, and the answer says which (its strict reading is shown).
+            self.notes.append("read past " + ", ".join(f"“{w}”" for w in self.unknown))
+            self.read_past = True
+            return
         if not self.strict:
             if self.recognised:
                 return

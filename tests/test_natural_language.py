@@ -54,6 +54,8 @@ def test_exclusions(vocab: Vocabulary, text: str, expected: str) -> None:
             'gap necessity by seniority seniority="Senior leader",Staff',
         ),
         ("how does europe compare", "gap by region"),
+        ("europe vs everyone else", "gap by region"),
+        ("are consultants more aligned than in-house", "gap by role role=Consultant,In-house"),
         ("europe and north america together", 'gap region=Europe,"North America"'),
     ],
 )
@@ -251,3 +253,12 @@ def test_questions_not_understood_are_logged_without_who_asked(store: Store) -> 
     assert "not understood" in said["what's the wifi password in europe"]
     assert "fallback" in said["what about consultants, frobnicated"]
     assert not any("who answered" in name for name in said)
+
+
+def test_strict_text_reads_past_words_that_name_nothing_and_says_so(vocab: Vocabulary) -> None:
+    reading = read("gap for consultant folks not in europe, the workers", vocab)
+    assert reading.query.canonical() == "gap role=Consultant region!=Europe"
+    assert "read past “workers”" in reading.notes
+    assert reading.natural  # so the answer shows how it was read
+    with pytest.raises(QueryError, match="I don't know 'foo'"):
+        read("gap foo", vocab)  # nothing else understood: still an error
