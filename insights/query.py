@@ -941,7 +941,9 @@ class _Parser:
             self.pos = mark
             self.set(versus=wave, command="gap")
             return
-        self.set(wave=wave, versus=other, command="gap")
+        labels = self.vocab.wave_labels
+        later, earlier = sorted((wave, other), key=labels.index, reverse=True)
+        self.set(wave=later, versus=earlier, command="gap")  # change since the earlier
 
     def negation_clause(self) -> bool:
         """'everyone but X', 'not counting X', 'excluding X and Y', 'non-X', 'other than X'."""

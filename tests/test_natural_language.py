@@ -94,6 +94,8 @@ def test_rankings(vocab: Vocabulary, text: str, expected: str) -> None:
         ("necessity over time", "gap necessity trend"),
         ("gap in the latest wave", "gap wave 2022"),
         ("compared to last time", "gap vs 2021-pilot"),
+        ("compare the pilot and 2022", "gap wave 2022 vs 2021-pilot"),
+        ("compare 2022 with the pilot", "gap wave 2022 vs 2021-pilot"),
         ("how has business value changed", 'gap "business value" vs 2021-pilot'),
     ],
 )
