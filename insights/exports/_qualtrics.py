@@ -131,17 +131,19 @@ def _response_id(ids: Sequence[str]) -> str:
 def two_rows(header: Header) -> Plan:
     """Today's layout without its import-id row (deleted, or an export made without it).
 
-    Only chosen when row 1 holds several of the columns every Qualtrics export has and
-    row 2 names them differently (``StartDate`` above ``Start Date``): a respondent's row
-    would hold dates and codes there. The layout says so, as it is a guess.
+    Only chosen when row 1 holds the response id and others of the columns every Qualtrics
+    export has, and row 2 names them differently (``StartDate`` above ``Start Date``): a
+    respondent's row would hold dates and codes there. The layout says so, as it is a guess.
     """
     ids = [as_id(c) for c in header.row(0)]
     marks = [i for i, c in enumerate(ids) if c in ALWAYS]
-    renamed = [i for i in marks if header.cell(1, i) and as_id(header.cell(1, i)) != ids[i]]
+    names = {i: clean_text(header.cell(1, i)) for i in marks}
+    renamed = [i for i, name in names.items() if name and name != ids[i]]
     if (
         len(marks) < 2
+        or not {"ResponseId", "ResponseID"} & set(ids)
         or len(renamed) < len(marks)
-        or any(any(ch.isdigit() for ch in header.cell(1, i)) for i in marks)
+        or any(ch.isdigit() for name in names.values() for ch in name)
     ):
         raise NotThisLayout(
             "its first row should hold Qualtrics column ids (StartDate, ResponseId, …) "
