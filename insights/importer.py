@@ -22,7 +22,15 @@ from insights import responses
 from insights.aggregates import Cells, answers_in_wave, grouped_stage, write_aggregates
 from insights.codebook import Codebook
 from insights.errors import ImportFailed
-from insights.exports import DEFAULT_LIMITS, Export, Format, Limits, Progress, open_export
+from insights.exports import (
+    DEFAULT_LIMITS,
+    Export,
+    Format,
+    Layout,
+    Limits,
+    Progress,
+    open_export,
+)
 from insights.import_checks import (
     Problems,
     coded_chunk,
@@ -45,6 +53,7 @@ class ImportSummary:
     replaced: bool
     excluded: dict[str, int] = field(default_factory=dict)
     source: str = ""
+    layout_note: str = ""  # which layout the export was read as, where that was a guess
 
     def describe(self) -> str:
         verb = "Replaced" if self.replaced else "Imported"
@@ -54,6 +63,8 @@ class ImportSummary:
         )
         if self.excluded:
             text += f" Left out {describe_excluded(self.excluded)}."
+        if self.layout_note:
+            text += f" {self.layout_note}"
         return text
 
 
@@ -133,7 +144,7 @@ def import_export(
             target = _Target(
                 survey_id,
                 wave_id,
-                _upsert_questions(store, survey_id, codebook),
+                _upsert_questions(store, survey_id, codebook, export.layout),
                 _upsert_segments(store, survey_id, codebook),
             )
             answers = _write_wave(store, stage, cells, target, codebook)
@@ -147,6 +158,7 @@ def import_export(
                 replaced,
                 dict(export.excluded),
                 export.name,
+                export.layout.note or "",
             )
             if also is not None:
                 also(summary)
@@ -301,7 +313,10 @@ def _upsert_survey(store: Store, team_id: str, name: str, codebook: Codebook) ->
     return int(row[0])
 
 
-def _upsert_questions(store: Store, survey_id: int, codebook: Codebook) -> dict[str, int]:
+def _upsert_questions(
+    store: Store, survey_id: int, codebook: Codebook, layout: Layout
+) -> dict[str, int]:
+    """Each question's row; its text is the codebook's, else the export's, else its column."""
     for ordinal, q in enumerate(codebook.questions):
         scale = codebook.scales[q.scale]
         store.db.execute(
@@ -314,7 +329,7 @@ def _upsert_questions(store: Store, survey_id: int, codebook: Codebook) -> dict[
             [
                 survey_id,
                 q.column,
-                q.text or q.column,
+                q.text or layout.question_text(q.column) or q.column,
                 q.theme.strip().lower(),
                 q.perspective,
                 json.dumps(scale.labels),

@@ -6,6 +6,7 @@ layout never depends on whether the file was CSV, TSV or XLSX.
 
 from __future__ import annotations
 
+import html
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -67,6 +68,22 @@ def as_id(text: str) -> str:
     return " ".join(text.split())
 
 
+MARKUP = re.compile(r"<\s*/?\s*[a-zA-Z][^<>]*>")  # <br>, <br />, <p>, <span style=…>, </b>
+UNPRINTABLE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def clean_text(text: str) -> str:
+    """Header text as a person should read it: on one line, without markup.
+
+    Platforms export question texts with HTML tags (Qualtrics' rich text, SurveyMonkey's
+    ``<br>``), entities (``&nbsp;``), line breaks, tabs and stray NULs; Slack would show
+    them as tags or blank lines. Tags become spaces, entities their characters, and every
+    run of whitespace one space.
+    """
+    text = html.unescape(MARKUP.sub(" ", UNPRINTABLE.sub(" ", text)))
+    return " ".join(text.split())
+
+
 GRID = re.compile(r"^(?P<question>.*\S)\s*\[(?P<row>[^\[\]]+)\]$", re.DOTALL)
 
 
@@ -121,9 +138,11 @@ def layout(
     rows: int,
     columns: Sequence[Column],
     respondent_id: str | None = None,
+    note: str | None = None,
 ) -> Layout:
-    """A checked layout; ``rows`` is how many of the header's records it used."""
+    """A checked layout; ``rows`` is how many of the header's records it used, ``note``
+    why it was chosen where the header's marks were not conclusive."""
     check_ids(header.name, columns)
     if respondent_id not in {c.id for c in columns}:
         respondent_id = None  # the column was deleted before the file was shared
-    return Layout(format, header.lead + rows, tuple(columns), respondent_id)
+    return Layout(format, header.lead + rows, tuple(columns), respondent_id, note)

@@ -10,9 +10,17 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from insights.errors import ImportFailed
-from insights.exports._header import Header, NotThisLayout, Plan, as_id, grid_parts, layout
+from insights.exports._header import (
+    Header,
+    NotThisLayout,
+    Plan,
+    as_id,
+    clean_text,
+    grid_parts,
+    layout,
+)
 from insights.exports._model import FORMATS, Column
-from insights.exports._qualtrics import legacy, qualtrics
+from insights.exports._qualtrics import legacy, qualtrics, two_rows
 from insights.exports._surveymonkey import surveymonkey
 
 GOOGLE_METADATA = frozenset({"Timestamp", "Email address", "Email Address", "Score"})
@@ -30,7 +38,9 @@ def _one_row(header: Header, metadata: frozenset[str]) -> list[Column]:
     columns = []
     for text in header.row(0):
         question, row = grid_parts(text)
-        columns.append(Column(as_id(text), text, text in metadata, question, row))
+        if question and row:
+            question, row = clean_text(question), clean_text(row)
+        columns.append(Column(as_id(text), clean_text(text), text in metadata, question, row))
     return columns
 
 
@@ -46,8 +56,19 @@ def plain(header: Header) -> Plan:
     return Plan(layout(header, "plain", 1, _one_row(header, frozenset())))
 
 
+def any_qualtrics(header: Header) -> Plan:
+    """Today's Qualtrics layout, or the same without its import-id row."""
+    try:
+        return qualtrics(header)
+    except NotThisLayout as misfit:
+        try:
+            return two_rows(header)
+        except NotThisLayout:
+            raise misfit from None
+
+
 RECOGNISERS: dict[str, Callable[[Header], Plan]] = {
-    "qualtrics": qualtrics,
+    "qualtrics": any_qualtrics,
     "qualtrics-legacy": legacy,
     "surveymonkey": surveymonkey,
     "google-forms": google_forms,

@@ -38,6 +38,7 @@ class Column:
 
     ``id`` is the name a codebook uses for it: the platform's column id where it has one
     (Qualtrics ``Q3_2``), otherwise the header text, with a grid row as ``Question [Row]``.
+    ``text`` is the question text the export carries, on one line and without markup.
     """
 
     id: str
@@ -55,6 +56,7 @@ class Layout:
     header_rows: int  # file rows before the first respondent
     columns: tuple[Column, ...]
     respondent_id: str | None = None  # id of the column holding the platform's response id
+    note: str | None = None  # which layout was chosen and why, where detection was unsure
 
     @property
     def ids(self) -> list[str]:
@@ -62,6 +64,13 @@ class Layout:
 
     def column(self, column_id: str) -> Column | None:
         return next((c for c in self.columns if c.id == column_id), None)
+
+    def question_text(self, column_id: str) -> str | None:
+        """The question text the export gives a column, None where it has none beyond the id."""
+        column = self.column(column_id)
+        if column is None or column.metadata or not column.text or column.text == column_id:
+            return None
+        return column.text
 
 
 ChunkReader = Callable[[int, Progress | None], Iterator[pd.DataFrame]]

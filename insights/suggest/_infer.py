@@ -110,6 +110,7 @@ def _build(
             problems=[str(e["msg"]) for e in error.errors()],
         ) from None
     notes = [
+        *([export.layout.note] if export.layout.note else []),
         *sample_note(scanned),
         *scale_notes(asked, specs, scale_of),
         *themes.notes,

@@ -40,9 +40,9 @@ def test_layout_is_recognised_with_ids_texts_and_metadata(text_export: Path) -> 
     assert export.layout.column("Q1") == Column(
         "Q1", "How long have you worked with customers in your current role?"
     )
-    # The row-2 text is kept as written, line break included.
+    # The row-2 text loses its line break: Slack would show it as a blank line.
     assert export.layout.column("Q5") == Column(
-        "Q5", "What is one thing we could do better?\n(optional)"
+        "Q5", "What is one thing we could do better? (optional)"
     )
 
 

@@ -69,9 +69,9 @@ def test_grid_and_multiple_choice_columns_carry_question_and_row(csv_export: Pat
     assert layout.column(REGION) == Column(REGION, REGION)
     other = layout.column(f"{REGION} [Other (please specify)]")
     assert other is not None and (other.question, other.row) == (REGION, "Other (please specify)")
-    # The id is on one line; the text keeps the question's line break.
+    # The id and the text are both on one line (Slack would show a blank line).
     assert layout.column(IDS[-1]) == Column(
-        IDS[-1], "What is one thing we could do better?\n(optional)"
+        IDS[-1], "What is one thing we could do better? (optional)"
     )
 
 
