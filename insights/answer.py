@@ -242,9 +242,7 @@ def _themes(catalog: Catalog) -> Listing:
             items.append((theme.name, "personal vs organization"))
         else:
             question = theme.single
-            items.append(
-                (theme.name, f"organization question: “{question.text}”" if question else "")
-            )
+            items.append((theme.name, f"{question.kind}: “{question.text}”" if question else ""))
     return Listing("Themes", tuple(items), catalog.survey.name, "Ask with `gap THEME`.")
 
 

@@ -42,6 +42,12 @@ class QuestionRef:
     positive_label: str
     binary: bool
 
+    @property
+    def kind(self) -> str:
+        """'personal question' or 'organization question' only when the codebook declared
+        that perspective; otherwise 'single question': a title never invents one."""
+        return f"{self.perspective} question" if self.perspective else "single question"
+
 
 @dataclass(frozen=True)
 class SegmentRef:
@@ -158,7 +164,16 @@ def _themes(store: Store, survey_id: int) -> tuple[Theme, ...]:
             qid, key, text, theme, perspective, tuple(json.loads(labels)), positive, bool(binary)
         )
         themes.setdefault(theme, {})[perspective or "single"] = ref
-    return tuple(Theme(name, **sides) for name, sides in themes.items())
+    return tuple(Theme(name, **_sides(sides)) for name, sides in themes.items())
+
+
+def _sides(sides: dict[str, QuestionRef]) -> dict[str, QuestionRef]:
+    """A theme's questions by side. A question declared personal or organization whose
+    other side the codebook lacks is the theme's single question (keeping its perspective):
+    a gap needs both sides, so a theme has either a pair or one single question."""
+    if len(sides) == 1 and "single" not in sides:
+        return {"single": next(iter(sides.values()))}
+    return sides
 
 
 def _segments(store: Store, survey_id: int) -> tuple[SegmentRef, ...]:

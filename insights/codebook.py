@@ -23,6 +23,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 from insights.errors import CodebookError
 
 Perspective = Literal["personal", "organization"]
+SPELLED_OUT = 3  # positive labels named one by one; more are summarised
 
 
 class _Strict(BaseModel):
@@ -53,6 +54,19 @@ class Scale(_Strict):
         if unknown:
             raise ValueError(f"positive answers {unknown} are not among the labels")
         return self
+
+    @property
+    def positive_text(self) -> str:
+        """The positive labels as an answer names them, short whatever their number:
+        'Agree or Strongly agree'; a run of four or more neighbours on the scale as
+        '51 to 100'; any other four or more as 'A, B, C or 5 more'."""
+        if len(self.positive) <= SPELLED_OUT:
+            return " or ".join(self.positive)
+        positions = sorted(self.code_of(label) for label in self.positive)
+        if positions == list(range(positions[0], positions[-1] + 1)):
+            return f"{self.labels[positions[0] - 1]} to {self.labels[positions[-1] - 1]}"
+        first = ", ".join(self.positive[:SPELLED_OUT])
+        return f"{first} or {len(self.positive) - SPELLED_OUT} more"
 
     @property
     def binary(self) -> bool:

@@ -330,10 +330,13 @@ class Engine:
     # -- selecting -----------------------------------------------------------------------------
 
     def _themes(self, name: str | None, gaps_only: bool = False) -> tuple[Theme, ...]:
+        """The theme named, else every theme; ``gaps_only`` keeps the paired ones, unless
+        the survey has none: then its single questions are what there is to show."""
         if name is not None:
             return (self.catalog.theme(name),)
         themes = self.catalog.themes
-        return tuple(t for t in themes if t.paired) if gaps_only else themes
+        paired = tuple(t for t in themes if t.paired)
+        return paired if gaps_only and paired else themes
 
     @staticmethod
     def _select(seen: WaveView, filters: Filters) -> np.ndarray:

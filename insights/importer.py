@@ -318,7 +318,7 @@ def _upsert_questions(store: Store, survey_id: int, codebook: Codebook) -> dict[
                 q.theme.strip().lower(),
                 q.perspective,
                 json.dumps(scale.labels),
-                " or ".join(scale.positive),
+                scale.positive_text,
                 int(scale.binary),
                 ordinal,
             ],

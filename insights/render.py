@@ -164,7 +164,9 @@ def _single_lines(measure: Measure, style: _Style) -> list[str]:
 
 def _theme_title(result: ThemeResult) -> str:
     title = result.theme[:1].upper() + result.theme[1:]
-    return title if result.is_gap else f"{title} (organization question)"
+    if result.is_gap or result.single is None:
+        return title
+    return f"{title} ({result.single.question.kind})"
 
 
 def _theme_lines(result: ThemeResult, style: _Style) -> list[str]:
