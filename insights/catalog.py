@@ -81,6 +81,8 @@ class Catalog:
     themes: tuple[Theme, ...]
     segments: tuple[SegmentRef, ...]
     other_surveys: tuple[SurveyRef, ...] = field(default=())
+    # wave id → question id → (label, how many chose it) for the scale's missing labels
+    missing: dict[int, dict[int, tuple[tuple[str, int], ...]]] = field(default_factory=dict)
 
     def wave(self, label: str | None) -> WaveRef:
         if label is None:
@@ -140,7 +142,31 @@ def load_catalog(store: Store, team_id: str, survey: str | None = None) -> Catal
     waves = _waves(store, chosen.id)
     if not waves:
         raise NotFoundError(f"Survey {chosen.name!r} has no waves with responses yet.")
-    return Catalog(chosen, waves, _themes(store, chosen.id), _segments(store, chosen.id), others)
+    return Catalog(
+        chosen,
+        waves,
+        _themes(store, chosen.id),
+        _segments(store, chosen.id),
+        others,
+        _missing(store, chosen.id),
+    )
+
+
+def _missing(store: Store, survey_id: int) -> dict[int, dict[int, tuple[tuple[str, int], ...]]]:
+    """Per wave and question, how many chose each missing label, in the scale's order."""
+    rows = store.db.execute(
+        "SELECT m.wave_id, m.question_id, m.label, m.respondents FROM missing_answers m"
+        " JOIN waves w ON w.id = m.wave_id WHERE w.survey_id = ?"
+        " ORDER BY m.wave_id, m.question_id, m.ordinal",
+        [survey_id],
+    ).fetchall()
+    found: dict[int, dict[int, list[tuple[str, int]]]] = {}
+    for wave_id, question_id, label, respondents in rows:
+        found.setdefault(wave_id, {}).setdefault(question_id, []).append((label, respondents))
+    return {
+        wave: {question: tuple(labels) for question, labels in questions.items()}
+        for wave, questions in found.items()
+    }
 
 
 def _waves(store: Store, survey_id: int) -> tuple[WaveRef, ...]:

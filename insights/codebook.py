@@ -5,7 +5,8 @@ A codebook is TOML or YAML with the same shape (see the README, "Codebooks")::
     [survey]            name, title, respondent_id (the id column; default: the platform's
                         response id, else the row number)
     [scales.NAME]       labels (in order), positive (labels that count as agreeing), codes
-                        (the numbers a numeric export writes for each label; default 1..k)
+                        (the numbers a numeric export writes for each label; default 1..k),
+                        missing (labels that mean "not answered": in no base, but counted)
     [[questions]]       column, theme, perspective (personal | organization | omitted), scale, text
     [[segments]]        column, name (defaults to the column)
 """
@@ -37,15 +38,28 @@ class SurveyInfo(_Strict):
 
 
 class Scale(_Strict):
+    """A question's answers in order. ``missing`` lists answers that mean *not answered*
+    ("Don't know", "Prefer not to say"): never among ``labels``, stored as unanswered and
+    so in no base, but counted per question at import."""
+
     labels: list[str] = Field(min_length=2)
     positive: list[str] = Field(min_length=1)
     codes: list[int] | None = None
+    missing: list[str] = Field(default_factory=list)
 
     @model_validator(mode="after")
     def _positive_are_labels(self) -> Scale:
         folded = [label.casefold() for label in self.labels]
         if len(set(folded)) != len(folded):
             raise ValueError("scale labels must be distinct")
+        missing = [label.casefold() for label in self.missing]
+        if len(set(missing)) != len(missing):
+            raise ValueError("missing labels must be distinct")
+        both = [label for label in self.missing if label.casefold() in folded]
+        if both:
+            raise ValueError(
+                f"{both} are both answers (labels) and not answers (missing); list each in one"
+            )
         if self.codes is not None and len(self.codes) != len(self.labels):
             raise ValueError(f"codes lists {len(self.codes)} numbers for {len(self.labels)} labels")
         if self.codes is not None and len(set(self.codes)) != len(self.codes):

@@ -127,6 +127,8 @@ class Engine:
         notes += self._one_side_notes(seen, mask, themes)
         notes += self._merge_notes(seen, filters)
         notes += _adjustment_notes(asked) + _rounding_notes(asked)
+        if not filters:
+            notes += self._missing_notes(seen, wave, mask, themes)
         if not asked:
             asked = results
         context = self._context(seen, wave, filters, theme, total)
@@ -596,6 +598,38 @@ class Engine:
             f" only one (not counted): {', '.join(partial)}."
         ]
 
+    def _missing_notes(
+        self, seen: WaveView, wave: WaveRef, everyone: np.ndarray, themes: Sequence[Theme]
+    ) -> list[str]:
+        """How many chose a label the codebook declares *not answered* ("Don't know"): they
+        are in no base, and the answer says so, within what privacy allows.
+
+        Said only for the whole wave (``everyone``; never for a filter or a group, which
+        the audit's boxes would not cover), per question, and only when the number who chose
+        a missing label and the number who answered the question are each 0 or at least
+        ``min_group_size``. Each label's count is named only when every label's is 0 or at
+        least ``min_group_size``; otherwise only their total, with every declared label
+        named, chosen or not, so no small count follows by subtraction. These counts say
+        who did not answer, never how anyone answered.
+        """
+        k = self.min_group_size
+        chosen_by_question = self.catalog.missing.get(wave.id, {})
+        said = []
+        for theme in themes:
+            for question in theme.questions:
+                chosen = chosen_by_question.get(question.id, ())
+                total = sum(n for _, n in chosen)
+                answered = seen.total(answered_column(question.id), everyone)
+                if total < k or 0 < answered < k:
+                    continue
+                name = theme.name if theme.single else f"{theme.name} ({question.kind})"
+                said.append(f"{name}: {_missing_counts(chosen, k)}")
+        if not said:
+            return []
+        return [
+            "Not in any base, as the codebook declares them not answered: " + "; ".join(said) + "."
+        ]
+
     @staticmethod
     def _notes(results: Sequence[ThemeResult]) -> tuple[str, ...]:
         shares = [
@@ -607,6 +641,16 @@ class Engine:
         if any(s.directional for s in shares):
             return ("Bases under 30 are marked †: read those figures as directional only.",)
         return ()
+
+
+def _missing_counts(chosen: Sequence[tuple[str, int]], k: int) -> str:
+    """'2 chose “Don't know”, 6 “Prefer not to say”' when every label's count is 0 or at
+    least ``k``; else '7 chose one of “Don't know”, “Prefer not to say”'."""
+    if all(n == 0 or n >= k for _, n in chosen):
+        (label, n), *others = [(label, n) for label, n in chosen if n]
+        return f"{n} chose “{label}”" + "".join(f", {m} “{other}”" for other, m in others)
+    labels = ", ".join(f"“{label}”" for label, _ in chosen)
+    return f"{sum(n for _, n in chosen)} chose one of {labels}"
 
 
 def _pair_key(personal_id: int) -> str:
