@@ -11,8 +11,10 @@ from support import TEAM, CliRun, rows_csv
 
 from insights import Store
 from insights.answer import ask
+from insights.charts import breakdown_chart, gap_chart
 from insights.codebook import parse_codebook
 from insights.errors import QueryError
+from insights.findings import BreakdownReport, GapReport
 from insights.importer import import_file
 
 AGREE = ["Strongly disagree", "Disagree", "Neither agree nor disagree", "Agree", "Strongly agree"]
@@ -168,3 +170,30 @@ def test_a_breakdown_by_a_segment_of_a_survey_without_segments_lists_none(
     said = f"{raised.value} {raised.value.suggestion}"
     assert "Known: ." not in said
     assert "This survey has none." in said
+
+
+def test_charts_and_theme_lists_name_only_the_perspective_the_codebook_declares(
+    store: Store, tmp_path: Path
+) -> None:
+    _import(store, tmp_path, SINGLES, ["id", "Q1", "Q2", "dept"], _singles_rows())
+    finding = ask(store, TEAM, "gap").finding
+    assert isinstance(finding, GapReport)
+    assert "care (single question)" in gap_chart(finding).alt_text
+    breakdown = ask(store, TEAM, "gap care by dept").finding
+    assert isinstance(breakdown, BreakdownReport)
+    assert "(single question)" in breakdown_chart(breakdown).title
+    themes = ask(store, TEAM, "themes").text
+    assert "care — single question" in themes
+    assert "“Q1”" not in themes  # a column id is not a question's text
+
+
+def test_a_lone_organization_questions_chart_keeps_its_declared_perspective(
+    store: Store, tmp_path: Path
+) -> None:
+    _import(store, tmp_path, LONE, ["id", "Q1"], _lone_rows())
+    finding = ask(store, TEAM, "gap").finding
+    assert isinstance(finding, GapReport)
+    assert (
+        "care (organization question): Agree or Strongly agree 40%" in gap_chart(finding).alt_text
+    )
+    assert "organization question: “My organization cares" in ask(store, TEAM, "themes").text
