@@ -6,7 +6,8 @@ A codebook is TOML or YAML with the same shape (see the README, "Codebooks")::
                         response id, else the row number)
     [scales.NAME]       labels (in order), positive (labels that count as agreeing), codes
                         (the numbers a numeric export writes for each label; default 1..k),
-                        missing (labels that mean "not answered": in no base, but counted)
+                        missing (labels that mean "not answered": in no base, but counted),
+                        missing_codes (the numbers a numeric export writes for them)
     [[questions]]       column, theme, perspective (personal | organization | omitted), scale, text
     [[segments]]        column, name (defaults to the column)
 """
@@ -40,12 +41,28 @@ class SurveyInfo(_Strict):
 class Scale(_Strict):
     """A question's answers in order. ``missing`` lists answers that mean *not answered*
     ("Don't know", "Prefer not to say"): never among ``labels``, stored as unanswered and
-    so in no base, but counted per question at import."""
+    so in no base, but counted per question at import; ``missing_codes``, what a numeric
+    export writes for each of them."""
 
     labels: list[str] = Field(min_length=2)
     positive: list[str] = Field(min_length=1)
     codes: list[int] | None = None
     missing: list[str] = Field(default_factory=list)
+    missing_codes: list[int] | None = None
+
+    @model_validator(mode="after")
+    def _missing_codes_fit(self) -> Scale:
+        if self.missing_codes is None:
+            return self
+        if len(self.missing_codes) != len(self.missing):
+            raise ValueError(
+                f"missing_codes lists {len(self.missing_codes)} numbers"
+                f" for {len(self.missing)} missing labels"
+            )
+        shared = sorted(set(self.missing_codes) & set(self.export_codes))
+        if len(set(self.missing_codes)) != len(self.missing_codes) or shared:
+            raise ValueError("missing_codes must be distinct, and not codes of labels")
+        return self
 
     @model_validator(mode="after")
     def _positive_are_labels(self) -> Scale:

@@ -146,6 +146,7 @@ def code_answers(
     exact |= {str(code): i for code, i in zip(scale.export_codes, positions, strict=True)}
     # Missing labels code as -1, -2, …: told apart from blanks here, NA once tallied.
     exact |= {label: -(i + 1) for i, label in enumerate(scale.missing)}
+    exact |= {str(code): -(i + 1) for i, code in enumerate(scale.missing_codes or ())}
     folded = {label.casefold(): i for label, i in exact.items()}
     distinct = Distinct.of(frame[question.column])
     texts = distinct.texts

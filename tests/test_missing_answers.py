@@ -187,3 +187,33 @@ def test_import_and_ask_from_the_command_line(run: CliRun, tmp_path: Path) -> No
     assert answered.exit_code == 0, answered.output
     assert "Agree: 58%† (7 of 12" in answered.stdout
     assert "care: 8 chose “Don't know”." in answered.stdout
+
+
+NUMERIC = CODEBOOK.replace(
+    "missing = {missing}", 'missing = ["Don\'t know"]\nmissing_codes = [{codes}]'
+)
+
+
+def test_a_numeric_export_writes_missing_answers_as_their_codes(
+    store: Store, tmp_path: Path
+) -> None:
+    # Codes 1-3 are the labels, 99 "Don't know": 3 agree of 6 answered, 5 chose 99.
+    answers = ["3", "1", "3", "2", "3", "1"] + ["99"] * 5
+    path = tmp_path / "w1.csv"
+    path.write_text(rows_csv(_rows(answers), HEADER), encoding="utf-8")
+    codebook = parse_codebook(NUMERIC.format(codes="99"))
+    summary = import_file(store, path, codebook, team_id=TEAM, wave="w1")
+    assert summary.missing == {"Don't know": 5}
+    text = ask(store, TEAM, "gap", min_group_size=5).text
+    assert "Agree: 50%† (3 of 6" in text
+    assert "care: 5 chose “Don't know”." in text
+
+
+@pytest.mark.parametrize(
+    ("codes", "problem"),
+    [("99, 98", "missing_codes lists 2 numbers for 1 missing labels"), ("2", "not codes of")],
+)
+def test_missing_codes_must_fit_the_missing_labels(codes: str, problem: str) -> None:
+    with pytest.raises(CodebookError) as raised:
+        parse_codebook(NUMERIC.format(codes=codes))
+    assert any(problem in p for p in raised.value.problems)
