@@ -136,14 +136,17 @@ def code_answers(
 ) -> pd.Series:
     """A question's answers as positions 1..k on its scale (NA where blank).
 
-    Labels match case-insensitively; a numeric export's codes match the scale's ``codes``.
-    An answer that is one of the scale's ``missing`` labels is NA too (not answered), and
-    counted in ``missing``.
+    Labels match case-insensitively; a numeric export's codes match the scale's ``codes``;
+    a text that is both a label and another label's code is the label. An answer that is
+    one of the scale's ``missing`` labels (or ``missing_codes``) is NA too (not answered),
+    and counted in ``missing``.
     """
     scale = codebook.scales[question.scale]
     positions = range(1, len(scale.labels) + 1)
-    exact = dict(zip(scale.labels, positions, strict=True))
-    exact |= {str(code): i for code, i in zip(scale.export_codes, positions, strict=True)}
+    # Codes first, so a label wins where it is also another label's code: on a scale
+    # labelled "0" … "6" (codes 1 … 7 by default), "5" is the label "5", not code 5.
+    exact = {str(code): i for code, i in zip(scale.export_codes, positions, strict=True)}
+    exact |= dict(zip(scale.labels, positions, strict=True))
     # Missing labels code as -1, -2, …: told apart from blanks here, NA once tallied.
     exact |= {label: -(i + 1) for i, label in enumerate(scale.missing)}
     exact |= {str(code): -(i + 1) for i, code in enumerate(scale.missing_codes or ())}

@@ -197,3 +197,14 @@ def test_a_lone_organization_questions_chart_keeps_its_declared_perspective(
         "care (organization question): Agree or Strongly agree 40%" in gap_chart(finding).alt_text
     )
     assert "organization question: “My organization cares" in ask(store, TEAM, "themes").text
+
+
+def test_labels_that_are_numbers_are_read_as_labels_not_as_other_labels_codes(
+    store: Store, tmp_path: Path
+) -> None:
+    # Labels "0" … "6" have the codes 1 … 7 by default: a cell "5" is the label "5".
+    labels = ", ".join(f'"{i}"' for i in range(7))
+    codebook = SLIDER.format(labels=labels, positive='"5", "6"')
+    answers = ["0", "1", "2", "3", "4", "5", "5", "6", "6", "6"]  # 5 of 10 are 5 or 6
+    _import(store, tmp_path, codebook, ["id", "Q1"], [[i + 1, a] for i, a in enumerate(answers)])
+    assert "5 or 6: 50%† (5 of 10" in ask(store, TEAM, "gap").text
