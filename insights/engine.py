@@ -764,10 +764,15 @@ def _compared(mine: ThemeResult, others: ThemeResult, method: str = REST_TEST) -
 
 def _ranked_theme(overall: Sequence[ThemeResult], theme: str | None) -> int | None:
     """The position of the theme a ranking orders groups by: the one asked about, else
-    the paired theme with the widest gap overall (the first, on a tie); None if none."""
+    the paired theme with the widest gap overall (the first, on a tie), else (no theme
+    has a gap) the first single question with a share; None if none."""
     if theme is not None:
         return 0 if overall else None
-    return widest_gap(overall)
+    widest = widest_gap(overall)
+    if widest is not None:
+        return widest
+    shares = [i for i, result in enumerate(overall) if ranked_value(result) is not None]
+    return shares[0] if shares else None
 
 
 def _rank_order(groups: Sequence[Group], index: int, rank: Rank) -> list[int]:

@@ -208,3 +208,16 @@ def test_labels_that_are_numbers_are_read_as_labels_not_as_other_labels_codes(
     answers = ["0", "1", "2", "3", "4", "5", "5", "6", "6", "6"]  # 5 of 10 are 5 or 6
     _import(store, tmp_path, codebook, ["id", "Q1"], [[i + 1, a] for i, a in enumerate(answers)])
     assert "5 or 6: 50%† (5 of 10" in ask(store, TEAM, "gap").text
+
+
+def test_a_ranking_without_any_gap_ranks_the_first_question_by_its_share_and_says_so(
+    store: Store, tmp_path: Path
+) -> None:
+    _import(store, tmp_path, SINGLES, ["id", "Q1", "Q2", "dept"], _singles_rows())
+    rows = [[i + 1, AGREE[4 if i % 2 == 0 else 0], "Agree", "AB"[i % 2]] for i in range(20)]
+    _import(store, tmp_path, SINGLES, ["id", "Q1", "Q2", "dept"], rows)  # care: A 10/10, B 0/10
+    text = ask(store, TEAM, "gap by dept widest").text
+    assert "Ranked by share on care, highest first (the first question with a share" in text
+    assert "1. A (n = 10): 100%† (10 of 10" in text
+    assert "2. B (n = 10): 0%† (0 of 10" in text
+    assert "widest overall" not in text
