@@ -7,7 +7,7 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from insights.aggregates import counts_for
-from insights.catalog import Catalog, list_surveys, load_catalog
+from insights.catalog import Catalog, QuestionRef, list_surveys, load_catalog
 from insights.engine import Engine, Filters, merged_names
 from insights.errors import NotFoundError, QueryError, RefusedError
 from insights.findings import Finding, Help, Listing
@@ -242,10 +242,13 @@ def _themes(catalog: Catalog) -> Listing:
             items.append((theme.name, "personal vs organization"))
         else:
             question = theme.single
-            items.append(
-                (theme.name, f"organization question: “{question.text}”" if question else "")
-            )
+            items.append((theme.name, _single_described(question) if question else ""))
     return Listing("Themes", tuple(items), catalog.survey.name, "Ask with `gap THEME`.")
+
+
+def _single_described(question: QuestionRef) -> str:
+    """'organization question: “…”', quoting its text only when it is more than the column."""
+    return f"{question.kind}: “{question.text}”" if question.text != question.key else question.kind
 
 
 def _segments(engine: Engine, catalog: Catalog) -> Listing:

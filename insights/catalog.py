@@ -42,6 +42,12 @@ class QuestionRef:
     positive_label: str
     binary: bool
 
+    @property
+    def kind(self) -> str:
+        """'personal question' or 'organization question' only when the codebook declared
+        that perspective; otherwise 'single question': a title never invents one."""
+        return f"{self.perspective} question" if self.perspective else "single question"
+
 
 @dataclass(frozen=True)
 class SegmentRef:
@@ -75,6 +81,8 @@ class Catalog:
     themes: tuple[Theme, ...]
     segments: tuple[SegmentRef, ...]
     other_surveys: tuple[SurveyRef, ...] = field(default=())
+    # wave id → question id → (label, how many chose it) for the scale's missing labels
+    missing: dict[int, dict[int, tuple[tuple[str, int], ...]]] = field(default_factory=dict)
 
     def wave(self, label: str | None) -> WaveRef:
         if label is None:
@@ -134,7 +142,31 @@ def load_catalog(store: Store, team_id: str, survey: str | None = None) -> Catal
     waves = _waves(store, chosen.id)
     if not waves:
         raise NotFoundError(f"Survey {chosen.name!r} has no waves with responses yet.")
-    return Catalog(chosen, waves, _themes(store, chosen.id), _segments(store, chosen.id), others)
+    return Catalog(
+        chosen,
+        waves,
+        _themes(store, chosen.id),
+        _segments(store, chosen.id),
+        others,
+        _missing(store, chosen.id),
+    )
+
+
+def _missing(store: Store, survey_id: int) -> dict[int, dict[int, tuple[tuple[str, int], ...]]]:
+    """Per wave and question, how many chose each missing label, in the scale's order."""
+    rows = store.db.execute(
+        "SELECT m.wave_id, m.question_id, m.label, m.respondents FROM missing_answers m"
+        " JOIN waves w ON w.id = m.wave_id WHERE w.survey_id = ?"
+        " ORDER BY m.wave_id, m.question_id, m.ordinal",
+        [survey_id],
+    ).fetchall()
+    found: dict[int, dict[int, list[tuple[str, int]]]] = {}
+    for wave_id, question_id, label, respondents in rows:
+        found.setdefault(wave_id, {}).setdefault(question_id, []).append((label, respondents))
+    return {
+        wave: {question: tuple(labels) for question, labels in questions.items()}
+        for wave, questions in found.items()
+    }
 
 
 def _waves(store: Store, survey_id: int) -> tuple[WaveRef, ...]:
@@ -158,7 +190,16 @@ def _themes(store: Store, survey_id: int) -> tuple[Theme, ...]:
             qid, key, text, theme, perspective, tuple(json.loads(labels)), positive, bool(binary)
         )
         themes.setdefault(theme, {})[perspective or "single"] = ref
-    return tuple(Theme(name, **sides) for name, sides in themes.items())
+    return tuple(Theme(name, **_sides(sides)) for name, sides in themes.items())
+
+
+def _sides(sides: dict[str, QuestionRef]) -> dict[str, QuestionRef]:
+    """A theme's questions by side. A question declared personal or organization whose
+    other side the codebook lacks is the theme's single question (keeping its perspective):
+    a gap needs both sides, so a theme has either a pair or one single question."""
+    if len(sides) == 1 and "single" not in sides:
+        return {"single": next(iter(sides.values()))}
+    return sides
 
 
 def _segments(store: Store, survey_id: int) -> tuple[SegmentRef, ...]:

@@ -5,7 +5,9 @@ A codebook is TOML or YAML with the same shape (see the README, "Codebooks")::
     [survey]            name, title, respondent_id (the id column; default: the platform's
                         response id, else the row number)
     [scales.NAME]       labels (in order), positive (labels that count as agreeing), codes
-                        (the numbers a numeric export writes for each label; default 1..k)
+                        (the numbers a numeric export writes for each label; default 1..k),
+                        missing (labels that mean "not answered": in no base, but counted),
+                        missing_codes (the numbers a numeric export writes for them)
     [[questions]]       column, theme, perspective (personal | organization | omitted), scale, text
     [[segments]]        column, name (defaults to the column)
 """
@@ -23,6 +25,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 from insights.errors import CodebookError
 
 Perspective = Literal["personal", "organization"]
+SPELLED_OUT = 3  # positive labels named one by one; more are summarised
 
 
 class _Strict(BaseModel):
@@ -36,15 +39,44 @@ class SurveyInfo(_Strict):
 
 
 class Scale(_Strict):
+    """A question's answers in order. ``missing`` lists answers that mean *not answered*
+    ("Don't know", "Prefer not to say"): never among ``labels``, stored as unanswered and
+    so in no base, but counted per question at import; ``missing_codes``, what a numeric
+    export writes for each of them."""
+
     labels: list[str] = Field(min_length=2)
     positive: list[str] = Field(min_length=1)
     codes: list[int] | None = None
+    missing: list[str] = Field(default_factory=list)
+    missing_codes: list[int] | None = None
+
+    @model_validator(mode="after")
+    def _missing_codes_fit(self) -> Scale:
+        if self.missing_codes is None:
+            return self
+        if len(self.missing_codes) != len(self.missing):
+            raise ValueError(
+                f"missing_codes lists {len(self.missing_codes)} numbers"
+                f" for {len(self.missing)} missing labels"
+            )
+        shared = sorted(set(self.missing_codes) & set(self.export_codes))
+        if len(set(self.missing_codes)) != len(self.missing_codes) or shared:
+            raise ValueError("missing_codes must be distinct, and not codes of labels")
+        return self
 
     @model_validator(mode="after")
     def _positive_are_labels(self) -> Scale:
         folded = [label.casefold() for label in self.labels]
         if len(set(folded)) != len(folded):
             raise ValueError("scale labels must be distinct")
+        missing = [label.casefold() for label in self.missing]
+        if len(set(missing)) != len(missing):
+            raise ValueError("missing labels must be distinct")
+        both = [label for label in self.missing if label.casefold() in folded]
+        if both:
+            raise ValueError(
+                f"{both} are both answers (labels) and not answers (missing); list each in one"
+            )
         if self.codes is not None and len(self.codes) != len(self.labels):
             raise ValueError(f"codes lists {len(self.codes)} numbers for {len(self.labels)} labels")
         if self.codes is not None and len(set(self.codes)) != len(self.codes):
@@ -53,6 +85,19 @@ class Scale(_Strict):
         if unknown:
             raise ValueError(f"positive answers {unknown} are not among the labels")
         return self
+
+    @property
+    def positive_text(self) -> str:
+        """The positive labels as an answer names them, short whatever their number:
+        'Agree or Strongly agree'; a run of four or more neighbours on the scale as
+        '51 to 100'; any other four or more as 'A, B, C or 5 more'."""
+        if len(self.positive) <= SPELLED_OUT:
+            return " or ".join(self.positive)
+        positions = sorted(self.code_of(label) for label in self.positive)
+        if positions == list(range(positions[0], positions[-1] + 1)):
+            return f"{self.labels[positions[0] - 1]} to {self.labels[positions[-1] - 1]}"
+        first = ", ".join(self.positive[:SPELLED_OUT])
+        return f"{first} or {len(self.positive) - SPELLED_OUT} more"
 
     @property
     def binary(self) -> bool:

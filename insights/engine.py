@@ -127,6 +127,8 @@ class Engine:
         notes += self._one_side_notes(seen, mask, themes)
         notes += self._merge_notes(seen, filters)
         notes += _adjustment_notes(asked) + _rounding_notes(asked)
+        if not filters:
+            notes += self._missing_notes(seen, wave, mask, themes)
         if not asked:
             asked = results
         context = self._context(seen, wave, filters, theme, total)
@@ -330,10 +332,13 @@ class Engine:
     # -- selecting -----------------------------------------------------------------------------
 
     def _themes(self, name: str | None, gaps_only: bool = False) -> tuple[Theme, ...]:
+        """The theme named, else every theme; ``gaps_only`` keeps the paired ones, unless
+        the survey has none: then its single questions are what there is to show."""
         if name is not None:
             return (self.catalog.theme(name),)
         themes = self.catalog.themes
-        return tuple(t for t in themes if t.paired) if gaps_only else themes
+        paired = tuple(t for t in themes if t.paired)
+        return paired if gaps_only and paired else themes
 
     @staticmethod
     def _select(seen: WaveView, filters: Filters) -> np.ndarray:
@@ -593,6 +598,38 @@ class Engine:
             f" only one (not counted): {', '.join(partial)}."
         ]
 
+    def _missing_notes(
+        self, seen: WaveView, wave: WaveRef, everyone: np.ndarray, themes: Sequence[Theme]
+    ) -> list[str]:
+        """How many chose a label the codebook declares *not answered* ("Don't know"): they
+        are in no base, and the answer says so, within what privacy allows.
+
+        Said only for the whole wave (``everyone``; never for a filter or a group, which
+        the audit's boxes would not cover), per question, and only when the number who chose
+        a missing label and the number who answered the question are each 0 or at least
+        ``min_group_size``. Each label's count is named only when every label's is 0 or at
+        least ``min_group_size``; otherwise only their total, with every declared label
+        named, chosen or not, so no small count follows by subtraction. These counts say
+        who did not answer, never how anyone answered.
+        """
+        k = self.min_group_size
+        chosen_by_question = self.catalog.missing.get(wave.id, {})
+        said = []
+        for theme in themes:
+            for question in theme.questions:
+                chosen = chosen_by_question.get(question.id, ())
+                total = sum(n for _, n in chosen)
+                answered = seen.total(answered_column(question.id), everyone)
+                if total < k or 0 < answered < k:
+                    continue
+                name = theme.name if theme.single else f"{theme.name} ({question.kind})"
+                said.append(f"{name}: {_missing_counts(chosen, k)}")
+        if not said:
+            return []
+        return [
+            "Not in any base, as the codebook declares them not answered: " + "; ".join(said) + "."
+        ]
+
     @staticmethod
     def _notes(results: Sequence[ThemeResult]) -> tuple[str, ...]:
         shares = [
@@ -604,6 +641,16 @@ class Engine:
         if any(s.directional for s in shares):
             return ("Bases under 30 are marked †: read those figures as directional only.",)
         return ()
+
+
+def _missing_counts(chosen: Sequence[tuple[str, int]], k: int) -> str:
+    """'2 chose “Don't know”, 6 “Prefer not to say”' when every label's count is 0 or at
+    least ``k``; else '7 chose one of “Don't know”, “Prefer not to say”'."""
+    if all(n == 0 or n >= k for _, n in chosen):
+        (label, n), *others = [(label, n) for label, n in chosen if n]
+        return f"{n} chose “{label}”" + "".join(f", {m} “{other}”" for other, m in others)
+    labels = ", ".join(f"“{label}”" for label, _ in chosen)
+    return f"{sum(n for _, n in chosen)} chose one of {labels}"
 
 
 def _pair_key(personal_id: int) -> str:
@@ -717,10 +764,15 @@ def _compared(mine: ThemeResult, others: ThemeResult, method: str = REST_TEST) -
 
 def _ranked_theme(overall: Sequence[ThemeResult], theme: str | None) -> int | None:
     """The position of the theme a ranking orders groups by: the one asked about, else
-    the paired theme with the widest gap overall (the first, on a tie); None if none."""
+    the paired theme with the widest gap overall (the first, on a tie), else (no theme
+    has a gap) the first single question with a share; None if none."""
     if theme is not None:
         return 0 if overall else None
-    return widest_gap(overall)
+    widest = widest_gap(overall)
+    if widest is not None:
+        return widest
+    shares = [i for i, result in enumerate(overall) if ranked_value(result) is not None]
+    return shares[0] if shares else None
 
 
 def _rank_order(groups: Sequence[Group], index: int, rank: Rank) -> list[int]:

@@ -129,10 +129,15 @@ def breakdown_sentence(report: BreakdownReport) -> str:
 
 
 def _breakdown_theme(report: BreakdownReport) -> int | None:
-    """The theme a breakdown's sentence is about: its only theme, else the widest gap."""
+    """The theme a breakdown's sentence is about: its only theme, else the widest gap,
+    else (a survey of single questions) the first question with a share to show."""
     if len(report.total) == 1:
         return 0
-    return widest_gap(report.total)
+    widest = widest_gap(report.total)
+    if widest is not None:
+        return widest
+    shown = [i for i, result in enumerate(report.total) if ranked_value(result) is not None]
+    return shown[0] if shown else None
 
 
 def _pair_sentence(groups: Sequence[Group], index: int) -> str:

@@ -96,7 +96,7 @@ def report_blocks(report: GapReport) -> list[Block]:
     if hidden > 0:
         footer.append(f"{hidden} more theme(s) not shown; ask `/empathy gap`.")
     if singles:
-        footer.append(f"Also asked (organization questions): {', '.join(singles)}.")
+        footer.append(f"Also asked (single questions): {', '.join(singles)}.")
     footer.append("`/empathy gap` shows every theme; `/empathy segments` what to break it down by.")
     blocks.append(_context(escape_mrkdwn(" ".join(footer))))
     return blocks

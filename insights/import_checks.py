@@ -114,17 +114,42 @@ def segment_values(values: pd.Series, problems: Problems, max_chars: int) -> pd.
     return distinct.spread(texts.where(texts != ""))
 
 
+@dataclass
+class MissingTally:
+    """How many respondents chose each of a scale's ``missing`` labels ("Don't know"), per
+    question column, accumulated across chunks: ``counts[column][label]``. Every declared
+    label of every question that has any is present, with 0 when nobody chose it."""
+
+    counts: dict[str, dict[str, int]] = field(default_factory=dict)
+
+    def add(self, column: str, label: str, respondents: int) -> None:
+        labels = self.counts.setdefault(column, {})
+        labels[label] = labels.get(label, 0) + respondents
+
+
 def code_answers(
-    frame: pd.DataFrame, question: Question, codebook: Codebook, problems: Problems
+    frame: pd.DataFrame,
+    question: Question,
+    codebook: Codebook,
+    problems: Problems,
+    missing: MissingTally | None = None,
 ) -> pd.Series:
     """A question's answers as positions 1..k on its scale (NA where blank).
 
-    Labels match case-insensitively; a numeric export's codes match the scale's ``codes``.
+    Labels match case-insensitively; a numeric export's codes match the scale's ``codes``;
+    a text that is both a label and another label's code is the label. An answer that is
+    one of the scale's ``missing`` labels (or ``missing_codes``) is NA too (not answered),
+    and counted in ``missing``.
     """
     scale = codebook.scales[question.scale]
     positions = range(1, len(scale.labels) + 1)
-    exact = dict(zip(scale.labels, positions, strict=True))
-    exact |= {str(code): i for code, i in zip(scale.export_codes, positions, strict=True)}
+    # Codes first, so a label wins where it is also another label's code: on a scale
+    # labelled "0" … "6" (codes 1 … 7 by default), "5" is the label "5", not code 5.
+    exact = {str(code): i for code, i in zip(scale.export_codes, positions, strict=True)}
+    exact |= dict(zip(scale.labels, positions, strict=True))
+    # Missing labels code as -1, -2, …: told apart from blanks here, NA once tallied.
+    exact |= {label: -(i + 1) for i, label in enumerate(scale.missing)}
+    exact |= {str(code): -(i + 1) for i, code in enumerate(scale.missing_codes or ())}
     folded = {label.casefold(): i for label, i in exact.items()}
     distinct = Distinct.of(frame[question.column])
     texts = distinct.texts
@@ -139,7 +164,22 @@ def code_answers(
     if unknown.any():
         bad = distinct.spread(texts.where(unknown)).dropna()
         _report_unknown(question, scale, bad, problems)
-    return distinct.spread(codes.astype("Int64"))
+    coded = distinct.spread(codes.astype("Int64"))
+    if scale.missing:
+        _tally_missing(coded, question, scale, missing)
+        coded = coded.where(coded > 0)
+    return coded
+
+
+def _tally_missing(
+    coded: pd.Series, question: Question, scale: Scale, missing: MissingTally | None
+) -> None:
+    """Count the answers coded as missing labels (-1, -2, …) into ``missing``."""
+    if missing is None:
+        return
+    chosen = coded[coded < 0].value_counts()
+    for i, label in enumerate(scale.missing):
+        missing.add(question.column, label, int(chosen.get(-(i + 1), 0)))
 
 
 def _report_unknown(question: Question, scale: Scale, bad: pd.Series, problems: Problems) -> None:
@@ -147,6 +187,8 @@ def _report_unknown(question: Question, scale: Scale, bad: pd.Series, problems: 
     expected = (
         f"expected one of: {', '.join(scale.labels)}; or a code {_codes_text(scale.export_codes)}"
     )
+    if scale.missing:
+        expected += f"; or, as not answered, {', '.join(scale.missing)}"
     for value, rows in bad.groupby(bad, sort=False).groups.items():
         problems.at_rows(
             f"column {question.column!r}",
@@ -166,9 +208,11 @@ def coded_chunk(
     id_column: str | None,
     problems: Problems,
     max_chars: int = EXCEL_CELL_CHARS,
+    missing: MissingTally | None = None,
 ) -> pd.DataFrame:
     """One chunk as rows to stage: row, external_id, segment values, answer positions.
-    Texts that would be stored (ids, segment values) may hold at most ``max_chars``."""
+    Texts that would be stored (ids, segment values) may hold at most ``max_chars``;
+    answers that are a ``missing`` label are staged as unanswered and counted there."""
     coded = pd.DataFrame(
         {
             "row": frame.index.astype("int64"),
@@ -179,7 +223,7 @@ def coded_chunk(
     for i, segment in enumerate(codebook.segments):
         coded[f"s{i}"] = segment_values(frame[segment.column], problems, max_chars)
     for i, question in enumerate(codebook.questions):
-        coded[f"q{i}"] = code_answers(frame, question, codebook, problems)
+        coded[f"q{i}"] = code_answers(frame, question, codebook, problems, missing)
     return coded
 
 

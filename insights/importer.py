@@ -32,6 +32,7 @@ from insights.exports import (
     open_export,
 )
 from insights.import_checks import (
+    MissingTally,
     Problems,
     coded_chunk,
     missing_columns,
@@ -54,6 +55,7 @@ class ImportSummary:
     excluded: dict[str, int] = field(default_factory=dict)
     source: str = ""
     layout_note: str = ""  # which layout the export was read as, where that was a guess
+    missing: dict[str, int] = field(default_factory=dict)  # answers per missing label
 
     def describe(self) -> str:
         verb = "Replaced" if self.replaced else "Imported"
@@ -61,6 +63,9 @@ class ImportSummary:
             f"{verb} wave {self.wave!r} of survey {self.survey!r}: {self.respondents} respondents, "
             f"{self.answers} answers, themes: {', '.join(self.themes)}."
         )
+        if self.missing:
+            chosen = ", ".join(f"{count} “{label}”" for label, count in self.missing.items())
+            text += f" Counted as not answered (missing labels): {chosen}."
         if self.excluded:
             text += f" Left out {describe_excluded(self.excluded)}."
         if self.layout_note:
@@ -134,8 +139,11 @@ def import_export(
     missing = missing_columns(export.layout, codebook, id_column)
     if missing:
         raise ImportFailed(f"File {export.name} does not match the codebook", problems=missing)
+    missing_answers = MissingTally()
     with _staging(store, codebook) as stage:
-        kept = _stage_all(store, stage, export, codebook, id_column, progress, chunk_rows)
+        kept = _stage_all(
+            store, stage, export, codebook, id_column, progress, chunk_rows, missing_answers
+        )
         if kept == 0:
             raise ImportFailed(_nothing_to_import(export))
         with grouped_stage(store, stage, codebook) as cells, store.transaction():
@@ -148,6 +156,7 @@ def import_export(
                 _upsert_segments(store, survey_id, codebook),
             )
             answers = _write_wave(store, stage, cells, target, codebook)
+            _write_missing(store, target, codebook, missing_answers)
             themes = list(dict.fromkeys(q.theme.strip().lower() for q in codebook.questions))
             summary = ImportSummary(
                 survey_name,
@@ -159,6 +168,7 @@ def import_export(
                 dict(export.excluded),
                 export.name,
                 export.layout.note or "",
+                _missing_total(missing_answers),
             )
             if also is not None:
                 also(summary)
@@ -199,13 +209,16 @@ def _stage_all(
     id_column: str | None,
     progress: Progress | None,
     chunk_rows: int,
+    missing: MissingTally,
 ) -> int:
-    """Code and stage every chunk; raises ImportFailed naming every problem found."""
+    """Code and stage every chunk, counting missing labels into ``missing``; raises
+    ImportFailed naming every problem found."""
     problems = Problems()
     kept = 0
+    max_chars = export.limits.max_cell_chars
     with _deferred(store):
         for chunk in export.chunks(chunk_rows, progress):
-            coded = coded_chunk(chunk, codebook, id_column, problems, export.limits.max_cell_chars)
+            coded = coded_chunk(chunk, codebook, id_column, problems, max_chars, missing)
             kept += len(coded)
             _stage(store, stage, coded)
         if id_column:
@@ -299,6 +312,32 @@ def _insert_responses(
     )
 
 
+def _write_missing(
+    store: Store, target: _Target, codebook: Codebook, missing: MissingTally
+) -> None:
+    """Per question of the wave, how many chose each of its missing labels (0 included)."""
+    rows = [
+        [target.wave_id, target.question_ids[column], label, ordinal, respondents]
+        for column, labels in missing.counts.items()
+        for ordinal, (label, respondents) in enumerate(labels.items())
+    ]
+    store.db.conn.executemany(
+        "INSERT INTO missing_answers (wave_id, question_id, label, ordinal, respondents)"
+        " VALUES (?, ?, ?, ?, ?)",
+        rows,
+    )
+
+
+def _missing_total(missing: MissingTally) -> dict[str, int]:
+    """How many answers, all questions together, chose each missing label (those chosen)."""
+    total: dict[str, int] = {}
+    for labels in missing.counts.values():
+        for label, respondents in labels.items():
+            if respondents:
+                total[label] = total.get(label, 0) + respondents
+    return total
+
+
 def _upsert_survey(store: Store, team_id: str, name: str, codebook: Codebook) -> int:
     title = codebook.survey.title or name
     store.db.execute(
@@ -333,7 +372,7 @@ def _upsert_questions(
                 q.theme.strip().lower(),
                 q.perspective,
                 json.dumps(scale.labels),
-                " or ".join(scale.positive),
+                scale.positive_text,
                 int(scale.binary),
                 ordinal,
             ],

@@ -1232,7 +1232,10 @@ class _Parser:
         previous = self.tokens[self.pos - 1] if self.pos else ""
         raise QueryError(
             f"I expected {what} after {previous!r} but found {got!r}.",
-            suggestion=(_did_you_mean(got, known) + f" Known: {', '.join(known)}.").strip(),
+            suggestion=(
+                _did_you_mean(got, known)
+                + (f" Known: {', '.join(known)}." if known else " This survey has none.")
+            ).strip(),
         )
 
     def fail_unknown(self) -> None:

@@ -164,7 +164,9 @@ def _single_lines(measure: Measure, style: _Style) -> list[str]:
 
 def _theme_title(result: ThemeResult) -> str:
     title = result.theme[:1].upper() + result.theme[1:]
-    return title if result.is_gap else f"{title} (organization question)"
+    if result.is_gap or result.single is None:
+        return title
+    return f"{title} ({result.single.question.kind})"
 
 
 def _theme_lines(result: ThemeResult, style: _Style) -> list[str]:
@@ -341,7 +343,7 @@ def _ranking_lines(ranking: Ranking, style: _Style) -> list[str]:
         first = "highest" if ranking.order == "widest" else "lowest"
     said = f"Ranked by {what} on {ranking.theme}, {first} first"
     if ranking.chosen:
-        said += " (the theme whose gap is widest overall)"
+        said += f" ({_chosen(what)})"
     if ranking.top is not None and len(ranking.ranked) > ranking.top:
         said += f"; the first {ranking.top} of {len(ranking.ranked)} ranked groups shown"
     lines = [said + "."]
@@ -358,6 +360,13 @@ def _ranking_lines(ranking: Ranking, style: _Style) -> list[str]:
     if ranking.unranked:
         lines.append(f"Not ranked (no {what} to rank): {', '.join(ranking.unranked)}.")
     return lines
+
+
+def _chosen(what: str) -> str:
+    """Why a ranking nobody named a theme for is on this one."""
+    if what == "gap":
+        return "the theme whose gap is widest overall"
+    return "the first question with a share: no theme has a gap"
 
 
 def _difference_words(difference: Comparison, what: str) -> str:
@@ -379,8 +388,11 @@ def _widest_parts(report: WidestReport, style: _Style) -> list[_Part]:
         _Part("header", f"Where the gap is {report.order}" + (f": {theme}" if theme else "")),
         _Part("context", _context_line(report.context)),
     ]
-    if any(ranking.chosen for _, ranking in report.rankings):
-        parts.append(_Part("context", f"Ranked on {theme}, the theme whose gap is widest overall."))
+    chosen = [ranking for _, ranking in report.rankings if ranking.chosen]
+    if chosen:
+        result = chosen[0].leader_result
+        what = "gap" if result is None or result.is_gap else "share"
+        parts.append(_Part("context", f"Ranked on {theme}, {_chosen(what)}."))
     for breakdown in report.breakdowns:
         lines = [style.bold(f"By {breakdown.segment}")]
         ranking = breakdown.ranking

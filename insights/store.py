@@ -359,6 +359,26 @@ def _misses_table(db: sqlite_utils.Database) -> None:
     )
 
 
+@migration(10, "answers declared missing")
+def _missing_answers_table(db: sqlite_utils.Database) -> None:
+    # Per wave and question, how many chose each of its scale's missing labels ("Don't
+    # know"): stored as unanswered, so in no base, but counted (see insights.engine for when
+    # an answer may say so). Every declared label has a row, 0 when nobody chose it.
+    run_script(
+        db,
+        """
+        CREATE TABLE missing_answers (
+            wave_id INTEGER NOT NULL REFERENCES waves(id) ON DELETE CASCADE,
+            question_id INTEGER NOT NULL REFERENCES questions(id) ON DELETE CASCADE,
+            label TEXT NOT NULL,
+            ordinal INTEGER NOT NULL,
+            respondents INTEGER NOT NULL CHECK (respondents >= 0),
+            PRIMARY KEY (wave_id, question_id, label)
+        ) WITHOUT ROWID
+        """,
+    )
+
+
 def _move_responses(db: sqlite_utils.Database, survey_id: int) -> None:
     segments = [
         int(row[0])

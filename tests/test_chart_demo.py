@@ -102,7 +102,7 @@ def test_gap_alt_text_states_the_reports_numbers(gap: GapReport) -> None:
     )
     assert "business value: personal 72% (n = 150), organization 30% (n = 150)" in alt
     # single-perspective themes are kept, as one share each
-    assert "measures empathy (organization question): Yes 35% (n = 150)." in alt
+    assert "measures empathy (single question): Yes 35% (n = 150)." in alt  # no perspective
 
 
 def test_the_ask_path_and_the_engine_give_the_same_chart(demo_store: Store, gap: GapReport) -> None:

@@ -76,7 +76,7 @@ def test_ends_of_the_scale_and_equal_shares_draw() -> None:
     alt = gap_chart(report).alt_text
     assert "all agree: personal 100% (n = 200), organization 100% (n = 200), gap 0 points" in alt
     assert "reversed: personal 20% (n = 200), organization 80% (n = 200), gap -60 points" in alt
-    assert "always (organization question): Yes 100% (n = 150)." in alt
+    assert "always (single question): Yes 100% (n = 150)." in alt
 
 
 def test_each_row_adds_the_same_height() -> None:

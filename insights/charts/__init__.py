@@ -135,7 +135,12 @@ def _gap_theme_row(result: ThemeResult) -> Row:
     counted = f"% {counted_label(result)}"
     if result.is_gap:
         return theme_row(result, result.theme, counted)
-    return theme_row(result, result.theme, counted, f"{result.theme} (organization question)")
+    return theme_row(result, result.theme, counted, f"{result.theme} ({_kind(result)})")
+
+
+def _kind(result: ThemeResult) -> str:
+    """A single question's perspective as the codebook declared it, or none invented."""
+    return result.single.question.kind if result.single else "single question"
 
 
 # -- breakdown -----------------------------------------------------------------------------
@@ -172,7 +177,7 @@ def _breakdown_heading(overall: ThemeResult, segment: str) -> str:
     if overall.is_gap:
         return f"Empathy gap by {segment}: {overall.theme}"
     name = overall.theme
-    return f"{name[:1].upper()}{name[1:]} by {segment} (organization question)"
+    return f"{name[:1].upper()}{name[1:]} by {segment} ({_kind(overall)})"
 
 
 def _all_row(overall: ThemeResult, context: Context) -> Row:
