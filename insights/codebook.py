@@ -39,6 +39,7 @@ class Scale(_Strict):
     labels: list[str] = Field(min_length=2)
     positive: list[str] = Field(min_length=1)
     codes: list[int] | None = None
+    missing: list[str] = Field(default_factory=list)  # answers meaning "not answered"
 
     @model_validator(mode="after")
     def _positive_are_labels(self) -> Scale:
@@ -52,6 +53,9 @@ class Scale(_Strict):
         unknown = [p for p in self.positive if p.casefold() not in folded]
         if unknown:
             raise ValueError(f"positive answers {unknown} are not among the labels")
+        both = [m for m in self.missing if m.casefold() in folded]
+        if both:
+            raise ValueError(f"missing answers {both} are also labels")
         return self
 
     @property

@@ -22,6 +22,8 @@ from insights.suggest._columns import (
     classify,
     holds_ids,
     id_like,
+    personal_data,
+    resolve_numbers,
 )
 from insights.suggest._notes import (
     coded_segments,
@@ -29,10 +31,11 @@ from insights.suggest._notes import (
     listed,
     sample_note,
     scale_notes,
+    segment_notes,
     skipped_notes,
     unrecognised_notes,
 )
-from insights.suggest._scales import MAX_CODES, VOCABULARIES, ScaleSpec
+from insights.suggest._scales import MAX_CODES, VOCABULARIES, ScaleSpec, merged
 from insights.suggest._scan import Scan, scan
 from insights.suggest._suggestion import Review, Suggestion
 from insights.suggest._themes import Candidate, Themes, assign_themes
@@ -66,11 +69,13 @@ def suggest_codebook(
             f"{export.name} has no respondents, so there are no answers to infer a codebook from."
         )
     respondent_id = _respondent_id(id_candidates, scanned)
-    kinds = {
-        c.id: classify(c, scanned.profiles[c.id])
-        for c in columns
-        if not c.metadata and c.id not in (export_id, respondent_id)
-    }
+    kinds = resolve_numbers(
+        {
+            c.id: classify(c, scanned.profiles[c.id])
+            for c in columns
+            if not c.metadata and c.id not in (export_id, respondent_id)
+        }
+    )
     skipped = _skipped(columns, kinds, repeated, {export_id, respondent_id})
     asked = [kind for kind in kinds.values() if isinstance(kind, Asked)]
     if not asked:
@@ -115,6 +120,7 @@ def _build(
         *themes.notes,
         *unrecognised_notes(kinds),
         *coded_segments(kinds),
+        *segment_notes(kinds, skipped),
         *id_note(respondent_id, export.layout.respondent_id),
         *skipped_notes(skipped),
     ]
@@ -123,6 +129,7 @@ def _build(
         format=export.format,
         export_respondent_id=export.layout.respondent_id,
         scale_comments={name: spec.comment for name, spec in specs.items()},
+        placeholders=frozenset(name for name, spec in specs.items() if spec.placeholders),
         segment_values={g.column.id: g.values for g in groupings},
         skipped={reason: tuple(columns) for reason, columns in skipped.items()},
     )
@@ -158,7 +165,7 @@ def _skipped(
         if isinstance(kind, Skip):
             found[kind.reason].append(column.id)
         elif kind is None and column.id not in used:
-            found["metadata"].append(column.id)
+            found["personal data" if personal_data(column) else "metadata"].append(column.id)
     if repeated:
         found["repeated"] = repeated
     return {reason: found[reason] for reason in REASONS if found.get(reason)}
@@ -176,24 +183,31 @@ def _nothing_found(name: str, columns: int, skipped: dict[str, list[str]]) -> Co
 
 
 def _scales(asked: list[Asked]) -> tuple[dict[str, ScaleSpec], dict[str, str]]:
-    """One scale per distinct label set (named agree5, agree5_2, …); column → scale name."""
-    specs: dict[str, ScaleSpec] = {}
-    by_key: dict[object, str] = {}
-    scale_of: dict[str, str] = {}
-    reached: dict[str, int] = {}  # the number each base name got to, so naming stays linear
+    """Columns answered on one vocabulary share one scale holding every label any of them
+    saw (grid rows, and questions offering the same answers), unless they spell a label
+    differently; other scales are shared by equal labels. Column → scale name."""
+    shared: list[ScaleSpec] = []
+    members: list[list[str]] = []
+    by_group: dict[object, list[int]] = defaultdict(list)  # few per group: stays linear
     for question in asked:
-        name = by_key.get(question.scale.key)
-        if name is None:
-            base = question.scale.base
-            n = reached.get(base, 1)
-            name = base if n == 1 else f"{base}_{n}"
-            while name in specs:
-                n += 1
-                name = f"{base}_{n}"
-            reached[base] = n
-            specs[name] = question.scale
-            by_key[question.scale.key] = name
-        scale_of[question.column.id] = name
+        spec = question.scale
+        for n in by_group[spec.group]:
+            joined = merged(shared[n], spec) or (shared[n] if shared[n].key == spec.key else None)
+            if joined is not None:
+                shared[n] = joined
+                members[n].append(question.column.id)
+                break
+        else:
+            by_group[spec.group].append(len(shared))
+            shared.append(spec)
+            members.append([question.column.id])
+    specs: dict[str, ScaleSpec] = {}
+    scale_of: dict[str, str] = {}
+    names = Names(set())
+    for spec, columns in zip(shared, members, strict=True):
+        name = names.unique(spec.base).replace(" ", "_")
+        specs[name] = spec
+        scale_of |= dict.fromkeys(columns, name)
     return specs, scale_of
 
 
@@ -201,6 +215,8 @@ def _scale_table(spec: ScaleSpec) -> dict[str, Any]:
     table: dict[str, Any] = {"labels": list(spec.labels), "positive": list(spec.positive)}
     if spec.codes is not None:
         table["codes"] = list(spec.codes)
+    if spec.missing:
+        table["missing"] = list(spec.missing)
     return table
 
 

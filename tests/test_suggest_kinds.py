@@ -1,0 +1,134 @@
+"""What the suggester proposes for scales, missing answers, segments and personal data
+(issue 16): numbered labels, numbers (−k…+k, 0–10, sliders), grid siblings, typed text."""
+
+from __future__ import annotations
+
+from insights.codebook import parse_codebook
+from insights.exports._model import Column
+from insights.suggest import suggest_codebook
+from insights.suggest._scales import match_scale, numeric_codes
+from tests.test_suggest_formats import GRID_STEM, export
+
+IMPRESSIVE = ["1 - Not at all impressive", "2", "3", "4", "5", "6", "7 - Very impressive"]
+
+
+def test_numbered_labels_are_one_scale_in_number_order() -> None:
+    matched = match_scale(["7 - Very impressive", "2", "1 - Not at all impressive", "5"])
+    assert matched is not None
+    found = matched.spec
+    assert found.base == "numbered4"
+    assert found.labels == ("1 - Not at all impressive", "2", "5", "7 - Very impressive")
+    assert found.positive == ("5", "7 - Very impressive")
+    assert "check that the survey offered no higher number" in found.comment
+
+
+def test_negative_codes_are_a_scale_around_zero() -> None:
+    found = numeric_codes(["-3", "0", "2", "-1"])
+    assert found is not None
+    assert found.codes == (-3, -2, -1, 0, 1, 2, 3)
+    assert found.positive == ("1", "2", "3")
+    assert "codes above 0" in found.comment
+
+
+def test_zero_to_ten_counts_the_promoters() -> None:
+    found = numeric_codes(["0", "10", "7"])
+    assert found is not None
+    assert (found.base, found.positive) == ("scale0to10", ("9", "10"))
+    assert "NPS" in found.comment and not found.placeholders
+
+
+def test_a_survey_of_sliders_is_suggested_with_a_stated_cut_off() -> None:
+    columns = [Column(f"Q{n}", f"How warm do you feel towards group {n}?") for n in range(3)]
+    answers = {
+        c.id: [str((n * 37 + k * 11) % 101) for n in range(90)] for k, c in enumerate(columns)
+    }
+    suggestion = suggest_codebook(export(columns, answers, rows=90))
+    book = suggestion.codebook
+    assert {q.scale for q in book.questions} == {"slider"}
+    slider = book.scales["slider"]
+    assert slider.codes == list(range(101)) and slider.positive == [str(n) for n in range(51, 101)]
+    assert any("cut-off to review" in n for n in suggestion.notes)
+    assert "positive: 51 … 100 (50 answers)" in " ".join(suggestion.mapping_lines())
+
+
+def test_grid_rows_share_one_numeric_scale() -> None:
+    rows = ["Trust", "Warmth", "Respect"]
+    columns = [
+        Column(f"Q5_{n}", f"{GRID_STEM} - {r}", question=GRID_STEM, row=r)
+        for n, r in enumerate(rows)
+    ]
+    answers = {
+        "Q5_0": ["0", "3", "10", "8"],
+        "Q5_1": ["0", "1", "2", "3"],  # happened to stay within 0–3
+        "Q5_2": ["5", "9", "10", "0"],
+    }
+    book = suggest_codebook(export(columns, answers)).codebook
+    assert {q.column: q.scale for q in book.questions} == dict.fromkeys(answers, "scale0to10")
+
+
+def test_counts_and_ages_are_not_scales() -> None:
+    columns = [Column("Q1", "How old are you?"), Column("Q2", "Empathy matters")]
+    answers = {"Q1": [str(n) for n in range(18, 80)], "Q2": ["Agree", "Disagree"]}
+    suggestion = suggest_codebook(export(columns, answers, rows=62))
+    assert [q.column for q in suggestion.codebook.questions] == ["Q2"]
+
+
+def test_dont_know_and_not_applicable_are_proposed_as_missing_and_read_back() -> None:
+    columns = [Column("Q1", "Empathy matters"), Column("Q2", "Empathy is rewarded")]
+    answers = {
+        "Q1": ["Agree", "Disagree", "Not applicable"],
+        "Q2": ["Strongly agree", "Don't know", "Agree"],
+    }
+    suggestion = suggest_codebook(export(columns, answers))
+    scale = suggestion.codebook.scales["agree3"]
+    assert scale.labels == ["Disagree", "Agree", "Strongly agree"]
+    assert scale.missing == ["Not applicable", "Don't know"]
+    text = suggestion.to_toml()
+    assert 'missing = ["Not applicable", "Don\'t know"]' in text
+    assert parse_codebook(text) == suggestion.codebook
+
+
+def test_yes_no_unsure_proposes_unsure_as_missing() -> None:
+    columns = [Column("Q1", "Have you changed your routine?")]
+    book = suggest_codebook(export(columns, {"Q1": ["Yes", "No", "Unsure"]})).codebook
+    assert book.scales["yesno"].labels == ["No", "Yes"]
+    assert book.scales["yesno"].missing == ["Unsure"]
+
+
+def test_typed_answers_open_questions_and_personal_data_are_never_segments() -> None:
+    typed_yes_no = ["Yes", "yes", "Yes!", "no", "No", "Nope", "yes.", "Y", "nah", "Yep", "NO"]
+    columns = [
+        Column("Q1", "Empathy matters"),
+        Column("Q2", "Do you identify as a member of the community?"),
+        Column("Q3", "Gender - Prefer to self-describe"),
+        Column("Q4", "Team"),
+        Column("Q5", "IP"),
+        Column("Q6", "Where are you?"),
+        Column("Q7", "Contact"),
+    ]
+    answers = {
+        "Q1": ["Agree", "Disagree"],
+        "Q2": typed_yes_no,
+        "Q3": ["", "nonbinary", "", "agender"],
+        "Q4": ["Support", "Sales"],
+        "Q5": ["10.0.0.1", "10.0.0.2", "192.168.1.4"],
+        "Q6": ["Lisbon", "Oslo"],
+        "Q7": ["a@example.org", "b@example.org"],
+    }
+    suggestion = suggest_codebook(export(columns, answers, rows=44))
+    assert [s.column for s in suggestion.codebook.segments] == ["Q4", "Q6"]
+    notes = " ".join(suggestion.notes)
+    assert "Q2 is not a segment: its answers were typed by hand" in notes
+    assert "Not segments, because they hold free text (open answers, 'please specify'): Q3" in notes
+    assert "Personal data, left out of the codebook and never stored by the import: Q5, Q7" in notes
+
+
+def test_platform_columns_holding_personal_data_are_named_as_such() -> None:
+    columns = [
+        Column("IPAddress", "IP Address", metadata=True),
+        Column("LocationLatitude", "Location Latitude", metadata=True),
+        Column("Q1", "Empathy matters"),
+    ]
+    answers = {"IPAddress": ["10.0.0.1"], "LocationLatitude": ["1.5"], "Q1": ["Agree", "Disagree"]}
+    suggestion = suggest_codebook(export(columns, answers))
+    assert suggestion.review.skipped["personal data"] == ("IPAddress", "LocationLatitude")
