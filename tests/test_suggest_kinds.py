@@ -132,3 +132,43 @@ def test_platform_columns_holding_personal_data_are_named_as_such() -> None:
     answers = {"IPAddress": ["10.0.0.1"], "LocationLatitude": ["1.5"], "Q1": ["Agree", "Disagree"]}
     suggestion = suggest_codebook(export(columns, answers))
     assert suggestion.review.skipped["personal data"] == ("IPAddress", "LocationLatitude")
+
+
+def test_grids_pair_on_real_wording_and_every_pairing_is_shown() -> None:
+    acts = ["wearing a mask", "staying home", "washing hands"]
+    own = "How much do you agree with the following?"
+    others = "Thinking about the people around you:"
+    columns = [
+        *(
+            Column(f"Q10_{n}", question=own, row=f"{act.capitalize()} is a necessary precaution")
+            for n, act in enumerate(acts)
+        ),
+        *(
+            Column(f"Q11_{n}", question=others, row=f"People in my community are {act}")
+            for n, act in enumerate(reversed(acts))
+        ),
+    ]
+    answers = {c.id: ["Agree", "Disagree", "Strongly agree"] for c in columns}
+    suggestion = suggest_codebook(export(columns, answers))
+    by_theme: dict[str, list[tuple[str, str | None]]] = {}
+    for q in suggestion.codebook.questions:
+        by_theme.setdefault(q.theme, []).append((q.column, q.perspective))
+    assert sorted(by_theme.values()) == [
+        [("Q10_0", "personal"), ("Q11_2", "organization")],
+        [("Q10_1", "personal"), ("Q11_1", "organization")],
+        [("Q10_2", "personal"), ("Q11_0", "organization")],
+    ]
+    paired = [n for n in suggestion.notes if n.startswith("Paired for review:")]
+    assert paired[0] == (
+        'Paired for review: Q10_0 (personal: "Wearing a mask is a necessary precaution") with '
+        'Q11_2 (organization: "People in my community are wearing a mask"); confirm they ask '
+        "the same thing from the two sides, or remove the perspective lines."
+    )
+    assert len(paired) == 3
+
+
+def test_statements_naming_no_side_stay_single_when_nothing_pairs_them() -> None:
+    columns = [Column("Q1", "Wearing a mask is a necessary precaution"), Column("Q2", "Team")]
+    answers = {"Q1": ["Agree", "Disagree"], "Q2": ["A", "B"]}
+    book = suggest_codebook(export(columns, answers)).codebook
+    assert [(q.column, q.perspective) for q in book.questions] == [("Q1", None)]

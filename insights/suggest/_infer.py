@@ -39,7 +39,13 @@ from insights.suggest._scales import MAX_CODES, VOCABULARIES, ScaleSpec, merged
 from insights.suggest._scan import Scan, scan
 from insights.suggest._suggestion import Review, Suggestion
 from insights.suggest._themes import Candidate, Themes, assign_themes
-from insights.suggest._wording import Names, read_wording, segment_name, statement
+from insights.suggest._wording import (
+    Names,
+    grid_wordings,
+    read_wording,
+    segment_name,
+    statement,
+)
 
 _FILE_SUFFIXES = frozenset({".csv", ".tsv", ".txt", ".xlsx", ".xls", ".gz", ".zip"})
 
@@ -94,8 +100,10 @@ def _build(
     asked = [kind for kind in kinds.values() if isinstance(kind, Asked)]
     groupings = [kind for kind in kinds.values() if isinstance(kind, Grouping)]
     specs, scale_of = _scales(asked)
+    wordings = grid_wordings([a.column for a in asked])
     candidates = [
-        Candidate(a.column.id, scale_of[a.column.id], read_wording(a.column)) for a in asked
+        Candidate(a.column.id, scale_of[a.column.id], wording, statement(a.column))
+        for a, wording in zip(asked, wordings, strict=True)
     ]
     segments = _segments(groupings)
     # A theme named like a segment would make "by role" ambiguous in a question.
