@@ -116,7 +116,10 @@ def test_qualtrics_ids_with_question_text() -> None:
     assert book.survey.respondent_id is None
     assert book.survey.name == "empathy-survey-2023"
     assert "Q7" not in book.columns and "StartDate" not in book.columns
-    assert "Skipped 1 free text column(s) (long or many different answers): Q7." in suggestion.notes
+    assert (
+        "Skipped 1 free text column(s) (open answers: long, many different, or asked as "
+        "'please specify' or 'comments'): Q7." in suggestion.notes
+    )
     assert any(n.startswith("Skipped 2 metadata column(s)") for n in suggestion.notes)
     assert any("Q4 (organization)" in n for n in suggestion.notes)
 

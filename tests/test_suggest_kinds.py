@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from insights.codebook import parse_codebook
 from insights.exports._model import Column
 from insights.suggest import suggest_codebook
@@ -18,8 +20,11 @@ def test_numbered_labels_are_one_scale_in_number_order() -> None:
     found = matched.spec
     assert found.base == "numbered4"
     assert found.labels == ("1 - Not at all impressive", "2", "5", "7 - Very impressive")
-    assert found.positive == ("5", "7 - Very impressive")
+    # The top two points of 1..7 are 6 and 7; nobody chose 6.
+    assert found.positive == ("7 - Very impressive",)
     assert "check that the survey offered no higher number" in found.comment
+    every = match_scale(IMPRESSIVE)
+    assert every is not None and every.spec.positive == ("6", "7 - Very impressive")
 
 
 def test_negative_codes_are_a_scale_around_zero() -> None:
@@ -64,6 +69,33 @@ def test_grid_rows_share_one_numeric_scale() -> None:
     }
     book = suggest_codebook(export(columns, answers)).codebook
     assert {q.column: q.scale for q in book.questions} == dict.fromkeys(answers, "scale0to10")
+
+
+@pytest.mark.parametrize(
+    ("text", "rated"),
+    [
+        ("How much do you trust the core developers?", True),
+        ("The seminar leader is available during office hours", True),
+        ("How many weeks until life returns to normal?", False),
+        ("Times in group > 20 in last week", False),
+        ("What year were you born?", False),
+    ],
+)
+def test_numbers_are_rated_unless_the_wording_counts_or_measures(text: str, rated: bool) -> None:
+    columns = [Column("Q1", text), Column("Q2", "Empathy matters")]
+    answers = {"Q1": ["1", "2", "3", "4", "5"], "Q2": ["Agree", "Disagree"]}
+    book = suggest_codebook(export(columns, answers)).codebook
+    assert ("Q1" in book.columns) is rated
+
+
+def test_bins_of_a_number_scale_and_better_or_worse_are_scales() -> None:
+    bins = match_scale(["5+6", "1+2", "9+10", "3+4"])
+    assert bins is not None
+    assert bins.spec.labels == ("1+2", "3+4", "5+6", "9+10")
+    assert bins.spec.positive == ("9+10",)  # 7+8 would count too, had anyone chosen it
+    change = match_scale(["Somewhat worse", "About the same", "Significantly better"])
+    assert change is not None
+    assert (change.spec.base, change.spec.positive) == ("change3", ("Significantly better",))
 
 
 def test_counts_and_ages_are_not_scales() -> None:
@@ -118,8 +150,11 @@ def test_typed_answers_open_questions_and_personal_data_are_never_segments() -> 
     suggestion = suggest_codebook(export(columns, answers, rows=44))
     assert [s.column for s in suggestion.codebook.segments] == ["Q4", "Q6"]
     notes = " ".join(suggestion.notes)
-    assert "Q2 is not a segment: its answers were typed by hand" in notes
-    assert "Not segments, because they hold free text (open answers, 'please specify'): Q3" in notes
+    assert "Q2 is not a segment: its answers are spelt several ways" in notes
+    assert (
+        "Skipped 1 free text column(s) (open answers: long, many different, or asked as " in notes
+    )
+    assert suggestion.review.skipped["free text"] == ("Q3",)
     assert "Personal data, left out of the codebook and never stored by the import: Q5, Q7" in notes
 
 

@@ -23,7 +23,7 @@ _DATE = re.compile(
 REASONS = {
     "metadata": "platform bookkeeping",
     "empty": "no answers",
-    "free text": "long or many different answers",
+    "free text": "open answers: long, many different, or asked as 'please specify' or 'comments'",
     "id": "a different value in nearly every row",
     "numeric": "numbers that are not a short rating scale",
     "date": "dates",
@@ -31,8 +31,8 @@ REASONS = {
     "many-valued": f"more than {SEGMENT_MAX} different short answers, too many for a segment",
     "unrecognised-scale": "question wording, but answers on no known scale",
     "repeated": "a column id that appears more than once",
-    "typed": "answers typed by hand (one answer spelt several ways, or most given only once), "
-    "so not a list of choices",
+    "typed": "one answer spelt several ways, or most answers given only once: typed by hand "
+    "or merged from differently coded sources, so not a list of choices",
     "personal data": "personal data (e-mail, IP address, name, phone, address or location), "
     "which the import does not store",
 }
@@ -61,12 +61,15 @@ _OPEN_WORDING = re.compile(
 # A column of typed answers: this many distinct answers, most of them given only once.
 _LONG_TAIL = 8
 # Wording of numbers that are counts or measurements, never a rating.
-_COUNTED = word_set(
-    "age old born year years many number count times hours minutes days weeks months "
-    "duration income salary weight height people children household members percent"
+_COUNTED = re.compile(
+    r"\b(?:how\s+(?:many|long|old)|number\s+of|count|age|born|year\s+of\s+birth|"
+    r"in\s+(?:years|months|weeks|days|hours|minutes|seconds)|per\s+(?:day|week|month|year)|"
+    r"times|percent(?:age)?|income|salary|weight|height|duration|seconds)\b",
+    re.IGNORECASE,
 )
 _ID_NAMES = word_set(
-    "respondentid responseid respondent id participantid participant recordid responderid respid"
+    "respondentid responseid respondent id participantid participant recordid responderid respid "
+    "uniqueid"
 )
 
 
@@ -136,8 +139,9 @@ def _unrated(column: Column, profile: Profile, values: list[str]) -> Kind:
         return Skip("unrecognised-scale", tuple(values[:6]))
     if _OPEN_WORDING.search(f"{column.id} {statement(column)}"):
         return Skip("free text")
-    if _typed(profile):
-        return Skip("typed", tuple(values[:8]))
+    spelt = _spelt_twice(values)
+    if spelt or _long_tail(profile):
+        return Skip("typed", tuple(spelt or values)[:8])
     if len(values) > SEGMENT_MAX or _all_different(values, profile):
         many = "many-valued" if len(values) > SEGMENT_MAX else "id"
         return Skip(_bulk_reason(values, profile) or many)
@@ -146,12 +150,12 @@ def _unrated(column: Column, profile: Profile, values: list[str]) -> Kind:
 
 def _numeric(column: Column, profile: Profile) -> Kind:
     values = list(profile.values)
+    wording = f"{' '.join(tokens(column.id))} {statement(column)}"
+    if _COUNTED.search(wording) or profile.low is None or profile.high is None:
+        return Skip("numeric")
     # A numeric export codes demographic choices too; their wording tells them apart.
     if looks_demographic(column) and not profile.overflow and len(values) <= SEGMENT_MAX:
         return Grouping(column, tuple(sorted(values, key=lambda v: float(v))), coded=True)
-    words = set(tokens(statement(column))) | set(tokens(column.id))
-    if words & _COUNTED or profile.low is None or profile.high is None:
-        return Skip("numeric")
     return Numbers(column, profile.low, profile.high)
 
 
@@ -170,12 +174,18 @@ def resolve_numbers(kinds: dict[str, Kind]) -> dict[str, Kind]:
     return resolved
 
 
-def _typed(profile: Profile) -> bool:
-    """Answers typed, not chosen: one answer spelt two ways ("Yes", "yes!"), or a long tail
-    of answers each given once."""
-    folded = {re.sub(r"[\W_]+", "", v.casefold()) for v in profile.values}
-    if len(folded) < len(profile.values):
-        return True
+def _spelt_twice(values: Sequence[str]) -> list[str]:
+    """Answers spelt more than one way ("Student", "student"; "Prefer not to say",
+    "prefer_not_to_say"): typed by hand, or merged from sources that coded choices
+    differently. Empty when every answer has one spelling."""
+    spellings: dict[str, list[str]] = {}
+    for value in values:
+        spellings.setdefault(re.sub(r"[\W_]+", "", value.casefold()), []).append(value)
+    return [v for group in spellings.values() if len(group) > 1 for v in group]
+
+
+def _long_tail(profile: Profile) -> bool:
+    """Many different answers, most given only once: typed, not chosen from a list."""
     once = sum(1 for count in profile.values.values() if count == 1)
     return len(profile.values) >= _LONG_TAIL and once * 2 >= len(profile.values)
 

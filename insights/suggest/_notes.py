@@ -126,18 +126,15 @@ def id_note(respondent_id: str | None, export_id: str | None) -> list[str]:
 
 
 def segment_notes(kinds: dict[str, Kind], skipped: dict[str, list[str]]) -> list[str]:
-    """Why columns that could look like segments are not, and what is personal data."""
+    """Why typed columns are not segments, and which columns are personal data (free text
+    and the rest are explained with the skipped columns)."""
     notes = [
-        f"{column} is not a segment: its answers were typed by hand "
-        f"({listed([repr(v) for v in kind.values])}), not chosen from a list."
+        f"{column} is not a segment: its answers are spelt several ways or mostly given once "
+        f"({listed([repr(v) for v in kind.values])}), as typed answers are; make the "
+        "spellings agree in the file to break results down by it."
         for column, kind in kinds.items()
         if isinstance(kind, Skip) and kind.reason == "typed"
     ]
-    if skipped.get("free text"):
-        notes.append(
-            f"Not segments, because they hold free text (open answers, 'please specify'): "
-            f"{listed(skipped['free text'])}."
-        )
     if skipped.get("personal data"):
         notes.append(
             f"Personal data, left out of the codebook and never stored by the import: "

@@ -9,6 +9,7 @@ importer matches answers against the labels as written.
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -209,17 +210,21 @@ VOCABULARIES: tuple[Vocabulary, ...] = (
         "Very favorable|Very favourable",
     ),
     _vocabulary(
-        "change3",
+        "change5",
         "change",
         "Change",
-        "Decreased|Decreased a lot|Decreased significantly|Gotten worse|Got worse|Worse",
-        "Decreased a little|Decreased somewhat|Decreased slightly",
+        "Decreased|Decreased a lot|Decreased significantly|Gotten worse|Got worse|Worse|"
+        "Significantly worse|Much worse",
+        "Decreased a little|Decreased somewhat|Decreased slightly|Somewhat worse|Slightly worse|"
+        "A little worse",
         "Stayed the same|Stayed about the same|About the same|No change|Unchanged|The same",
-        "Increased a little|Increased somewhat|Increased slightly",
-        "Increased|Increased a lot|Increased significantly|Gotten better|Got better|Better",
+        "Increased a little|Increased somewhat|Increased slightly|Somewhat better|Slightly better|"
+        "A little better",
+        "Increased|Increased a lot|Increased significantly|Gotten better|Got better|Better|"
+        "Significantly better|Much better",
     ),
     _vocabulary(
-        "often3",
+        "often5",
         "how often",
         "More or less often",
         "Much less often|A lot less often",
@@ -242,7 +247,7 @@ VOCABULARIES: tuple[Vocabulary, ...] = (
 )
 
 
-_NUMBERED = re.compile(r"(-?\d{1,3})(?:\s*[-–—:=.)]\s*([^\W\d_].*))?")
+_NUMBERED = re.compile(r"(-?\d{1,3})(?:\s*[-–—:=.)]\s*([^\W\d_].*)|\s*(\+)\s*\d{1,3})?")
 SLIDER_CUT_OFF = 50  # a slider answer above this counts as positive, until a person says otherwise
 
 
@@ -419,8 +424,9 @@ def _distinct_answers(answers: Iterable[str]) -> tuple[str, ...]:
 
 
 def _numbered(answers: Sequence[str], missing: tuple[str, ...]) -> ScaleSpec | None:
-    """Numbered labels ("1 - Not at all impressive", "2", …, "7 - Very impressive"): at least
-    one number carries a text and every answer starts with a distinct number."""
+    """Numbered labels ("1 - Not at all impressive", "2", …, "7 - Very impressive") or bins of
+    a number scale ("1+2", …, "9+10"): at least one number carries a text (or is a bin) and
+    every answer starts with a distinct number."""
     numbers: dict[int, str] = {}
     texts = 0
     for answer in answers:
@@ -428,16 +434,18 @@ def _numbered(answers: Sequence[str], missing: tuple[str, ...]) -> ScaleSpec | N
         if found is None or int(found[1]) in numbers:
             return None
         numbers[int(found[1])] = answer
-        texts += found[2] is not None
+        texts += found[2] is not None or found[3] is not None  # a text, or bins ("5+6")
     if len(numbers) < 2 or not texts:
         return None
     order = sorted(numbers)
     labels = tuple(numbers[n] for n in order)
-    top = order[-2:] if order[-1] - order[0] >= 3 else order[-1:]
+    step = min(b - a for a, b in itertools.pairwise(order))  # 2 for bins ("1+2", "3+4")
+    points = (order[-1] - order[0]) // step + 1
+    top = [n for n in order if n >= order[-1] - step] if points >= 4 else order[-1:]
     comment = (
         f"Numbered labels, {len(labels)} seen ({order[0]} to {order[-1]}), in number order. "
-        f"Positive = the top {'two numbers' if len(top) == 2 else 'number'} seen; check that "
-        "the survey offered no higher number."
+        f"Positive = {'the top two points' if points >= 4 else 'the highest point'} of "
+        f"{order[0]}..{order[-1]} (those seen); check that the survey offered no higher number."
     )
     return ScaleSpec(
         base=f"numbered{len(labels)}",
