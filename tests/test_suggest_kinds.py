@@ -83,9 +83,18 @@ def test_grid_rows_share_one_numeric_scale() -> None:
 )
 def test_numbers_are_rated_unless_the_wording_counts_or_measures(text: str, rated: bool) -> None:
     columns = [Column("Q1", text), Column("Q2", "Empathy matters")]
-    answers = {"Q1": ["1", "2", "3", "4", "5"], "Q2": ["Agree", "Disagree"]}
+    answers = {"Q1": ["0", "1", "2", "3", "4", "5"], "Q2": ["Agree", "Disagree"]}
     book = suggest_codebook(export(columns, answers)).codebook
     assert ("Q1" in book.columns) is rated
+    assert "Q1" not in {s.column for s in book.segments}
+
+
+def test_coded_choices_of_a_demographic_question_stay_a_segment() -> None:
+    # A numeric export codes "Less than a year / 1-3 years / More than 3 years" as 1-3.
+    columns = [Column("Q1", "How long have you worked in your role?"), Column("Q2", "Empathy")]
+    answers = {"Q1": ["1", "2", "3"], "Q2": ["Agree", "Disagree"]}
+    book = suggest_codebook(export(columns, answers)).codebook
+    assert [(s.column, s.name) for s in book.segments] == [("Q1", "long worked role")]
 
 
 def test_bins_of_a_number_scale_and_better_or_worse_are_scales() -> None:

@@ -150,12 +150,15 @@ def _unrated(column: Column, profile: Profile, values: list[str]) -> Kind:
 
 def _numeric(column: Column, profile: Profile) -> Kind:
     values = list(profile.values)
-    wording = f"{' '.join(tokens(column.id))} {statement(column)}"
-    if _COUNTED.search(wording) or profile.low is None or profile.high is None:
+    if profile.low is None or profile.high is None:
         return Skip("numeric")
-    # A numeric export codes demographic choices too; their wording tells them apart.
-    if looks_demographic(column) and not profile.overflow and len(values) <= SEGMENT_MAX:
+    # A numeric export codes demographic choices too (from 1, where a count starts at 0);
+    # their wording tells them apart ("How long have you worked here?" coded 1-3).
+    coded = profile.low >= 1 and not profile.overflow and len(values) <= SEGMENT_MAX
+    if coded and looks_demographic(column):
         return Grouping(column, tuple(sorted(values, key=lambda v: float(v))), coded=True)
+    if _COUNTED.search(f"{' '.join(tokens(column.id))} {statement(column)}"):
+        return Skip("numeric")
     return Numbers(column, profile.low, profile.high)
 
 
