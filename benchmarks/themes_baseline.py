@@ -17,6 +17,7 @@ from insights.suggest._themes import (
     Candidate,
     Themed,
     Themes,
+    _paired,
 )
 from insights.suggest._wording import similarity, stem, tokens
 
@@ -53,11 +54,14 @@ def assign_themes(candidates: Sequence[Candidate], taken: set[str]) -> Themes:
     }
     theme_of |= {j: theme_of[i] for i, j in pairs.items()}
     questions = tuple(
-        Themed(c.column, theme_of[k], c.wording.perspective if k in partner else None)
+        Themed(
+            c.column, theme_of[k], (c.wording.perspective or "personal") if k in partner else None
+        )
         for k, c in enumerate(candidates)
     )
     notes = (
-        _ambiguities(candidates, scores, pairs)
+        _paired(candidates, pairs)
+        + _ambiguities(candidates, scores, pairs)
         + _mismatched(candidates, scores, partner)
         + _unpaired(candidates, singles)
     )
@@ -68,7 +72,7 @@ def _scores(candidates: Sequence[Candidate]) -> list[Score]:
     """Every personal × organization pairing similar enough to consider, best first."""
     found: list[Score] = []
     for i, personal in enumerate(candidates):
-        if personal.wording.perspective != "personal":
+        if personal.wording.perspective not in ("personal", None):  # unmarked: own view
             continue
         for j, organization in enumerate(candidates):
             if organization.wording.perspective != "organization":

@@ -47,7 +47,7 @@ class Scale(_Strict):
     labels: list[str] = Field(min_length=2)
     positive: list[str] = Field(min_length=1)
     codes: list[int] | None = None
-    missing: list[str] = Field(default_factory=list)
+    missing: list[str] = Field(default_factory=list)  # answers meaning "not answered"
     missing_codes: list[int] | None = None
 
     @model_validator(mode="after")

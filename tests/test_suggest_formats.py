@@ -116,7 +116,10 @@ def test_qualtrics_ids_with_question_text() -> None:
     assert book.survey.respondent_id is None
     assert book.survey.name == "empathy-survey-2023"
     assert "Q7" not in book.columns and "StartDate" not in book.columns
-    assert "Skipped 1 free text column(s) (long or many different answers): Q7." in suggestion.notes
+    assert (
+        "Skipped 1 free text column(s) (open answers: long, many different, or asked as "
+        "'please specify' or 'comments'): Q7." in suggestion.notes
+    )
     assert any(n.startswith("Skipped 2 metadata column(s)") for n in suggestion.notes)
     assert any("Q4 (organization)" in n for n in suggestion.notes)
 
@@ -240,22 +243,23 @@ def test_segments_free_text_metadata_and_other_columns() -> None:
         "Skipped 1 metadata column(s)",
         "Skipped 1 empty column(s)",
         "Skipped 1 free text column(s)",
-        "Skipped 1 id column(s)",
         "Skipped 1 numeric column(s)",
         "Skipped 1 date column(s)",
         "Skipped 1 single-answer column(s)",
         "Skipped 1 many-valued column(s)",
         "Skipped 1 unrecognised-scale column(s)",
+        "Skipped 1 personal data column(s)",
     }
-    assert skipped["Skipped 1 id column(s)"].endswith(": Q5.")
+    # E-mail addresses are personal data, named as such rather than as an id.
+    assert skipped["Skipped 1 personal data column(s)"].endswith(": Q5.")
     assert any("Q12 reads like a perspective question" in n for n in suggestion.notes)
     assert suggestion.mapping_lines()[-1] == (
-        "skipped 9 column(s): 1 metadata, 1 empty, 1 free text, 1 id, 1 numeric, 1 date, "
-        "1 single-answer, 1 many-valued, 1 unrecognised-scale"
+        "skipped 9 column(s): 1 metadata, 1 empty, 1 free text, 1 numeric, 1 date, "
+        "1 single-answer, 1 many-valued, 1 unrecognised-scale, 1 personal data"
     )
 
 
-def test_one_scale_per_label_set_and_answers_off_the_scale_are_noted() -> None:
+def test_one_scale_per_vocabulary_and_no_answers_are_proposed_as_missing() -> None:
     columns = [Column(f"Q{n}", f"Statement {n}") for n in range(1, 5)]
     answers = {
         "Q1": ["Agree", "Disagree"],
@@ -265,16 +269,24 @@ def test_one_scale_per_label_set_and_answers_off_the_scale_are_noted() -> None:
     }
     suggestion = suggest_codebook(export(columns, answers))
     book = suggestion.codebook
+    # Q1 and Q2 share one scale holding the labels either saw, and nothing more.
     assert {q.column: q.scale for q in book.questions} == {
-        "Q1": "agree5",
-        "Q2": "agree5",
-        "Q3": "agree5_2",
-        "Q4": "agree7",
+        "Q1": "agree4",
+        "Q2": "agree4",
+        "Q3": "agree2",
+        "Q4": "agree2_2",
     }
-    assert book.scales["agree5_2"].labels[2:4] == ["Neutral", "agree"]
+    assert book.scales["agree4"].labels == [
+        "Disagree",
+        "Neither agree nor disagree",
+        "Agree",
+        "Strongly agree",
+    ]
+    assert book.scales["agree4"].missing == ["Don't know"]
+    assert book.scales["agree2"].labels == ["Neutral", "agree"]
     notes = " ".join(suggestion.notes)
-    assert "Q2 also has answers that are not on scale agree5 (Don't know)" in notes
-    assert "Agreement questions use more than one scale (agree5, agree5_2, agree7)" in notes
+    assert "Scale agree4 lists Don't know as missing" in notes
+    assert "Agreement questions use more than one scale (agree4, agree2, agree2_2)" in notes
 
 
 def test_theme_names_avoid_segment_names_and_repeated_columns_are_skipped() -> None:
@@ -326,7 +338,8 @@ def test_sample_rows_limits_the_scan_and_says_so() -> None:
     columns = [Column("Q1", "Empathy matters")]
     answers = {"Q1": ["Agree"] * 30 + ["Strongly disagree"]}
     sampled = suggest_codebook(export(columns, answers, rows=31), sample_rows=30)
-    assert sampled.codebook.scales["agree5"].labels[0] == "Strongly disagree"  # known scale
+    # Only "Agree" was read: the scale's other end is added, as a scale needs two.
+    assert sampled.codebook.scales["agree2"].labels == ["Strongly disagree", "Agree"]
     assert sampled.notes[0].startswith("Only the first 30 rows were read")
     whole = suggest_codebook(export(columns, answers, rows=30), sample_rows=30)
     assert not any(n.startswith("Only the first") for n in whole.notes)

@@ -76,9 +76,11 @@ def candidates_of(drawn: list[Drawn]) -> list[Candidate]:
 def as_noted(old: Themes) -> tuple[str, ...]:
     """The baseline's notes as they read now: rivals listed five at most ("and N more"),
     and at most MISMATCHED_NOTES notes about pairs of different scales."""
-    rivals, mismatched, rest = [], [], []
+    paired, rivals, mismatched, rest = [], [], [], []
     for note in old.notes:
-        if " reads almost as close;" in note:
+        if note.startswith("Paired for review:"):
+            paired.append(note)
+        elif " reads almost as close;" in note:
             head, after = note.split(", but ", 1)
             named, tail = after.split(" reads almost as close;", 1)
             rivals.append(f"{head}, but {listed(named.split(', '))} reads almost as close;{tail}")
@@ -92,7 +94,7 @@ def as_noted(old: Themes) -> tuple[str, ...]:
             *mismatched[:MISMATCHED_NOTES],
             f"{more} more such pairs were not paired either.",
         ]
-    return (*rivals, *mismatched, *rest)
+    return (*paired, *rivals, *mismatched, *rest)
 
 
 def assert_same_as_every_pair(candidates: list[Candidate], taken: set[str]) -> None:

@@ -17,22 +17,32 @@ def spec(answers: list[str]) -> ScaleSpec:
     return matched.spec
 
 
-def test_a_shuffled_subset_gets_the_whole_scale_in_order() -> None:
+def test_a_shuffled_subset_keeps_only_the_labels_seen_in_order() -> None:
     seen = ["agree", "STRONGLY DISAGREE", "Neither agree nor disagree"]
     random.Random(7).shuffle(seen)
     found = spec(seen)
-    assert found.base == "agree5"
-    # Seen spellings are kept (the importer matches them); unseen labels are filled in.
-    assert found.labels == (
-        "STRONGLY DISAGREE",
-        "Disagree",
-        "Neither agree nor disagree",
-        "agree",
-        "Strongly agree",
-    )
-    assert found.positive == ("agree", "Strongly agree")
+    assert found.base == "agree3"
+    # Seen spellings are kept (the importer matches them); nothing is invented.
+    assert found.labels == ("STRONGLY DISAGREE", "Neither agree nor disagree", "agree")
+    assert found.positive == ("agree",)
     assert found.codes is None
-    assert "top-2-box" in found.comment
+    assert "top-2-box" in found.comment and "3 of its 5 points seen" in found.comment
+
+
+def test_a_three_point_agree_scale_is_not_padded_to_five_points() -> None:
+    found = spec(["Agree", "Disagree", "Neither agree nor disagree"])
+    assert (found.base, found.labels, found.positive) == (
+        "agree3",
+        ("Disagree", "Neither agree nor disagree", "Agree"),
+        ("Agree",),
+    )
+    assert not any("Strongly" in label for label in found.labels)
+
+
+def test_a_four_point_agree_scale_counts_its_top_two() -> None:
+    found = spec(["Strongly agree", "Agree", "Disagree", "Strongly disagree"])
+    assert found.base == "agree4"
+    assert found.positive == ("Agree", "Strongly agree")
 
 
 def test_every_order_of_the_same_answers_gives_the_same_scale() -> None:
@@ -42,18 +52,15 @@ def test_every_order_of_the_same_answers_gives_the_same_scale() -> None:
 
 def test_seven_point_agreement_needs_a_somewhat_answer() -> None:
     found = spec(["Agree", "Somewhat agree", "Strongly disagree"])
-    assert found.base == "agree7"
-    assert found.labels[2:5] == (
-        "Somewhat disagree",
-        "Neither agree nor disagree",
-        "Somewhat agree",
-    )
-    assert found.positive == ("Agree", "Strongly agree")
+    assert found.base == "agree3"
+    assert found.labels == ("Strongly disagree", "Somewhat agree", "Agree")
+    assert found.positive == ("Agree",)
+    assert "Seven-point agreement" in found.comment
 
 
 def test_five_point_somewhat_scale_counts_somewhat_agree_and_says_agree7_would_not() -> None:
     found = spec(["Somewhat agree", "Strongly agree", "Somewhat disagree"])
-    assert found.base == "agree5"
+    assert found.base == "agree3"
     assert found.positive == ("Somewhat agree", "Strongly agree")
     assert "agree7" in found.alternatives
 
@@ -65,44 +72,32 @@ def test_five_point_somewhat_scale_counts_somewhat_agree_and_says_agree7_would_n
         (["TRUE", "False"], "truefalse", ("False", "TRUE"), ("TRUE",)),
         (
             ["Very important", "Not at all important"],
-            "importance5",
-            (
-                "Not at all important",
-                "Slightly important",
-                "Moderately important",
-                "Very important",
-                "Extremely important",
-            ),
-            ("Very important", "Extremely important"),
+            "importance2",
+            ("Not at all important", "Very important"),
+            ("Very important",),
         ),
         (
-            ["Very likely", "Unlikely"],
-            "likely5",
-            ("Very unlikely", "Unlikely", "Neutral", "Likely", "Very likely"),
+            ["Very likely", "Unlikely", "Likely", "Very unlikely"],
+            "likely4",
+            ("Very unlikely", "Unlikely", "Likely", "Very likely"),
             ("Likely", "Very likely"),
         ),
         (
             ["Satisfied", "Very dissatisfied"],
-            "satisfied5",
-            (
-                "Very dissatisfied",
-                "Dissatisfied",
-                "Neither satisfied nor dissatisfied",
-                "Satisfied",
-                "Very satisfied",
-            ),
-            ("Satisfied", "Very satisfied"),
+            "satisfied2",
+            ("Very dissatisfied", "Satisfied"),
+            ("Satisfied",),
         ),
         (
-            ["Always", "Rarely", "Never"],
+            ["Always", "Rarely", "Never", "Often", "Sometimes"],
             "frequency5",
             ("Never", "Rarely", "Sometimes", "Often", "Always"),
             ("Often", "Always"),
         ),
         (
             ["Excellent", "Very good", "Poor"],
-            "quality5",
-            ("Poor", "Fair", "Good", "Very good", "Excellent"),
+            "quality3",
+            ("Poor", "Very good", "Excellent"),
             ("Very good", "Excellent"),
         ),
         (
@@ -113,10 +108,29 @@ def test_five_point_somewhat_scale_counts_somewhat_agree_and_says_agree7_would_n
         ),
         (
             ["Neccessary", "Not necessary"],
-            "necessity3",
-            ("Not necessary", "Helpful", "Neccessary"),
-            ("Helpful", "Neccessary"),
+            "necessity2",
+            ("Not necessary", "Neccessary"),
+            ("Neccessary",),
         ),
+        (
+            ["Very favorable", "Somewhat unfavorable", "Very unfavorable", "Somewhat favorable"],
+            "favour4",
+            ("Very unfavorable", "Somewhat unfavorable", "Somewhat favorable", "Very favorable"),
+            ("Somewhat favorable", "Very favorable"),
+        ),
+        (
+            ["Increased", "Stayed the same", "Decreased"],
+            "change3",
+            ("Decreased", "Stayed the same", "Increased"),
+            ("Increased",),
+        ),
+        (
+            ["Less often", "More often", "About the same"],
+            "often3",
+            ("Less often", "About the same", "More often"),
+            ("More often",),
+        ),
+        (["No", "Maybe", "Yes"], "yesno", ("No", "Maybe", "Yes"), ("Yes",)),
     ],
 )
 def test_known_vocabularies(
@@ -127,20 +141,23 @@ def test_known_vocabularies(
 
 
 def test_spacing_case_and_curly_apostrophes_do_not_matter() -> None:
-    assert spec(["  strongly   AGREE ", "Disagree."]).base == "agree5"
+    assert spec(["  strongly   AGREE ", "Disagree."]).base == "agree2"
 
 
 def test_a_four_point_quality_reading_is_flagged_because_it_counts_good_as_positive() -> None:
     found = spec(["Poor", "Good", "Excellent"])
-    assert found.base == "quality5"
+    assert found.base == "quality3"
     assert found.alternatives == ("quality4",)
 
 
 def test_dont_know_does_not_stop_a_match_but_is_reported() -> None:
     matched = match_scale(["Agree", "Don\u2019t know", "Disagree", "N/A"])
     assert matched is not None
-    assert matched.spec.base == "agree5"
+    assert matched.spec.base == "agree2"
     assert matched.not_on_scale == ("Don\u2019t know", "N/A")
+    # Proposed as missing, as written, and never among the labels.
+    assert matched.spec.missing == ("Don\u2019t know", "N/A")
+    assert matched.spec.labels == ("Disagree", "Agree")
 
 
 @pytest.mark.parametrize(
@@ -180,6 +197,8 @@ def test_two_numeric_codes_count_the_higher_one() -> None:
     assert found.positive == ("2",)
 
 
-@pytest.mark.parametrize("answers", [["1", "12"], ["1.5", "2"], ["3"], ["-1", "2"], ["a", "1"]])
+@pytest.mark.parametrize(
+    "answers", [["1", "101"], ["1.5", "2"], ["3"], ["-7", "2"], ["-1", "-3"], ["a", "1"]]
+)
 def test_other_numbers_are_not_codes(answers: list[str]) -> None:
     assert numeric_codes(answers) is None

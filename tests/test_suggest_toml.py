@@ -57,7 +57,7 @@ def test_round_trip_of_a_plain_suggestion() -> None:
     suggestion = suggest(columns, {"Q1": AGREE5, "Q2": AGREE5})
     text = suggestion.to_toml()
     assert parse_codebook(text) == suggestion.codebook
-    assert "# Five-point agreement; codes 1..5 follow the order of `labels`." in text
+    assert "# Five-point agreement, 5 of its 5 points seen (labels nobody chose are" in text
     assert "Positive = top-2-box." in text
     assert "# --- empathy matters: personal vs organization" in text
 

@@ -25,6 +25,11 @@ from insights.suggest._wording import read_wording, segment_name
         ("My employer believes customer empathy drives loyalty", "organization"),
         ("How far do you agree? - I personally believe empathy drives loyalty", "personal"),
         ("I personally believe my company values empathy", "personal"),  # earliest phrase wins
+        ("Leadership listens to customers", "organization"),
+        ("Our leadership team listens to customers", "organization"),
+        ("People in my community are wearing a mask", "organization"),
+        ("Most people around me wear a mask", "organization"),
+        ("My colleagues value empathy", "organization"),
         ("Customer empathy drives loyalty", None),
         ("How would you rate the support from your employer", None),  # prose, not a tag
     ],
@@ -89,7 +94,13 @@ def test_matching_statements_pair_and_the_theme_is_named_from_what_sets_it_apart
         "Q2": ("business value", "personal"),
         "Q3": ("helpful cx improvements", "organization"),
     }
-    assert themes.notes == ()
+    # Every pairing is shown for a person to confirm, and nothing else needs a look.
+    assert themes.notes == (
+        "Paired for review: Q1 (personal) with Q3 (organization); confirm they ask the same "
+        "thing from the two sides, or remove the perspective lines.",
+        "Paired for review: Q2 (personal) with Q0 (organization); confirm they ask the same "
+        "thing from the two sides, or remove the perspective lines.",
+    )
 
 
 def test_names_never_split_a_shared_phrase_such_as_customer_empathy() -> None:

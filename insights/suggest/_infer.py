@@ -22,6 +22,8 @@ from insights.suggest._columns import (
     classify,
     holds_ids,
     id_like,
+    personal_data,
+    resolve_numbers,
 )
 from insights.suggest._notes import (
     coded_segments,
@@ -29,14 +31,21 @@ from insights.suggest._notes import (
     listed,
     sample_note,
     scale_notes,
+    segment_notes,
     skipped_notes,
     unrecognised_notes,
 )
-from insights.suggest._scales import MAX_CODES, VOCABULARIES, ScaleSpec
+from insights.suggest._scales import MAX_CODES, VOCABULARIES, ScaleSpec, merged
 from insights.suggest._scan import Scan, scan
 from insights.suggest._suggestion import Review, Suggestion
 from insights.suggest._themes import Candidate, Themes, assign_themes
-from insights.suggest._wording import Names, read_wording, segment_name, statement
+from insights.suggest._wording import (
+    Names,
+    grid_wordings,
+    read_wording,
+    segment_name,
+    statement,
+)
 
 _FILE_SUFFIXES = frozenset({".csv", ".tsv", ".txt", ".xlsx", ".xls", ".gz", ".zip"})
 
@@ -66,11 +75,13 @@ def suggest_codebook(
             f"{export.name} has no respondents, so there are no answers to infer a codebook from."
         )
     respondent_id = _respondent_id(id_candidates, scanned)
-    kinds = {
-        c.id: classify(c, scanned.profiles[c.id])
-        for c in columns
-        if not c.metadata and c.id not in (export_id, respondent_id)
-    }
+    kinds = resolve_numbers(
+        {
+            c.id: classify(c, scanned.profiles[c.id])
+            for c in columns
+            if not c.metadata and c.id not in (export_id, respondent_id)
+        }
+    )
     skipped = _skipped(columns, kinds, repeated, {export_id, respondent_id})
     asked = [kind for kind in kinds.values() if isinstance(kind, Asked)]
     if not asked:
@@ -89,8 +100,10 @@ def _build(
     asked = [kind for kind in kinds.values() if isinstance(kind, Asked)]
     groupings = [kind for kind in kinds.values() if isinstance(kind, Grouping)]
     specs, scale_of = _scales(asked)
+    wordings = grid_wordings([a.column for a in asked])
     candidates = [
-        Candidate(a.column.id, scale_of[a.column.id], read_wording(a.column)) for a in asked
+        Candidate(a.column.id, scale_of[a.column.id], wording, statement(a.column))
+        for a, wording in zip(asked, wordings, strict=True)
     ]
     segments = _segments(groupings)
     # A theme named like a segment would make "by role" ambiguous in a question.
@@ -116,6 +129,7 @@ def _build(
         *themes.notes,
         *unrecognised_notes(kinds),
         *coded_segments(kinds),
+        *segment_notes(kinds, skipped),
         *id_note(respondent_id, export.layout.respondent_id),
         *skipped_notes(skipped),
     ]
@@ -124,6 +138,7 @@ def _build(
         format=export.format,
         export_respondent_id=export.layout.respondent_id,
         scale_comments={name: spec.comment for name, spec in specs.items()},
+        placeholders=frozenset(name for name, spec in specs.items() if spec.placeholders),
         segment_values={g.column.id: g.values for g in groupings},
         skipped={reason: tuple(columns) for reason, columns in skipped.items()},
     )
@@ -159,7 +174,7 @@ def _skipped(
         if isinstance(kind, Skip):
             found[kind.reason].append(column.id)
         elif kind is None and column.id not in used:
-            found["metadata"].append(column.id)
+            found["personal data" if personal_data(column) else "metadata"].append(column.id)
     if repeated:
         found["repeated"] = repeated
     return {reason: found[reason] for reason in REASONS if found.get(reason)}
@@ -177,24 +192,31 @@ def _nothing_found(name: str, columns: int, skipped: dict[str, list[str]]) -> Co
 
 
 def _scales(asked: list[Asked]) -> tuple[dict[str, ScaleSpec], dict[str, str]]:
-    """One scale per distinct label set (named agree5, agree5_2, …); column → scale name."""
-    specs: dict[str, ScaleSpec] = {}
-    by_key: dict[object, str] = {}
-    scale_of: dict[str, str] = {}
-    reached: dict[str, int] = {}  # the number each base name got to, so naming stays linear
+    """Columns answered on one vocabulary share one scale holding every label any of them
+    saw (grid rows, and questions offering the same answers), unless they spell a label
+    differently; other scales are shared by equal labels. Column → scale name."""
+    shared: list[ScaleSpec] = []
+    members: list[list[str]] = []
+    by_group: dict[object, list[int]] = defaultdict(list)  # few per group: stays linear
     for question in asked:
-        name = by_key.get(question.scale.key)
-        if name is None:
-            base = question.scale.base
-            n = reached.get(base, 1)
-            name = base if n == 1 else f"{base}_{n}"
-            while name in specs:
-                n += 1
-                name = f"{base}_{n}"
-            reached[base] = n
-            specs[name] = question.scale
-            by_key[question.scale.key] = name
-        scale_of[question.column.id] = name
+        spec = question.scale
+        for n in by_group[spec.group]:
+            joined = merged(shared[n], spec) or (shared[n] if shared[n].key == spec.key else None)
+            if joined is not None:
+                shared[n] = joined
+                members[n].append(question.column.id)
+                break
+        else:
+            by_group[spec.group].append(len(shared))
+            shared.append(spec)
+            members.append([question.column.id])
+    specs: dict[str, ScaleSpec] = {}
+    scale_of: dict[str, str] = {}
+    names = Names(set())
+    for spec, columns in zip(shared, members, strict=True):
+        name = names.unique(spec.base).replace(" ", "_")
+        specs[name] = spec
+        scale_of |= dict.fromkeys(columns, name)
     return specs, scale_of
 
 
@@ -202,6 +224,8 @@ def _scale_table(spec: ScaleSpec) -> dict[str, Any]:
     table: dict[str, Any] = {"labels": list(spec.labels), "positive": list(spec.positive)}
     if spec.codes is not None:
         table["codes"] = list(spec.codes)
+    if spec.missing:
+        table["missing"] = list(spec.missing)
     return table
 
 

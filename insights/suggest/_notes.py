@@ -32,15 +32,20 @@ def scale_notes(
     users: dict[str, list[str]] = defaultdict(list)
     for question in asked:
         users[scale_of[question.column.id]].append(question.column.id)
-    notes = [_numeric(name, spec, users[name]) for name, spec in specs.items() if spec.numeric]
+    notes = [_numeric(name, spec, users[name]) for name, spec in specs.items() if spec.placeholders]
+    notes += [
+        f"Scale {name} ({listed(users[name])}): {spec.comment}"
+        for name, spec in specs.items()
+        if spec.numeric and not spec.placeholders
+    ]
     notes += _alternatives(asked, scale_of)
     notes += _mixed_lengths(specs)
     notes += [
-        f"{q.column.id} also has answers that are not on scale {scale_of[q.column.id]} "
-        f"({listed(q.not_on_scale)}); the importer refuses answers off the scale, so blank "
-        "them in the file or add them to the scale's labels (not to positive)."
-        for q in asked
-        if q.not_on_scale
+        f"Scale {name} lists {listed(spec.missing)} as missing: these answers mean 'not "
+        f"answered' and are left out of the base of {listed(users[name])}; move one into "
+        "`labels` if it is a real answer."
+        for name, spec in specs.items()
+        if spec.missing
     ]
     return notes
 
@@ -118,6 +123,24 @@ def id_note(respondent_id: str | None, export_id: str | None) -> list[str]:
         "No respondent id column was found, so respondents are identified by row number; "
         "set survey.respondent_id if the export has an id column."
     ]
+
+
+def segment_notes(kinds: dict[str, Kind], skipped: dict[str, list[str]]) -> list[str]:
+    """Why typed columns are not segments, and which columns are personal data (free text
+    and the rest are explained with the skipped columns)."""
+    notes = [
+        f"{column} is not a segment: its answers are spelt several ways or mostly given once "
+        f"({listed([repr(v) for v in kind.values])}), as typed answers are; make the "
+        "spellings agree in the file to break results down by it."
+        for column, kind in kinds.items()
+        if isinstance(kind, Skip) and kind.reason == "typed"
+    ]
+    if skipped.get("personal data"):
+        notes.append(
+            f"Personal data, left out of the codebook and never stored by the import: "
+            f"{listed(skipped['personal data'])}. Blank these columns before sharing the file."
+        )
+    return notes
 
 
 def skipped_notes(skipped: dict[str, list[str]]) -> list[str]:

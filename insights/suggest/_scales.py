@@ -9,8 +9,8 @@ importer matches answers against the labels as written.
 
 from __future__ import annotations
 
+import itertools
 import re
-from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
@@ -32,6 +32,12 @@ _NOT_ON_SCALE = frozenset(
         "no opinion",
         "can't say",
         "cannot say",
+        "i don't know",
+        "idk",
+        "prefer not to respond",
+        "rather not say",
+        "does not apply",
+        "not relevant",
     }
 )
 _NEITHER_AGREE = "Neither agree nor disagree|Neither agree or disagree|Neutral"
@@ -75,6 +81,7 @@ def _vocabulary(
 # before rarer ones that contain the same labels (agree5 before agree7, quality5 before 4).
 VOCABULARIES: tuple[Vocabulary, ...] = (
     _vocabulary("yesno", "yesno", "Yes/no", "No|N", "Yes|Y"),
+    _vocabulary("yesno", "yesno", "Yes/no", "No", "Maybe", "Yes"),
     _vocabulary("truefalse", "truefalse", "True/false", "False", "True"),
     _vocabulary(
         "agree5",
@@ -190,6 +197,42 @@ VOCABULARIES: tuple[Vocabulary, ...] = (
         "Excellent",
     ),
     _vocabulary("quality4", "quality", "Four-point quality", "Poor", "Fair", "Good", "Excellent"),
+    _vocabulary(
+        "favour5",
+        "favourability",
+        "Favourability",
+        "Very unfavorable|Very unfavourable",
+        "Somewhat unfavorable|Somewhat unfavourable|Mostly unfavorable|Mostly unfavourable|"
+        "Unfavorable|Unfavourable",
+        "Neither favorable nor unfavorable|Neither favourable nor unfavourable|Neutral",
+        "Somewhat favorable|Somewhat favourable|Mostly favorable|Mostly favourable|Favorable|"
+        "Favourable",
+        "Very favorable|Very favourable",
+    ),
+    _vocabulary(
+        "change5",
+        "change",
+        "Change",
+        "Decreased|Decreased a lot|Decreased significantly|Gotten worse|Got worse|Worse|"
+        "Significantly worse|Much worse",
+        "Decreased a little|Decreased somewhat|Decreased slightly|Somewhat worse|Slightly worse|"
+        "A little worse",
+        "Stayed the same|Stayed about the same|About the same|No change|Unchanged|The same",
+        "Increased a little|Increased somewhat|Increased slightly|Somewhat better|Slightly better|"
+        "A little better",
+        "Increased|Increased a lot|Increased significantly|Gotten better|Got better|Better|"
+        "Significantly better|Much better",
+    ),
+    _vocabulary(
+        "often5",
+        "how often",
+        "More or less often",
+        "Much less often|A lot less often",
+        "Less often|Less frequently|Less",
+        "About the same|About as often|The same|No change|Same as before",
+        "More often|More frequently|More",
+        "Much more often|A lot more often",
+    ),
     # Invented for the study's "necessary or helpful" wording; both count as positive.
     # Common misspellings of "necessary" are listed because free-typed choices carry them.
     _vocabulary(
@@ -204,9 +247,19 @@ VOCABULARIES: tuple[Vocabulary, ...] = (
 )
 
 
+_NUMBERED = re.compile(r"(-?\d{1,3})(?:\s*[-–—:=.)]\s*([^\W\d_].*)|\s*(\+)\s*\d{1,3})?")
+SLIDER_CUT_OFF = 50  # a slider answer above this counts as positive, until a person says otherwise
+
+
 @dataclass(frozen=True)
 class ScaleSpec:
-    """A scale suggested for one column; columns with equal ``key`` share a scale."""
+    """A scale suggested for one or more columns.
+
+    ``labels`` holds only answers seen in the export, in the vocabulary's order: a scale is
+    never padded with labels nobody chose (they change no count, and a padded scale can
+    claim points the survey never offered). ``group`` is what columns must share to be
+    put on one scale: the vocabulary, or for numbers the range they were read on.
+    """
 
     base: str  # the name to give the scale (made unique by the caller)
     family: str
@@ -215,6 +268,10 @@ class ScaleSpec:
     positive: tuple[str, ...]
     codes: tuple[int, ...] | None = None
     alternatives: tuple[str, ...] = ()  # other fitting vocabularies that count differently
+    missing: tuple[str, ...] = ()  # answers seen that mean "no answer" ("Don't know")
+    placeholders: bool = False  # labels are stand-ins for the survey's answer texts
+    group: tuple[object, ...] = ()
+    positions: tuple[int, ...] = ()  # each label's position in its vocabulary
 
     @property
     def key(self) -> tuple[tuple[str, ...], tuple[int, ...] | None]:
@@ -235,6 +292,11 @@ def normalise(answer: str) -> str:
     """Fold case, curly apostrophes, spacing and trailing full stops so spellings compare."""
     folded = answer.replace("\u2019", "'").casefold()
     return re.sub(r"\s+", " ", folded).strip(" .")
+
+
+def means_no_answer(answer: str) -> bool:
+    """Whether an answer says "not answered" ("Don't know", "N/A", "Prefer not to say")."""
+    return normalise(answer) in _NOT_ON_SCALE
 
 
 def _positive(points: int) -> tuple[int, ...]:
@@ -262,33 +324,34 @@ def _match_remembered(distinct: tuple[str, ...]) -> ScaleMatch | None:
 
 
 def _match_distinct(distinct: tuple[str, ...]) -> ScaleMatch | None:
-    on_scale = [a for a in distinct if normalise(a) not in _NOT_ON_SCALE]
+    on_scale = [a for a in distinct if not means_no_answer(a)]
     if not on_scale:
         return None
-    fits = [(v, seen) for v in VOCABULARIES if (seen := _fit(v, on_scale)) is not None]
+    not_on_scale = tuple(a for a in distinct if means_no_answer(a))
+    fits = [(n, v, seen) for n, v in enumerate(VOCABULARIES) if (seen := _fit(v, on_scale))]
     if not fits:
-        return None
-    vocabulary, seen = fits[0]
+        numbered = _numbered(on_scale, not_on_scale)
+        return ScaleMatch(numbered, not_on_scale) if numbered else None
+    index, vocabulary, seen = fits[0]
     counted = _canonical_positive(vocabulary)
     alternatives = tuple(
-        dict.fromkeys(v.name for v, _ in fits[1:] if _canonical_positive(v) != counted)
+        dict.fromkeys(v.name for _, v, _ in fits[1:] if _canonical_positive(v) != counted)
     )
-    spec = _spec(vocabulary, seen, alternatives)
-    not_on_scale = tuple(a for a in distinct if a not in on_scale)
+    spec = vocabulary_scale(index, dict(seen), not_on_scale, alternatives)
     return ScaleMatch(spec, not_on_scale)
 
 
-def _fit(vocabulary: Vocabulary, answers: Sequence[str]) -> dict[int, tuple[str, int]] | None:
-    """Position → (answer as written, variant), or None if an answer is off the scale."""
-    seen: dict[int, tuple[str, int]] = {}
+def _fit(vocabulary: Vocabulary, answers: Sequence[str]) -> dict[int, str] | None:
+    """Position → answer as written, or None if an answer is off the scale."""
+    seen: dict[int, str] = {}
     for answer in answers:  # sorted, so "Agree" is kept over "agree" deterministically
         found = vocabulary.position(normalise(answer))
         if found is None:
             return None
-        index, variant = found
-        if index in seen and normalise(seen[index][0]) != normalise(answer):
+        index = found[0]
+        if index in seen and normalise(seen[index]) != normalise(answer):
             return None  # two different spellings for one position: not this vocabulary
-        seen.setdefault(index, (answer, variant))
+        seen.setdefault(index, answer)
     return seen
 
 
@@ -296,44 +359,172 @@ def _canonical_positive(vocabulary: Vocabulary) -> frozenset[str]:
     return frozenset(normalise(vocabulary.spellings[i][0]) for i in vocabulary.positive_positions)
 
 
-def _spec(
-    vocabulary: Vocabulary, seen: dict[int, tuple[str, int]], alternatives: tuple[str, ...]
+def vocabulary_scale(
+    index: int,
+    seen: dict[int, str],
+    missing: tuple[str, ...] = (),
+    alternatives: tuple[str, ...] = (),
 ) -> ScaleSpec:
-    # Unseen labels follow the variant most seen answers use; on a tie, the canonical one.
-    ranked = Counter(variant for _, variant in seen.values()).most_common()
-    tied = len(ranked) > 1 and ranked[0][1] == ranked[1][1]
-    variant = 0 if tied else ranked[0][0]
-    labels = tuple(
-        seen[i][0] if i in seen else spellings[variant if variant < len(spellings) else 0]
-        for i, spellings in enumerate(vocabulary.spellings)
-    )
-    points = len(labels)
-    rule = "the affirmative answer" if points <= 3 else "top-2-box"
-    if vocabulary.positive is not None:
-        rule = "the top two answers"
+    """The scale of VOCABULARIES[index] holding the answers seen at their positions.
+
+    Positive is the vocabulary's top box among the labels seen; when nobody chose a
+    positive answer, the vocabulary's top answers are added so the scale can count them."""
+    vocabulary = VOCABULARIES[index]
+    top = vocabulary.positive_positions
+    if not any(i in seen for i in top):
+        seen = seen | {i: vocabulary.spellings[i][0] for i in top}
+    if len(seen) < 2:  # a scale needs two ends: add the worst answer, the one never chosen
+        seen = {0: vocabulary.spellings[0][0]} | seen
+    positions = tuple(sorted(seen))
+    labels = tuple(seen[i] for i in positions)
+    complete = len(positions) == len(vocabulary.spellings)
+    base = vocabulary.name if complete else f"{vocabulary.name.rstrip('0123456789')}{len(labels)}"
+    rule = "the affirmative answer" if len(top) == 1 else "the top two answers"
+    if vocabulary.positive is None and len(top) == 2:
+        rule = "top-2-box"
     comment = (
-        f"{vocabulary.kind}; codes 1..{points} follow the order of `labels`. Positive = {rule}."
+        f"{vocabulary.kind}, {len(labels)} of its {len(vocabulary.spellings)} points seen "
+        f"(labels nobody chose are left out); codes 1..{len(labels)} follow the order of "
+        f"`labels`. Positive = {rule}."
     )
-    positive = tuple(labels[i] for i in vocabulary.positive_positions)
     return ScaleSpec(
-        vocabulary.name, vocabulary.family, comment, labels, positive, None, alternatives
+        base=base,
+        family=vocabulary.family,
+        comment=comment,
+        labels=labels,
+        positive=tuple(seen[i] for i in top if i in seen),
+        alternatives=alternatives,
+        missing=missing,
+        group=("vocabulary", index),
+        positions=positions,
+    )
+
+
+def merged(first: ScaleSpec, other: ScaleSpec) -> ScaleSpec | None:
+    """One scale for two columns answered on the same vocabulary (grid rows, or questions
+    offering the same answers), or None when they spell a position differently."""
+    if first.group != other.group or first.group[:1] != ("vocabulary",):
+        return None
+    index = first.group[1]
+    assert isinstance(index, int)
+    seen = dict(zip(first.positions, first.labels, strict=True))
+    for position, label in zip(other.positions, other.labels, strict=True):
+        if normalise(seen.setdefault(position, label)) != normalise(label):
+            return None
+    missing = _distinct_answers(first.missing + other.missing)
+    alternatives = tuple(dict.fromkeys(first.alternatives + other.alternatives))
+    return vocabulary_scale(index, seen, missing, alternatives)
+
+
+def _distinct_answers(answers: Iterable[str]) -> tuple[str, ...]:
+    kept: dict[str, str] = {}
+    for answer in answers:
+        kept.setdefault(normalise(answer), answer)
+    return tuple(kept.values())
+
+
+def _numbered(answers: Sequence[str], missing: tuple[str, ...]) -> ScaleSpec | None:
+    """Numbered labels ("1 - Not at all impressive", "2", …, "7 - Very impressive") or bins of
+    a number scale ("1+2", …, "9+10"): at least one number carries a text (or is a bin) and
+    every answer starts with a distinct number."""
+    numbers: dict[int, str] = {}
+    texts = 0
+    for answer in answers:
+        found = _NUMBERED.fullmatch(answer.strip())
+        if found is None or int(found[1]) in numbers:
+            return None
+        numbers[int(found[1])] = answer
+        texts += found[2] is not None or found[3] is not None  # a text, or bins ("5+6")
+    if len(numbers) < 2 or not texts:
+        return None
+    order = sorted(numbers)
+    labels = tuple(numbers[n] for n in order)
+    step = min(b - a for a, b in itertools.pairwise(order))  # 2 for bins ("1+2", "3+4")
+    points = (order[-1] - order[0]) // step + 1
+    top = [n for n in order if n >= order[-1] - step] if points >= 4 else order[-1:]
+    comment = (
+        f"Numbered labels, {len(labels)} seen ({order[0]} to {order[-1]}), in number order. "
+        f"Positive = {'the top two points' if points >= 4 else 'the highest point'} of "
+        f"{order[0]}..{order[-1]} (those seen); check that the survey offered no higher number."
+    )
+    return ScaleSpec(
+        base=f"numbered{len(labels)}",
+        family="numbered",
+        comment=comment,
+        labels=labels,
+        positive=tuple(numbers[n] for n in top),
+        missing=missing,
+        group=("numbered", tuple(normalise(label) for label in labels)),
     )
 
 
 def numeric_codes(answers: Iterable[str]) -> ScaleSpec | None:
-    """A placeholder scale for answers that are all small whole numbers (numeric exports)."""
+    """The scale of answers that are all whole numbers (see :func:`number_scale`)."""
     distinct = set(answers)
-    if len(distinct) < 2 or not all(re.fullmatch(r"\d{1,2}", a) for a in distinct):
+    if len(distinct) < 2 or not all(re.fullmatch(r"-?\d{1,3}", a) for a in distinct):
         return None
     numbers = {int(a) for a in distinct}
-    first = 0 if 0 in numbers else 1  # a scale is assumed to start at 1 unless 0 is seen
-    codes = tuple(range(first, max(numbers) + 1))
-    if len(codes) > MAX_CODES:
-        return None
+    return number_scale(min(numbers), max(numbers))
+
+
+def number_scale(low: int, high: int) -> ScaleSpec | None:
+    """A scale for whole-number answers from ``low`` to ``high``, or None.
+
+    Codes −k…+k (k ≤ 5) count the codes above zero; 0/1…k (up to 0–10) count the top two
+    codes (9–10 on 0–10, the promoters of a likelihood to recommend); a slider 0–100 counts
+    answers above SLIDER_CUT_OFF. Every rule is stated in the comment for review.
+    """
+    if low < 0:
+        k = max(-low, high)
+        if k > 5 or high <= 0:
+            return None
+        codes = tuple(range(-k, k + 1))
+        positive = tuple(str(c) for c in codes if c > 0)
+        comment = (
+            f"Negative codes {codes[0]}..+{codes[-1]} seen in the export (a scale around a "
+            "neutral 0). Positive = the codes above 0. The labels are placeholders: replace "
+            "them with the survey's answer labels, in code order."
+        )
+        return _codes_spec(f"bipolar{len(codes)}", comment, codes, positive, placeholders=True)
+    if high - min(low, 1) + 1 <= MAX_CODES:
+        codes = tuple(range(0 if low == 0 else 1, high + 1))
+        if len(codes) < 2:
+            return None
+        positive = tuple(str(codes[i]) for i in _positive(len(codes)))
+        if codes == tuple(range(11)):
+            comment = (
+                "Numbers 0..10 (NPS-style). Positive = 9 and 10 (the promoters); review if "
+                "the question is not a likelihood to recommend."
+            )
+            return _codes_spec("scale0to10", comment, codes, positive, placeholders=False)
+        comment = (
+            f"Numeric codes {codes[0]}..{codes[-1]} seen in the export. Positive = "
+            f"{'the top two codes' if len(positive) == 2 else 'the highest code'}. The labels "
+            "are placeholders: replace them with the survey's answer labels, in code order."
+        )
+        return _codes_spec(f"codes{len(codes)}", comment, codes, positive, placeholders=True)
+    if high <= 100:
+        codes = tuple(range(101))
+        positive = tuple(str(c) for c in codes if c > SLIDER_CUT_OFF)
+        comment = (
+            f"A slider 0..100. Positive = answers above {SLIDER_CUT_OFF}: a cut-off to review "
+            "(move it by editing `positive`)."
+        )
+        return _codes_spec("slider", comment, codes, positive, placeholders=False)
+    return None
+
+
+def _codes_spec(
+    base: str, comment: str, codes: tuple[int, ...], positive: tuple[str, ...], placeholders: bool
+) -> ScaleSpec:
     labels = tuple(str(code) for code in codes)
-    positive = tuple(labels[i] for i in _positive(len(codes)))
-    comment = (
-        f"Numeric codes {codes[0]}..{codes[-1]} seen in the export. The labels are placeholders:"
-        " replace them with the survey's answer labels, in code order."
+    return ScaleSpec(
+        base=base,
+        family="codes",
+        comment=comment,
+        labels=labels,
+        positive=positive,
+        codes=codes,
+        placeholders=placeholders,
+        group=("codes", codes),
     )
-    return ScaleSpec(f"codes{len(codes)}", "codes", comment, labels, positive, codes)

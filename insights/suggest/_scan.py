@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
@@ -17,12 +18,27 @@ DISTINCT_CAP = 60
 CHUNK_ROWS = 10_000
 
 
+_WHOLE = re.compile(r"[-+]?\d{1,9}(?:\.0*)?")
+_DECIMAL = re.compile(r"[-+]?\d*[.,]\d+")
+
+
 @dataclass
 class Profile:
-    values: dict[str, None] = field(default_factory=dict)  # distinct answers, first seen first
+    """What one column's answers look like; every field is exact except ``values``, which
+    stops growing (a sample, with counts) once the column overflows."""
+
+    values: dict[str, int] = field(default_factory=dict)  # distinct answer → how many gave it
     overflow: bool = False  # more than DISTINCT_CAP distinct answers (values is a sample)
     answered: int = 0  # non-blank cells
     longest: int = 0  # characters in the longest answer
+    whole_numbers: int = 0  # answers that are whole numbers ("7", "7.0")
+    decimals: int = 0  # answers that are other numbers ("7.5")
+    low: int | None = None  # the smallest and largest whole-number answers
+    high: int | None = None
+
+    @property
+    def all_whole_numbers(self) -> bool:
+        return self.answered > 0 and self.whole_numbers == self.answered
 
     def add(self, cells: pd.Series) -> None:
         """Count a chunk's cells. Each distinct cell is stripped and measured once (a
@@ -35,9 +51,19 @@ class Profile:
                 continue
             self.answered += count
             self.longest = max(self.longest, len(text))
-            if not self.overflow:
-                self.values[text] = None
-                self.overflow = len(self.values) > DISTINCT_CAP
+            self._measure(text, count)
+            if not self.overflow or text in self.values:
+                self.values[text] = self.values.get(text, 0) + count
+                self.overflow = self.overflow or len(self.values) > DISTINCT_CAP
+
+    def _measure(self, text: str, count: int) -> None:
+        if _WHOLE.fullmatch(text):
+            number = int(float(text))
+            self.whole_numbers += count
+            self.low = number if self.low is None else min(self.low, number)
+            self.high = number if self.high is None else max(self.high, number)
+        elif _DECIMAL.fullmatch(text):
+            self.decimals += count
 
 
 @dataclass(frozen=True)

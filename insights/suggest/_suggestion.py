@@ -16,6 +16,7 @@ class Review:
     format: str = ""
     export_respondent_id: str | None = None  # the platform's response id column, if any
     scale_comments: dict[str, str] = field(default_factory=dict)  # scale name → comment
+    placeholders: frozenset[str] = frozenset()  # scales whose labels are stand-in codes
     segment_values: dict[str, tuple[str, ...]] = field(default_factory=dict)  # column → sample
     skipped: dict[str, tuple[str, ...]] = field(default_factory=dict)  # reason → columns
 
@@ -42,10 +43,12 @@ class Suggestion:
         else:
             lines.append("segments: none found")
         for name, scale in book.scales.items():
-            todo = " — fill in its labels" if scale.codes is not None else ""
+            todo = " — fill in its labels" if name in self.review.placeholders else ""
+            missing = f"; missing: {', '.join(scale.missing)}" if scale.missing else ""
             lines.append(
                 f"scale {name}: {scale.labels[0]} … {scale.labels[-1]} "
-                f"({len(scale.labels)} points; positive: {', '.join(scale.positive)}){todo}"
+                f"({len(scale.labels)} points; positive: {_labels(scale.positive)}{missing})"
+                f"{todo}"
             )
         lines.append(f"respondent id: {self._respondent_id()}")
         lines.append(_skipped_line(self.review.skipped))
@@ -57,6 +60,13 @@ class Suggestion:
         if self.review.export_respondent_id:
             return f"{self.review.export_respondent_id} (the export's response id)"
         return "row number (no id column found)"
+
+
+def _labels(labels: list[str]) -> str:
+    """Labels for one line: a long run (a slider's 51…100) as its ends."""
+    if len(labels) <= 6:
+        return ", ".join(labels)
+    return f"{labels[0]} … {labels[-1]} ({len(labels)} answers)"
 
 
 def _theme_line(theme: str, questions: list[Question]) -> str:

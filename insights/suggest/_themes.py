@@ -47,6 +47,7 @@ class Candidate:
     column: str
     scale: str
     wording: Wording
+    text: str = ""  # the question as asked, quoted when a pairing is shown for review
 
 
 @dataclass(frozen=True)
@@ -81,12 +82,19 @@ def assign_themes(candidates: Sequence[Candidate], taken: set[str]) -> Themes:
         for (k, _), name in zip(groups, names, strict=True)
     }
     theme_of |= {j: theme_of[i] for i, j in pairs.items()}
+    # A statement naming no side ("X is a necessary precaution") is the respondent's own
+    # view once it pairs with one about others ("people in my community are doing X").
     questions = tuple(
-        Themed(c.column, theme_of[k], c.wording.perspective if k in partner else None)
+        Themed(
+            c.column,
+            theme_of[k],
+            (c.wording.perspective or "personal") if k in partner else None,
+        )
         for k, c in enumerate(candidates)
     )
     notes = (
-        _ambiguities(candidates, scores, pairs)
+        _paired(candidates, pairs)
+        + _ambiguities(candidates, scores, pairs)
         + _mismatched(candidates, scores, partner)
         + _unpaired(candidates, singles)
     )
@@ -107,6 +115,7 @@ def _scores(candidates: Sequence[Candidate]) -> list[Score]:
     """
     stems = [frozenset(stem(w) for w in c.wording.words) for c in candidates]
     personal = _with_perspective(candidates, stems, "personal")
+    personal += _with_perspective(candidates, stems, None)
     organization = _with_perspective(candidates, stems, "organization")
     frequency: dict[str, int] = defaultdict(int)
     for k in personal + organization:
@@ -135,7 +144,7 @@ def _scores(candidates: Sequence[Candidate]) -> list[Score]:
 
 
 def _with_perspective(
-    candidates: Sequence[Candidate], stems: list[frozenset[str]], perspective: Perspective
+    candidates: Sequence[Candidate], stems: list[frozenset[str]], perspective: Perspective | None
 ) -> list[int]:
     return [
         k for k, c in enumerate(candidates) if c.wording.perspective == perspective and stems[k]
@@ -160,6 +169,22 @@ def _pairs(candidates: Sequence[Candidate], scores: list[Score]) -> dict[int, in
             pairs[i] = j
             paired.add(j)
     return pairs
+
+
+def _paired(candidates: Sequence[Candidate], pairs: dict[int, int]) -> list[str]:
+    """Every pairing, quoted, for a person to confirm: pairs are read from wording."""
+    return [
+        f"Paired for review: {_quoted(candidates[i], 'personal')} with "
+        f"{_quoted(candidates[j], 'organization')}; confirm they ask the same thing from the "
+        "two sides, or remove the perspective lines."
+        for i, j in sorted(pairs.items())
+    ]
+
+
+def _quoted(candidate: Candidate, side: str) -> str:
+    said = " ".join(candidate.text.split())
+    said = said if len(said) <= 90 else said[:89] + "…"
+    return f'{candidate.column} ({side}: "{said}")' if said else f"{candidate.column} ({side})"
 
 
 def _ambiguities(

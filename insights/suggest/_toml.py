@@ -100,6 +100,9 @@ def _scale(name: str, scale: Scale, review: Review) -> str:
     lines.append(_array("positive", [string(label) for label in scale.positive]))
     if scale.codes is not None:
         lines.append(_array("codes", [str(code) for code in scale.codes]))
+    if scale.missing:
+        lines.append("# Answers that mean 'not answered': left out of every base.")
+        lines.append(_array("missing", [string(label) for label in scale.missing]))
     return "\n".join(lines)
 
 

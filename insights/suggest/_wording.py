@@ -21,10 +21,18 @@ _PERSONAL = re.compile(
     re.IGNORECASE,
 )
 _ORG_NOUN = r"(?:organi[sz]ation|company|employer|firm|workplace)"
+_PLACE = r"(?:community|neighbou?rhood|area|town|city|country|workplace|team)"
+# The organization side also covers the others a statement is about: leadership, and the
+# people around the respondent ("people in my community are doing X"); a codebook has two
+# perspectives, and the gap between "me" and "them" is the one a person reads.
 _ORGANIZATION = re.compile(
     rf"\b(?:(?:leadership|leaders|management|executives)\s+(?:at|in|of)\s+(?:my|our)\s+"
     rf"{_ORG_NOUN}|(?:my|our)\s+{_ORG_NOUN}(?:'s\s+(?:leadership|leaders|management))?|"
-    rf"the\s+{_ORG_NOUN}\s+i\s+work\s+(?:for|at|in))\b",
+    rf"the\s+{_ORG_NOUN}\s+i\s+work\s+(?:for|at|in)|"
+    rf"(?:our\s+|the\s+|senior\s+)?leadership(?:\s+team)?|"
+    rf"(?:most\s+)?(?:people|others|everyone|those)\s+(?:in|around|near|close\s+to)\s+"
+    rf"(?:me|us|my\s+{_PLACE}|our\s+{_PLACE})|"
+    rf"(?:my|our)\s+(?:colleagues|co-?workers|peers|neighbou?rs|community))\b",
     re.IGNORECASE,
 )
 # A column id or header ending in one of these words names its perspective
@@ -72,6 +80,28 @@ def read_wording(column: Column) -> Wording:
         if len(words) > 1 and words[-1] in _SUFFIXES and _tagged(source):
             return Wording(_SUFFIXES[words[-1]], topic_words(" ".join(words[:-1])))
     return Wording(None, topic_words(_drop_stem(text)))
+
+
+def grid_wordings(columns: Sequence[Column]) -> list[Wording]:
+    """Each column's wording, a grid row's without the words every row of its grid shares.
+
+    Rows of one grid repeat a frame ("… is a necessary precaution", "people in my community
+    are …"); what a row is about is the rest, and the rest is what pairs it across grids.
+    """
+    read = [read_wording(column) for column in columns]
+    rows: dict[str, list[int]] = {}
+    for k, column in enumerate(columns):
+        if column.question and column.row:
+            rows.setdefault(column.question, []).append(k)
+    for members in rows.values():
+        if len(members) < 2:
+            continue
+        shared = set.intersection(*(set(map(stem, read[k].words)) for k in members))
+        for k in members:
+            kept = tuple(w for w in read[k].words if stem(w) not in shared)
+            if kept:
+                read[k] = Wording(read[k].perspective, kept)
+    return read
 
 
 def _tagged(source: str) -> bool:

@@ -1,0 +1,148 @@
+"""What the suggester proposes for real public exports (tests/exports/real/suggest-*, each
+with its SOURCE.md). Expected labels are recounted here from the file with the csv module,
+not taken from the suggester."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+from insights.exports import open_export
+from insights.suggest import Suggestion, suggest_codebook
+
+REAL = Path(__file__).parent / "exports" / "real"
+
+
+def suggested(name: str) -> Suggestion:
+    return suggest_codebook(open_export(REAL / name))
+
+
+def answers(name: str, header: str) -> set[str]:
+    """The distinct non-blank answers in the column named ``header``, read independently."""
+    with open(REAL / name, newline="", encoding="utf-8") as file:
+        rows = list(csv.reader(file))
+    column = rows[0].index(header)
+    return {row[column].strip() for row in rows[1:] if row[column].strip()}
+
+
+def scale_of(suggestion: Suggestion, header: str) -> str:
+    (question,) = [q for q in suggestion.codebook.questions if q.column == header]
+    return question.scale
+
+
+COVID = "suggest-covid-expectations/responses.csv"
+FINANCES = "How are you doing financially today, compared to a year ago?"
+TRUST = (
+    "On a scale of 1 to 10, how much do you trust the government to respond to COVID-19 "
+    "effectively? (1 is strongly distrust and 10 is strongly trust)"
+)
+
+
+def test_covid_change_and_binned_scales_hold_exactly_the_answers_given() -> None:
+    suggestion = suggested(COVID)
+    book = suggestion.codebook
+    change = book.scales[scale_of(suggestion, FINANCES)]
+    assert set(change.labels) == answers(COVID, FINANCES)
+    assert change.labels == [
+        "Significantly worse",
+        "Somewhat worse",
+        "About the same",
+        "Somewhat better",
+        "Significantly better",
+    ]
+    assert change.positive == ["Somewhat better", "Significantly better"]
+    bins = book.scales[scale_of(suggestion, TRUST)]
+    assert set(bins.labels) == answers(COVID, TRUST)
+    assert bins.labels == ["1+2", "3+4", "5+6", "7+8", "9+10"]
+    assert bins.positive == ["7+8", "9+10"]
+
+
+def test_covid_merged_spellings_counts_and_zip_codes_are_not_segments() -> None:
+    suggestion = suggested(COVID)
+    assert [s.column for s in suggestion.codebook.segments] == ["Datasource"]
+    skipped = suggestion.review.skipped
+    assert "What is your gender?" in skipped["typed"]  # "Female" and "female"
+    assert "What year were you born?" in skipped["numeric"]
+    assert skipped["personal data"] == (
+        "What is the zip code (i.e. postal code) of the place you currently live in?",
+    )
+    assert any(
+        n.startswith("What is your gender? is not a segment: its answers are spelt several ways")
+        for n in suggestion.notes
+    )
+
+
+STACKS = "suggest-stacks-community/results.csv"
+HOLD = "Do you hold STX tokens?"
+OBSTACLES = (
+    "Do you feel there have been any obstacles that have prevented you from participating in "
+    "governance?"
+)
+
+
+def test_stacks_yes_no_proposes_not_sure_and_prefer_not_to_answer_as_missing() -> None:
+    suggestion = suggested(STACKS)
+    name = scale_of(suggestion, HOLD)
+    assert scale_of(suggestion, OBSTACLES) == name
+    yesno = suggestion.codebook.scales[name]
+    given = answers(STACKS, HOLD) | answers(STACKS, OBSTACLES)
+    assert yesno.labels == ["No", "Yes"] and yesno.positive == ["Yes"]
+    assert set(yesno.labels) | set(yesno.missing) == given
+    assert 'missing = ["Prefer not to answer", "Not sure"]' in suggestion.to_toml()
+
+
+def test_stacks_open_questions_places_and_tokens_are_not_segments() -> None:
+    suggestion = suggested(STACKS)
+    segments = {s.column for s in suggestion.codebook.segments}
+    skipped = suggestion.review.skipped
+    assert "Where do you live (or spend most of your time)?" in skipped["typed"]
+    assert "Any final thoughts?" in skipped["free text"]
+    assert skipped["id"] == ("Token",)
+    assert not segments & {c for columns in skipped.values() for c in columns}
+    # Every segment is a short list of choices.
+    assert all(len(answers(STACKS, column)) <= 30 for column in segments)
+
+
+DUKE = "suggest-duke-nc-wave1/survey.csv"
+DISTANCING = "Q13. Currently Practicing Social Distancing?"
+SYMPTOMS = "Q14. Currently Experiencing Symptoms?"
+
+
+def test_duke_yes_no_unsure_is_one_scale_with_unsure_missing() -> None:
+    suggestion = suggested(DUKE)
+    name = scale_of(suggestion, SYMPTOMS)
+    assert scale_of(suggestion, DISTANCING) == name
+    scale = suggestion.codebook.scales[name]
+    assert scale.labels == ["No", "Yes"] and scale.missing == ["Unsure"]
+    assert "Unsure" in answers(DUKE, SYMPTOMS)
+
+
+def test_duke_ids_counts_weights_and_ages_are_never_scales_or_segments() -> None:
+    suggestion = suggested(DUKE)
+    book = suggestion.codebook
+    assert book.survey.respondent_id == "uniqueID"
+    used = set(book.columns) | {s.column for s in book.segments}
+    assert not used & {"weight", "age", "Q4. Number of People in HH", "Date", "county_name"}
+    assert "Q10. Times in Group > 20 in Last Week" in suggestion.review.skipped["numeric"]
+
+
+EVALS = "suggest-teaching-evals/intro-logic.csv"
+
+
+def test_evaluations_share_one_one_to_five_scale_even_where_only_4_and_5_were_given() -> None:
+    suggestion = suggested(EVALS)
+    book = suggestion.codebook
+    assert answers(EVALS, "The seminar leader was well prepared") == {"4", "5"}
+    assert len(book.questions) == 10
+    assert {q.scale for q in book.questions} == {"codes5"}
+    assert book.scales["codes5"].codes == [1, 2, 3, 4, 5]
+    assert book.scales["codes5"].positive == ["4", "5"]
+    assert book.segments == []
+    assert suggestion.review.skipped == {
+        "free text": (
+            "What have been the positive features of this module up to this point?",
+            "Were there any negative features of this module up to this point? What aspects of "
+            "the module might be improved?",
+            "Any other comments",
+        )
+    }
