@@ -18,6 +18,7 @@ from insights.distinct import Distinct
 PREVIEW = "survey preview"
 TEST = "survey test"
 UNFINISHED = "unfinished"
+BLANK = "blank"
 STATUS_REASONS = {"survey preview": PREVIEW, "1": PREVIEW, "survey test": TEST, "2": TEST}
 NOT_FINISHED = frozenset({"false", "0"})
 

@@ -38,6 +38,8 @@ _NOT_ON_SCALE = frozenset(
         "rather not say",
         "does not apply",
         "not relevant",
+        "don't care",
+        "no idea",
     }
 )
 _NEITHER_AGREE = "Neither agree nor disagree|Neither agree or disagree|Neutral"
@@ -54,8 +56,11 @@ class Vocabulary:
     positive: tuple[int, ...] | None = None  # positions; None: the rule in _positive
 
     def position(self, normalised: str) -> tuple[int, int] | None:
-        """(position, variant) of an answer, or None when the answer is not on this scale."""
-        return self._positions.get(normalised)
+        """(position, variant) of an answer, or None when the answer is not on this scale.
+
+        An exclamation mark does not change the answer ("Yes!" is at "Yes"), but it stays in
+        the label, so "Yes!" and "Yes" columns are never put on one scale."""
+        return self._positions.get(normalised) or self._positions.get(normalised.rstrip(" !"))
 
     @cached_property
     def _positions(self) -> dict[str, tuple[int, int]]:
@@ -294,9 +299,21 @@ def normalise(answer: str) -> str:
     return re.sub(r"\s+", " ", folded).strip(" .")
 
 
+# "I'm not sure", "I am not informed enough about it": the speaker's "I'm" says nothing.
+_SPEAKER = re.compile(r"^(?:i'm|i am) ")
+_UNINFORMED = re.compile(r"^not (?:informed|familiar) enough\b")
+
+
 def means_no_answer(answer: str) -> bool:
-    """Whether an answer says "not answered" ("Don't know", "N/A", "Prefer not to say")."""
-    return normalise(answer) in _NOT_ON_SCALE
+    """Whether an answer says "not answered" ("Don't know", "N/A", "Prefer not to say",
+    "I'm not sure", "Not sure/Don't care"): every part of it around a slash does."""
+    said = normalise(answer)
+    return _says_no_answer(said) or all(_says_no_answer(part) for part in said.split("/"))
+
+
+def _says_no_answer(part: str) -> bool:
+    said = _SPEAKER.sub("", part.strip(" !"))
+    return said in _NOT_ON_SCALE or _UNINFORMED.match(said) is not None
 
 
 def _positive(points: int) -> tuple[int, ...]:

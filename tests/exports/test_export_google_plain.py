@@ -87,7 +87,7 @@ def test_plain_delimiters_are_detected(tmp_path: Path, delimiter: str, suffix: s
     assert frame.loc[2].tolist() == rows[0]
 
 
-def test_blank_rows_are_skipped_but_still_counted_as_rows(tmp_path: Path) -> None:
+def test_blank_rows_are_skipped_counted_as_rows_and_as_left_out(tmp_path: Path) -> None:
     path = tmp_path / "gaps.csv"
     path.write_text("\r\nid,team\r\nr1,Support\r\n\r\n,\r\n  ,\t\r\nr2,Sales\r\n", encoding="utf-8")
 
@@ -98,7 +98,7 @@ def test_blank_rows_are_skipped_but_still_counted_as_rows(tmp_path: Path) -> Non
     assert export.layout.header_rows == 2
     assert frame.index.tolist() == [3, 7]
     assert frame["id"].tolist() == ["r1", "r2"]
-    assert not export.excluded
+    assert export.excluded == {"blank": 3}  # left out, and said so in the import summary
 
 
 def test_short_rows_are_padded_and_blank_trailing_cells_ignored(tmp_path: Path) -> None:
