@@ -732,8 +732,10 @@ class _Parser:
                 or (i > 0 and lowered[i - 1] in ("the", "since", "in", "vs"))
             )
         }
-        # Values after `=` are a filter's, whatever they say.
-        reserved |= {i for i in range(1, len(lowered)) if lowered[i - 1] in ("=", ":", "!=", ",")}
+        # Values after `=` are a filter's, and a name after `survey` or `wave` is that name,
+        # whatever they say.
+        after = ("=", ":", "!=", ",", "survey", "wave")
+        reserved |= {i for i in range(1, len(lowered)) if lowered[i - 1] in after}
         names = self.name_positions()
         match = self.vocab.matcher.match(self.tokens, reserved=reserved | names[0], names=names[1])
         if match is None:

@@ -6,14 +6,19 @@ The broad measure is the corpus (tests/test_corpus.py); these pin each behaviour
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from support import TEAM
 
 from insights import QueryError, RefusedError, Store, ask, top_misses
 from insights.answer import read_in_thread
 from insights.catalog import load_catalog
+from insights.codebook import load_codebook
+from insights.demo import DEMO_DIR
 from insights.demo_loader import load_demo
 from insights.findings import Except, GapReport
+from insights.importer import import_file
 from insights.query import Vocabulary, action_of, is_follow_up, read
 
 
@@ -264,3 +269,17 @@ def test_strict_text_reads_past_words_that_name_nothing_and_says_so(vocab: Vocab
     assert reading.natural  # so the answer shows how it was read
     with pytest.raises(QueryError, match="I don't know 'foo'"):
         read("gap foo", vocab)  # nothing else understood: still an error
+
+
+def test_a_survey_named_with_theme_words_is_the_survey(store: Store, tmp_path: Path) -> None:
+    """`survey NAME` is that survey even when its name shares words with a theme's
+    questions (it was taken for the theme, and the survey 'not found')."""
+    load_demo(store, TEAM)
+    codebook = (DEMO_DIR / "codebook.toml").read_text(encoding="utf-8")
+    renamed = codebook.replace('name = "empathy-in-action"', 'name = "measures-empathy-pulse"')
+    path = tmp_path / "codebook.toml"
+    path.write_text(renamed, encoding="utf-8")
+    import_file(store, DEMO_DIR / "wave_2022.csv", load_codebook(path), team_id=TEAM, wave="w")
+    reply = ask(store, TEAM, "gap survey measures-empathy-pulse")
+    assert isinstance(reply.finding, GapReport)
+    assert reply.finding.context.survey == "measures-empathy-pulse"
