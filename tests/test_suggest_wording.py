@@ -6,7 +6,7 @@ import pytest
 
 from insights.exports._model import Column
 from insights.suggest._themes import Candidate, assign_themes
-from insights.suggest._wording import read_wording, segment_name
+from insights.suggest._wording import read_wording, segment_name, tokens
 
 
 @pytest.mark.parametrize(
@@ -196,3 +196,10 @@ def test_theme_names_are_unique_and_avoid_names_taken() -> None:
 )
 def test_segment_names(column: Column, name: str) -> None:
     assert segment_name(column) == name
+
+
+def test_a_link_in_a_question_is_not_its_wording() -> None:
+    """A real export's question linked an article: its theme was named "https messari io
+    article". A Markdown link keeps its text; a bare address goes."""
+    text = "Did you read [the governance report](https://example.org/r-2020)? See www.example.org/x"
+    assert tokens(text) == ["did", "you", "read", "the", "governance", "report", "see"]

@@ -135,8 +135,14 @@ def _drop_stem(text: str) -> str:
     return text[ends[-1].end() :] if ends else text
 
 
+_LINK = re.compile(r"\[([^\]]*)\]\([^)]*\)")  # [text](target): the text is the wording
+_URL = re.compile(r"(?:https?://|www\.)\S+")
+
+
 def tokens(text: str) -> list[str]:
-    """Lowercase words; snake_case and camelCase headers split into words too."""
+    """Lowercase words; snake_case and camelCase headers split into words too. A link is
+    not wording: a Markdown link keeps its text, a bare address goes."""
+    text = _URL.sub(" ", _LINK.sub(r"\1", text))
     spaced = re.sub(r"(?<=[a-z])(?=[A-Z])", " ", text).replace("_", " ")
     return re.findall(r"[^\W_]+(?:'[^\W_]+)?", spaced.casefold().replace("\u2019", "'"))
 
