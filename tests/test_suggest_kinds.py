@@ -97,6 +97,20 @@ def test_coded_choices_of_a_demographic_question_stay_a_segment() -> None:
     assert [(s.column, s.name) for s in book.segments] == [("Q1", "long worked role")]
 
 
+@pytest.mark.parametrize("numbers", [["1", "4", "50"], ["1", "5", "6"]])
+def test_counts_are_not_codes_whatever_the_wording(numbers: list[str]) -> None:
+    """A real export's "How many full-time employees does your organization have?" (1, 4,
+    50) was suggested as a coded segment: codes number a short list, nearly all chosen."""
+    columns = [
+        Column("Q1", "How many full-time employees does your organization have?"),
+        Column("Q2", "Empathy"),
+    ]
+    answers = {"Q1": numbers, "Q2": ["Agree", "Disagree", "Agree"]}
+    suggestion = suggest_codebook(export(columns, answers))
+    assert suggestion.codebook.segments == []
+    assert "Q1" in suggestion.review.skipped["numeric"]
+
+
 def test_bins_of_a_number_scale_and_better_or_worse_are_scales() -> None:
     bins = match_scale(["5+6", "1+2", "9+10", "3+4"])
     assert bins is not None

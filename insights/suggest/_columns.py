@@ -20,6 +20,7 @@ _DATE = re.compile(
     r"(?:\d{4}-\d{1,2}-\d{1,2}|\d{1,2}[/.]\d{1,2}[/.]\d{2,4})(?:[ T]\d{1,2}:\d{2}.*)?"
 )
 # Why a column was skipped, as a person reading the notes needs it explained.
+CODED_MAX = 12  # the highest code of a choice list a numeric export writes
 REASONS = {
     "metadata": "platform bookkeeping",
     "empty": "no answers",
@@ -155,6 +156,10 @@ def _numeric(column: Column, profile: Profile) -> Kind:
     # A numeric export codes demographic choices too (from 1, where a count starts at 0);
     # their wording tells them apart ("How long have you worked here?" coded 1-3).
     coded = profile.low >= 1 and not profile.overflow and len(values) <= SEGMENT_MAX
+    # Codes number a short list of choices, nearly every one of them chosen by someone;
+    # 1, 4 and 50 (or 1, 5 and 6 employees) are counts, whatever the wording.
+    span = profile.high - profile.low + 1
+    coded = coded and profile.high <= CODED_MAX and span <= len(values) + 1
     if coded and looks_demographic(column):
         return Grouping(column, tuple(sorted(values, key=lambda v: float(v))), coded=True)
     if _COUNTED.search(f"{' '.join(tokens(column.id))} {statement(column)}"):
