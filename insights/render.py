@@ -384,8 +384,14 @@ def _widest_parts(report: WidestReport, style: _Style) -> list[_Part]:
     """Every segment's ranking: its ranked groups' figures (no other verdicts: the only
     tests this answer states, and adjusts, are the leaders against the runners-up)."""
     theme = next((ranking.theme for _, ranking in report.rankings), None)
+    leading = next((r.leader_result for _, r in report.rankings if r.leader_result), None)
+    title = (
+        f"Where the gap is {report.order}"
+        if leading is None or leading.is_gap
+        else f"Where the share is {'highest' if report.order == 'widest' else 'lowest'}"
+    )
     parts = [
-        _Part("header", f"Where the gap is {report.order}" + (f": {theme}" if theme else "")),
+        _Part("header", title + (f": {theme}" if theme else "")),
         _Part("context", _context_line(report.context)),
     ]
     chosen = [ranking for _, ranking in report.rankings if ranking.chosen]

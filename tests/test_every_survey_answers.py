@@ -221,3 +221,13 @@ def test_a_ranking_without_any_gap_ranks_the_first_question_by_its_share_and_say
     assert "1. A (n = 10): 100%† (10 of 10" in text
     assert "2. B (n = 10): 0%† (0 of 10" in text
     assert "widest overall" not in text
+
+
+def test_gap_widest_on_a_survey_without_gaps_is_titled_by_share(
+    store: Store, tmp_path: Path
+) -> None:
+    rows = [[i + 1, AGREE[4 if i % 2 == 0 else 0], "Agree", "AB"[i % 2]] for i in range(20)]
+    _import(store, tmp_path, SINGLES, ["id", "Q1", "Q2", "dept"], rows)
+    text = ask(store, TEAM, "gap widest").text
+    assert "Where the share is highest: care" in text
+    assert "Where the gap is" not in text
