@@ -19,15 +19,18 @@ from insights.importer import import_file
 
 AGREE = ["Strongly disagree", "Disagree", "Neither agree nor disagree", "Agree", "Strongly agree"]
 
+AGREE5 = """
+[scales.agree5]
+labels = ["Strongly disagree", "Disagree", "Neither agree nor disagree", "Agree", "Strongly agree"]
+positive = ["Agree", "Strongly agree"]
+"""
+
 LONE = """
 [survey]
 name = "lone"
 respondent_id = "id"
 
-[scales.agree5]
-labels = ["Strongly disagree", "Disagree", "Neither agree nor disagree", "Agree", "Strongly agree"]
-positive = ["Agree", "Strongly agree"]
-
+{agree5}
 [[questions]]
 column = "Q1"
 theme = "care"
@@ -42,10 +45,7 @@ SINGLES = """
 name = "singles"
 respondent_id = "id"
 
-[scales.agree5]
-labels = ["Strongly disagree", "Disagree", "Neither agree nor disagree", "Agree", "Strongly agree"]
-positive = ["Agree", "Strongly agree"]
-
+{agree5}
 [[questions]]
 column = "Q1"
 theme = "care"
@@ -59,6 +59,7 @@ scale = "agree5"
 [[segments]]
 column = "dept"
 """
+LONE, SINGLES = (text.replace("{agree5}", AGREE5) for text in (LONE, SINGLES))
 
 
 def _import(
