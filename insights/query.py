@@ -24,6 +24,7 @@ import difflib
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
+from functools import cached_property
 from typing import Literal
 
 from insights import phrases
@@ -275,6 +276,11 @@ class Vocabulary:
         return found
 
     def everything(self) -> dict[str, str]:
+        """Every name, keyed by its normalised form (built once: typo checks ask often)."""
+        return self._everything
+
+    @cached_property
+    def _everything(self) -> dict[str, str]:
         names = {**self.themes, **self.segments, **self.waves, **self.surveys}
         for values in self.values.values():
             names.update(values)
@@ -483,7 +489,7 @@ class _Parser:
         """A question about something else that happens to name a group ("is the London
         office open tomorrow?", "who's on call for support?") is not answered."""
         lowered = [t.casefold() for t in self.tokens]
-        start = next((i for i, w in enumerate(lowered) if w not in LEADING), len(lowered))
+        start = _opening(lowered)
         first = lowered[start] if start < len(lowered) else ""
         about_figures = bool(
             self.query.theme
@@ -1282,6 +1288,18 @@ LEADING = frozenset(
      "please", "pls", "just", "quick", "q", "question"}
 )  # fmt: skip
 # "R0001", "CF26A-0001": letters, then a number of three digits or more at the end.
+# "which engineers disagreed": a past answer of theirs (not "which region thinks").
+_PAST_VERBS = frozenset(
+    v for v in phrases.INDIVIDUAL_VERBS if v.endswith(("ed", "id", "ote", "ose", "ut", "ave"))
+)
+
+
+def _opening(lowered: list[str]) -> int:
+    """Where a question starts once greetings and politeness are skipped ("hey, can you
+    tell me who…" starts at "who")."""
+    return next((i for i, w in enumerate(lowered) if w not in LEADING), len(lowered))
+
+
 _RESPONDENT_ID = re.compile(r"[a-z0-9]*[a-z][a-z0-9]*[-_]?\d{3,}")
 
 
@@ -1291,12 +1309,12 @@ def _about_individuals(lowered: list[str], names: dict[str, str]) -> bool:
     words = set(lowered)
     padded = [*lowered, "", "", ""]
     near = list(zip(padded, padded[1:], padded[2:], padded[3:], strict=False))[: len(lowered)]
-    start = next((i for i, w in enumerate(lowered) if w not in LEADING), len(lowered))
+    start = _opening(lowered)
     first = lowered[start] if start < len(lowered) else ""
     rest = set(lowered[start + 1 :])
     verbs = phrases.INDIVIDUAL_VERBS
     persons = {"people", "respondents", "individuals", "persons", "employees", "names"}
-    past = {v for v in verbs if v.endswith(("ed", "id", "ote", "ose", "ut", "ave"))}
+    past = _PAST_VERBS
     who = (first in ("who", "whom") and bool(rest & verbs)) or (
         first == "which" and bool(rest & past)
     )
