@@ -254,6 +254,11 @@ class Vocabulary:
         )
 
     @property
+    def segment_names(self) -> list[str]:
+        """Each segment once, by its own name (the lookup table also holds everyday names)."""
+        return list(dict.fromkeys(self.segments.values()))
+
+    @property
     def wave_labels(self) -> list[str]:
         return list(self.waves.values())
 
@@ -898,7 +903,7 @@ class _Parser:
         )
         if segment is None:
             if word in ("by", "per") and self.strict:
-                self.fail_expected("a segment", list(self.vocab.segments.values()))
+                self.fail_expected("a segment", self.vocab.segment_names)
             if word in ("by", "per") and not self.word():
                 self.listing = "segments"  # "what can I filter by?"
             return True
@@ -1235,7 +1240,6 @@ class _Parser:
         )
 
     def fail_expected(self, what: str, known: list[str]) -> None:
-        known = list(dict.fromkeys(known))  # a segment's everyday names are not listed twice
         got = self.word() or "nothing"
         previous = self.tokens[self.pos - 1] if self.pos else ""
         raise QueryError(
