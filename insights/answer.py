@@ -6,8 +6,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
-from insights.aggregates import counts_for
 from insights.catalog import Catalog, QuestionRef, list_surveys, load_catalog
+from insights.columns import counts_for
 from insights.engine import Engine, Filters, merged_names
 from insights.errors import NotFoundError, QueryError, RefusedError
 from insights.findings import Finding, Help, Listing

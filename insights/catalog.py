@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 
-from insights.aggregates import WAVE_RESPONDENTS_SQL, segment_values
+from insights.columns import WAVE_RESPONDENTS_SQL, segment_values
 from insights.errors import NotFoundError
 from insights.store import Store
 

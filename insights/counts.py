@@ -1,11 +1,17 @@
-"""The engine's only door to respondent data: a wave's counts per *cell*, computed in SQL.
+"""The engine's only door to respondent data: a wave's counts per *cell*.
 
 A cell is one distinct combination of every segment's value (not stated is a value of its
 own). Every answer the engine gives, and every privacy rule it applies, is a sum over whole
 cells, so one small table per wave is all it needs: no respondent row ever leaves the
 store. ``CountSource`` is the interface; ``SqlCounts`` answers it with one GROUP BY over the
-respondent-level table, and ``insights.aggregates.AggregateCounts`` from the cells built
-at import.
+respondent-level table (the reference), and ``insights.columns.ColumnCounts`` from each
+wave's columns, built at import.
+
+Privacy asks a wave for more than its cells (``CountSource.wave``, a :class:`WaveCounts`):
+how many respondents hold each segment value, how many combinations of values remain once
+small values are merged, and the cells grouped by those merged values (the *atoms*). A
+source that can count those directly (the columns) does; any other gets them from its
+cells (:class:`FrameCounts`), so every source gives the same answers.
 
 The table has one row per cell with at least one respondent, and these columns:
 
@@ -20,8 +26,10 @@ The table has one row per cell with at least one respondent, and these columns:
 
 from __future__ import annotations
 
+import hashlib
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import Any
 
 import pandas as pd
 
@@ -99,13 +107,86 @@ def shaped(frame: pd.DataFrame, layout: Layout) -> pd.DataFrame:
     return out.reset_index(drop=True)
 
 
-class CountSource(Protocol):
+Reported = Mapping[int, Mapping[str, str]]
+"""Per segment id, what each stated value ("" for not stated) is reported as; a value it
+does not name is reported as itself."""
+
+
+class WaveCounts:
+    """One wave's counts for one layout, as privacy needs them; ``version`` names what was
+    counted (a new one whenever the wave changes), so that a view built from it may be
+    kept."""
+
+    version: str
+
+    def sizes(self) -> dict[int, dict[str, int]]:
+        """Per segment id, respondents per value ("" for not stated), held values only."""
+        raise NotImplementedError
+
+    def combinations(self, reported: Reported) -> int:
+        """How many distinct combinations of reported values the wave's respondents hold."""
+        raise NotImplementedError
+
+    def atoms(self, reported: Reported) -> pd.DataFrame:
+        """The cells with segment values replaced by what they are reported as, summed per
+        distinct combination and sorted by the segment columns (in the layout's order)."""
+        raise NotImplementedError
+
+
+class FrameCounts(WaveCounts):
+    """:class:`WaveCounts` computed from a cell table (any source's ``cells``): the
+    straightforward way, in pandas. Its version is a digest of the cells' contents."""
+
+    def __init__(self, cells: pd.DataFrame, layout: Layout) -> None:
+        self.cells = cells
+        self.layout = layout
+        digest = hashlib.sha256(repr(list(cells.columns)).encode())
+        digest.update(pd.util.hash_pandas_object(cells, index=False).to_numpy().tobytes())
+        self.version = f"cells {digest.hexdigest()}"
+
+    def sizes(self) -> dict[int, dict[str, int]]:
+        found = {}
+        for sid in self.layout.segment_ids:
+            sums = self.cells.groupby(segment_column(sid))["respondents"].sum()
+            found[sid] = {str(v): int(n) for v, n in sums.items() if n}
+        return found
+
+    def _reported(self, reported: Reported) -> pd.DataFrame:
+        merged = self.cells.copy()
+        for sid in self.layout.segment_ids:
+            column, mapping = segment_column(sid), reported.get(sid, {})
+            merged[column] = [mapping.get(value, value) for value in merged[column]]
+        return merged
+
+    def combinations(self, reported: Reported) -> int:
+        columns = self.layout.segment_columns()
+        if not columns:
+            return 1
+        return int(self._reported(reported)[columns].drop_duplicates().shape[0])
+
+    def atoms(self, reported: Reported) -> pd.DataFrame:
+        segments = self.layout.segment_columns()
+        merged = self._reported(reported)
+        counts = [c for c in merged.columns if c not in segments]
+        if segments:
+            return merged.groupby(segments, as_index=False, sort=True)[counts].sum()
+        return merged[counts].sum().to_frame().T
+
+
+class CountSource:
+    """Where the engine gets a wave's counts; subclasses give ``cells``, and may count
+    ``wave`` faster than from them."""
+
     def cells(self, wave_id: int, layout: Layout) -> pd.DataFrame:
         """The wave's cells, with the columns described in this module's docstring."""
-        ...
+        raise NotImplementedError
+
+    def wave(self, wave_id: int, layout: Layout) -> WaveCounts:
+        """The wave's counts as privacy needs them (:class:`WaveCounts`)."""
+        return FrameCounts(self.cells(wave_id, layout), layout)
 
 
-class SqlCounts:
+class SqlCounts(CountSource):
     """A plain GROUP BY over the survey's respondent-level table (``insights.responses``):
     one scan of the wave's respondents per call. The only spliced text is column names built
     from ids."""

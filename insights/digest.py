@@ -14,9 +14,9 @@ import json
 from dataclasses import dataclass, replace
 from typing import Any
 
-from insights.aggregates import counts_for
 from insights.answer import interpret
 from insights.catalog import Catalog, WaveRef
+from insights.columns import counts_for
 from insights.engine import Engine, Filters
 from insights.errors import QueryError
 from insights.findings import (

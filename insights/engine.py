@@ -95,11 +95,11 @@ class Engine:
 
     def view(self, wave: WaveRef) -> WaveView:
         """The wave as answers may see it: merged values and what privacy lets through."""
-        cells = self.source.cells(wave.id, self.layout)
+        counts = self.source.wave(wave.id, self.layout)
         families = [Family(_pair_key(p), both_column(p)) for p, _ in self.layout.pairs]
         families += [Family(_question_key(q), answered_column(q)) for q in self.layout.question_ids]
         families += [Family(_only_key(q), column) for q, column in _only_families(self.layout)]
-        return view(cells, self.layout, families, self.min_group_size, derive=self._one_side)
+        return view(counts, self.layout, families, self.min_group_size, derive=self._one_side)
 
     def _one_side(self, cells: pd.DataFrame) -> pd.DataFrame:
         """``cells`` with, per side of each pair, how many answered it without the other:

@@ -18,8 +18,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from insights import responses
-from insights.aggregates import Cells, answers_in_wave, grouped_stage, write_aggregates
+from insights import columns, responses
 from insights.codebook import Codebook
 from insights.errors import ImportFailed
 from insights.exports import (
@@ -140,13 +139,14 @@ def import_export(
     if missing:
         raise ImportFailed(f"File {export.name} does not match the codebook", problems=missing)
     missing_answers = MissingTally()
+    built = columns.ColumnBuilder(codebook)
     with _staging(store, codebook) as stage:
         kept = _stage_all(
-            store, stage, export, codebook, id_column, progress, chunk_rows, missing_answers
+            store, stage, export, codebook, id_column, progress, chunk_rows, missing_answers, built
         )
         if kept == 0:
             raise ImportFailed(_nothing_to_import(export))
-        with grouped_stage(store, stage, codebook) as cells, store.transaction():
+        with store.transaction():
             survey_id = _upsert_survey(store, team_id, survey_name, codebook)
             wave_id, replaced = _replace_wave(store, survey_id, wave)
             target = _Target(
@@ -155,7 +155,7 @@ def import_export(
                 _upsert_questions(store, survey_id, codebook, export.layout),
                 _upsert_segments(store, survey_id, codebook),
             )
-            answers = _write_wave(store, stage, cells, target, codebook)
+            answers = _write_wave(store, stage, built, target, codebook)
             _write_missing(store, target, codebook, missing_answers)
             themes = list(dict.fromkeys(q.theme.strip().lower() for q in codebook.questions))
             summary = ImportSummary(
@@ -210,9 +210,10 @@ def _stage_all(
     progress: Progress | None,
     chunk_rows: int,
     missing: MissingTally,
+    built: columns.ColumnBuilder,
 ) -> int:
-    """Code and stage every chunk, counting missing labels into ``missing``; raises
-    ImportFailed naming every problem found."""
+    """Code and stage every chunk, counting missing labels into ``missing`` and collecting
+    the wave's columns into ``built``; raises ImportFailed naming every problem found."""
     problems = Problems()
     kept = 0
     max_chars = export.limits.max_cell_chars
@@ -221,6 +222,7 @@ def _stage_all(
             coded = coded_chunk(chunk, codebook, id_column, problems, max_chars, missing)
             kept += len(coded)
             _stage(store, stage, coded)
+            built.add(coded)
         if id_column:
             _repeated_ids(store, stage, id_column, problems)
     if problems:
@@ -267,8 +269,10 @@ class _Target:
     segment_ids: dict[str, int]  # key → id
 
 
-def _write_wave(store: Store, stage: str, cells: Cells, target: _Target, codebook: Codebook) -> int:
-    """Respondents, their responses and the wave's aggregates from the staged rows, in SQL;
+def _write_wave(
+    store: Store, stage: str, built: columns.ColumnBuilder, target: _Target, codebook: Codebook
+) -> int:
+    """Respondents and their responses from the staged rows, in SQL, and the wave's columns;
     returns how many answers were stored.
 
     Respondent ids are allotted as a block above the highest in use (the transaction holds
@@ -281,10 +285,12 @@ def _write_wave(store: Store, stage: str, cells: Cells, target: _Target, codeboo
         [base, target.wave_id],
     )
     _insert_responses(store, stage, base, target, codebook)
-    write_aggregates(
-        store, cells, target.wave_id, codebook, target.question_ids, target.segment_ids
+    wave_columns = built.build(
+        [target.segment_ids[s.key] for s in codebook.segments],
+        [target.question_ids[q.column] for q in codebook.questions],
     )
-    return answers_in_wave(store, target.wave_id)
+    columns.write(store.db, target.wave_id, wave_columns)
+    return columns.answers_in_wave(store.db, target.wave_id)
 
 
 def _insert_responses(

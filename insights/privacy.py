@@ -59,7 +59,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from insights.counts import Layout, segment_column
+from insights.counts import Layout, WaveCounts, segment_column
 
 OTHER = "other (small groups)"
 NOT_STATED = ""  # how a cell table writes a value that was not stated
@@ -141,6 +141,12 @@ class _Span:
         self._rows = np.zeros((len(big), len(big)), dtype=np.int64)  # rank <= atoms
         self.pivots: list[int] = []
         self.small_rows: list[bool] = []
+        # The small atoms the small rows tell apart, as a partition kept as rows come: it
+        # depends only on the space the small rows span (atoms a and b are told apart iff
+        # some vector of it differs on them), so eliminations never change it.
+        small = int((~big).sum())
+        self._group = np.zeros(small, dtype=np.int64)
+        self._touched = np.zeros(small, dtype=bool)
 
     @property
     def rows(self) -> np.ndarray:
@@ -155,6 +161,15 @@ class _Span:
         reduced: np.ndarray = (vectors - vectors[:, self.pivots] @ self.rows) % _PRIME
         return reduced
 
+    def reduce_one(self, box: np.ndarray) -> np.ndarray:
+        """One 0/1 ``box`` reduced by the span: the sum of the rows whose pivot it holds
+        (a box holds few atoms, so few rows), taken from it."""
+        reduced = box.astype(np.int64)
+        held = np.flatnonzero(box[self.pivots]) if self.pivots else np.zeros(0, dtype=np.int64)
+        if len(held):
+            reduced = (reduced - self.rows[held].sum(axis=0)) % _PRIME
+        return reduced
+
     def insert(self, reduced: np.ndarray) -> None:
         nonzero = np.flatnonzero(reduced)
         on_big = nonzero[self.big[nonzero]]
@@ -167,22 +182,22 @@ class _Span:
         self._rows[len(self.pivots)] = row
         self.pivots.append(pivot)
         self.small_rows.append(not len(on_big))
+        if not len(on_big):
+            self._group, self._touched = self._refined(row[~self.big])
 
-    def small_part(self) -> np.ndarray:
-        small: np.ndarray = self.rows[np.array(self.small_rows, dtype=bool)][:, ~self.big]
-        return small
+    def _refined(self, small_part: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """The partition of small atoms, and which are touched, with one more small row."""
+        _, group = np.unique(self._group * _PRIME + small_part, return_inverse=True)
+        return group.ravel(), self._touched | (small_part != 0)
 
-
-def _groups_big_enough(small_rows: np.ndarray, weights: np.ndarray, k: int) -> bool:
-    """Whether the atoms that the rows tell apart come in groups with a base of ``k``:
-    atoms whose columns are equal cannot be told apart by any combination of the rows."""
-    columns = small_rows.T
-    touched = columns.any(axis=1)
-    if not touched.any():
-        return True
-    _, group = np.unique(columns[touched], axis=0, return_inverse=True)
-    sums = np.bincount(group.ravel(), weights=weights[touched])
-    return bool((sums >= k).all())
+    def groups_big_enough(self, small_part: np.ndarray, weights: np.ndarray, k: int) -> bool:
+        """Whether, with one more small row, the atoms the small rows tell apart come in
+        groups with a base of ``k`` (atoms no row touches are told apart from nothing)."""
+        group, touched = self._refined(small_part)
+        if not touched.any():
+            return True
+        sums = np.bincount(group[touched], weights=weights[touched])
+        return bool((sums[np.unique(group[touched])] >= k).all())
 
 
 @dataclass(frozen=True)
@@ -217,13 +232,11 @@ def audit(
         vector = box[space]
         if base[vector].sum() < k:
             continue
-        reduced = span.reduce(vector[None, :])[0]
+        reduced = span.reduce_one(vector)
         if not reduced.any():
             continue  # already a combination of published boxes
-        if not reduced[big].any():
-            rows = np.vstack([span.small_part(), reduced[~big][None, :]])
-            if not _groups_big_enough(rows, base[~big], k):
-                continue
+        if not reduced[big].any() and not span.groups_big_enough(reduced[~big], base[~big], k):
+            continue
         span.insert(reduced)
     return Audit(space, span)
 
@@ -273,19 +286,21 @@ class WaveView:
     """
 
     def __init__(
-        self, cells: pd.DataFrame, layout: Layout, families: Sequence[Family], k: int
+        self,
+        counts: WaveCounts,
+        layout: Layout,
+        families: Sequence[Family],
+        k: int,
+        derive: Callable[[pd.DataFrame], pd.DataFrame] | None = None,
     ) -> None:
         self.layout = layout
         self.k = k
         self.segments = layout.segment_columns()
-        self.merges = _merges(cells, layout, k)
-        merged = _merged(cells, layout, self.merges)
-        counts = [c for c in cells.columns if c not in self.segments]
-        if self.segments:
-            self.atoms = merged.groupby(self.segments, as_index=False, sort=True)[counts].sum()
-        else:
-            self.atoms = merged[counts].sum().to_frame().T
-        self._counts = {c: self.atoms[c].to_numpy(dtype=np.int64) for c in counts}
+        self.merges = _merges(counts, layout, k)
+        atoms = counts.atoms({sid: merge.reported for sid, merge in self.merges.items()})
+        self.atoms = derive(atoms) if derive else atoms
+        counted = [c for c in self.atoms.columns if c not in self.segments]
+        self._counts = {c: self.atoms[c].to_numpy(dtype=np.int64) for c in counted}
         self._values = {c: self.atoms[c].to_numpy(dtype=object) for c in self.segments}
         self.families = {family.key: family for family in families}
         self._candidates = _candidates(self.atoms, self.segments) if k > 1 else []
@@ -369,64 +384,84 @@ class WaveView:
         return self.verdicts(family, [mask])[0]
 
 
-def _merges(cells: pd.DataFrame, layout: Layout, k: int) -> dict[int, Merge]:
+def _merges(counts: WaveCounts, layout: Layout, k: int) -> dict[int, Merge]:
     """Each segment's merge: small values first; then, while the wave has more atoms than
     the audit can afford, the segment with the most values merges values of twice as many
-    respondents, and again, so the cost stays bounded and each step is said."""
-    sizes = {sid: _sizes(cells, segment_column(sid)) for sid in layout.segment_ids}
+    respondents, and again, so the cost stays bounded and each step is said.
+
+    The steps depend only on the values' sizes, so they are laid out first and the first
+    step with few enough atoms is found by bisection: a handful of counts instead of one
+    per step (merging more never makes more atoms)."""
+    steps = _merge_steps(counts.sizes(), layout, k)
+    if k <= 1 or _few_enough(counts, steps[0]):
+        return steps[0]
+    low, high = 0, len(steps) - 1  # steps[low] has too many atoms; steps[high] is the last
+    while high - low > 1:
+        middle = (low + high) // 2
+        if _few_enough(counts, steps[middle]):
+            high = middle
+        else:
+            low = middle
+    return steps[high]
+
+
+def _merge_steps(
+    sizes: Mapping[int, Mapping[str, int]], layout: Layout, k: int
+) -> list[dict[int, Merge]]:
+    """Every step :func:`_merges` may stop at, in order: the widest segment's threshold
+    doubles at each, until every segment is down to one value."""
     below = dict.fromkeys(layout.segment_ids, k)
+    steps = []
     while True:
         merges = {
             sid: Merge(sid, merge_small_values(sizes[sid], k, below[sid]), below[sid])
             for sid in layout.segment_ids
         }
-        if k <= 1 or _atoms(cells, layout, merges) <= MAX_AUDIT_ATOMS:
-            return merges
+        steps.append(merges)
+        if k <= 1:
+            return steps
         values = {sid: len(set(m.reported.values())) for sid, m in merges.items()}
+        if not values or max(values.values()) <= 1:
+            return steps
         widest = max(layout.segment_ids, key=lambda sid: (values[sid], sid))
-        if values[widest] <= 1:
-            return merges
         below[widest] *= 2
 
 
-def _merged(cells: pd.DataFrame, layout: Layout, merges: Mapping[int, Merge]) -> pd.DataFrame:
-    return cells.assign(
-        **{
-            segment_column(sid): cells[segment_column(sid)].map(merges[sid].reported)
-            for sid in layout.segment_ids
-        }
-    )
-
-
-def _atoms(cells: pd.DataFrame, layout: Layout, merges: Mapping[int, Merge]) -> int:
-    columns = layout.segment_columns()
-    if not columns:
-        return 1
-    return int(_merged(cells, layout, merges)[columns].drop_duplicates().shape[0])
-
-
-def _sizes(cells: pd.DataFrame, column: str) -> dict[str, int]:
-    sums = cells.groupby(column)["respondents"].sum()
-    return {str(v): int(n) for v, n in sums.items()}
+def _few_enough(counts: WaveCounts, merges: Mapping[int, Merge]) -> bool:
+    """Whether the merged values leave at most :data:`MAX_AUDIT_ATOMS` atoms: certainly
+    when their product does, else counted."""
+    product = 1
+    for merge in merges.values():
+        product *= max(len(set(merge.reported.values())), 1)
+    if product <= MAX_AUDIT_ATOMS:
+        return True
+    reported = {sid: merge.reported for sid, merge in merges.items()}
+    return counts.combinations(reported) <= MAX_AUDIT_ATOMS
 
 
 def _candidates(atoms: pd.DataFrame, segments: Sequence[str]) -> list[np.ndarray]:
     """The boxes the audit considers, in order: the whole wave, then every combination of
-    one, two and three segments' values, by depth, larger boxes first."""
-    sizes = atoms["respondents"].to_numpy()
-    found: list[tuple[int, int, tuple[str, ...], np.ndarray]] = []
+    one, two and three segments' values, by depth, larger boxes first (ties by the
+    segments' names, then by their values in order)."""
+    sizes = atoms["respondents"].to_numpy(dtype=np.int64)
+    codes = {}
+    for column in segments:
+        found, _ = pd.factorize(atoms[column].to_numpy(dtype=object), sort=True)
+        codes[column] = found.astype(np.int64)
+    order: list[tuple[int, int, tuple[str, ...], int, int]] = []
+    members: list[np.ndarray] = []  # per combination of segments, each atom's box
     for depth in range(min(MAX_DEPTH, len(segments)) + 1):
         for chosen in itertools.combinations(segments, depth):
-            if not chosen:
-                found.append((0, -int(sizes.sum()), (), np.ones(len(atoms), dtype=bool)))
-                continue
-            keys = atoms[list(chosen)].astype(str).agg("\x1f".join, axis=1).to_numpy()
-            codes, uniques = pd.factorize(keys, sort=True)
-            for code, label in enumerate(uniques):
-                box = codes == code
-                found.append((depth, -int(sizes[box].sum()), (*chosen, str(label)), box))
-    found.sort(key=lambda item: (item[0], item[1], item[2]))
-    return [box for *_, box in found[:MAX_CANDIDATES]]
+            key = np.zeros(len(atoms), dtype=np.int64)
+            for column in chosen:  # the first segment most significant: boxes in value order
+                key = key * (int(codes[column].max(initial=0)) + 1) + codes[column]
+            _, box_of_atom = np.unique(key, return_inverse=True)
+            box_of_atom = box_of_atom.ravel()
+            totals = np.bincount(box_of_atom, weights=sizes).astype(np.int64)
+            order += [(depth, -int(n), chosen, i, len(members)) for i, n in enumerate(totals)]
+            members.append(box_of_atom)
+    order.sort(key=lambda item: item[:4])
+    return [members[combination] == i for *_, i, combination in order[:MAX_CANDIDATES]]
 
 
 # -- one view per wave and process ------------------------------------------------------------
@@ -437,30 +472,25 @@ _cache_lock = threading.Lock()
 
 
 def view(
-    cells: pd.DataFrame,
+    counts: WaveCounts,
     layout: Layout,
     families: Sequence[Family],
     k: int,
     derive: Callable[[pd.DataFrame], pd.DataFrame] | None = None,
 ) -> WaveView:
-    """The wave's view, from a per-process cache keyed by the cells' version (see
-    ``AggregateCounts``) or, without one, their contents: a replaced or forgotten wave has
-    other cells (or none), so no stale view can answer for it. ``derive`` adds columns the
-    families need, once per view."""
+    """The wave's view, from a per-process cache keyed by the counts' version (see
+    :class:`insights.counts.WaveCounts`): a replaced or forgotten wave has another version,
+    so no stale view can answer for it. ``derive`` adds columns the families need, once per
+    view."""
     digest = hashlib.sha256()
-    digest.update(repr((layout, tuple(families), k, list(cells.columns))).encode())
-    version = cells.attrs.get("version")
-    if version is not None:
-        digest.update(f"version {version}".encode())
-    else:
-        digest.update(pd.util.hash_pandas_object(cells, index=False).to_numpy().tobytes())
+    digest.update(repr((layout, tuple(families), k, counts.version)).encode())
     key = digest.hexdigest()
     with _cache_lock:
         found = _cache.get(key)
         if found is not None:
             _cache.move_to_end(key)
             return found
-    built = WaveView(derive(cells) if derive else cells, layout, families, k)
+    built = WaveView(counts, layout, families, k, derive)
     with _cache_lock:
         _cache[key] = built
         while len(_cache) > _CACHE_SIZE:

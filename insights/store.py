@@ -331,9 +331,8 @@ def _pairs_positive_on_both(db: sqlite_utils.Database) -> None:
     # A new version at every build: processes keep a wave's cells until it changes.
     db.execute("ALTER TABLE wave_aggregates ADD COLUMN version TEXT NOT NULL DEFAULT ''")
     db.execute("DELETE FROM wave_aggregates")
-    from insights.aggregates import backfill  # it imports this module: load it late
-
-    backfill(db)
+    # The rebuild that followed here is migration 11's: every wave gets its columns from
+    # the respondent tables, and the aggregate tables go.
 
 
 @migration(9, "questions the bot could not answer")
@@ -377,6 +376,41 @@ def _missing_answers_table(db: sqlite_utils.Database) -> None:
         ) WITHOUT ROWID
         """,
     )
+
+
+@migration(11, "answers as columns per wave")
+def _wave_columns(db: sqlite_utils.Database) -> None:
+    # Each wave's answers as columns of small integers, one per respondent (see
+    # insights.columns), replacing the per-cell aggregates of migration 5, which grew
+    # with every segment: a survey of many segments had about a cell per respondent.
+    run_script(
+        db,
+        """
+        CREATE TABLE wave_column_sets (
+            wave_id INTEGER PRIMARY KEY REFERENCES waves(id) ON DELETE CASCADE,
+            respondents INTEGER NOT NULL,
+            answers INTEGER NOT NULL,
+            version TEXT NOT NULL
+        );
+        CREATE TABLE wave_columns (
+            wave_id INTEGER NOT NULL REFERENCES wave_column_sets(wave_id) ON DELETE CASCADE,
+            kind TEXT NOT NULL CHECK (kind IN ('segment', 'question')),
+            key INTEGER NOT NULL,
+            labels TEXT,
+            dtype TEXT NOT NULL,
+            data BLOB NOT NULL,
+            PRIMARY KEY (wave_id, kind, key)
+        );
+        DROP TABLE aggregate_pairs;
+        DROP TABLE aggregate_answers;
+        DROP TABLE aggregate_cell_values;
+        DROP TABLE aggregate_cells;
+        DROP TABLE wave_aggregates
+        """,
+    )
+    from insights.columns import backfill  # it imports this module: load it late
+
+    backfill(db)
 
 
 def _move_responses(db: sqlite_utils.Database, survey_id: int) -> None:

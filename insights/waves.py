@@ -3,8 +3,8 @@
 :func:`wave_to_forget` says what :func:`forget_wave` would delete (for a confirmation);
 :func:`forget_wave` deletes it in one transaction together with its audit entry. Deleting
 the ``waves`` row removes the rest by ON DELETE CASCADE: its respondents, their rows in the
-survey's response table, and its aggregates (migration 5's tables hang off
-``wave_aggregates``, which hangs off ``waves``). A survey left without any wave goes too
+survey's response table, and its columns (migration 11's tables hang off
+``wave_column_sets``, which hangs off ``waves``). A survey left without any wave goes too
 (its questions, segments and response table with it), so it cannot become the default
 survey with nothing to answer from.
 """

@@ -1,5 +1,5 @@
 """insights.waves.forget_wave: one wave's responses deleted in one transaction, with its
-aggregates, and its audit entry written in the same transaction."""
+columns, and its audit entry written in the same transaction."""
 
 from __future__ import annotations
 
@@ -23,11 +23,8 @@ RESPONSES = responses.table_name(1)  # the tiny survey's: it is the first in a n
 WAVE_TABLES = (
     "respondents",
     RESPONSES,
-    "wave_aggregates",
-    "aggregate_cells",
-    "aggregate_cell_values",
-    "aggregate_answers",
-    "aggregate_pairs",
+    "wave_column_sets",
+    "wave_columns",
 )
 
 

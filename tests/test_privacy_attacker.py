@@ -23,9 +23,9 @@ from privacy_attacker import Leak, Printed, Respondents, leaks, record
 from support import TEAM
 
 from insights import Store, UserError
-from insights.aggregates import counts_for
 from insights.catalog import SegmentRef, load_catalog
 from insights.codebook import parse_codebook
+from insights.columns import counts_for
 from insights.engine import Engine, Filters
 from insights.findings import Except
 from insights.importer import import_file

@@ -7,7 +7,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from insights.counts import Layout, answered_column
+from insights.counts import FrameCounts, Layout, answered_column
 from insights.privacy import MAX_AUDIT_ATOMS, OTHER, Family, WaveView, audit, merge_small_values
 
 K = 5
@@ -134,7 +134,9 @@ def test_a_wave_with_too_many_combinations_merges_its_widest_segment_more() -> N
     cells = people.groupby(["s1", "s2", "s3"], as_index=False).sum()
     assert len(cells) > MAX_AUDIT_ATOMS
     layout = Layout(segment_ids=(1, 2, 3), question_ids=(9,), pairs=())
-    view = WaveView(cells, layout, [Family("question9", answered_column(9))], K)
+    view = WaveView(
+        FrameCounts(cells, layout), layout, [Family("question9", answered_column(9))], K
+    )
     assert len(view.atoms) <= MAX_AUDIT_ATOMS
     assert max(merge.below for merge in view.merges.values()) > K
     for sid, merge in view.merges.items():

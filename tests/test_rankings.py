@@ -10,9 +10,9 @@ import pytest
 from support import TEAM, Importer
 
 from insights import Store
-from insights.aggregates import counts_for
 from insights.catalog import Catalog, load_catalog
 from insights.charts import chart_for
+from insights.columns import counts_for
 from insights.engine import RANK_TEST, Engine
 from insights.findings import BreakdownReport, Except
 from insights.stats import (

@@ -18,7 +18,7 @@ def break_the_database(database: Path) -> None:
         tables = db.execute("SELECT name FROM sqlite_master WHERE name LIKE 'responses_%'")
         for (table,) in tables.fetchall():
             db.execute(f"ALTER TABLE {table} RENAME TO lost_{table}")
-        db.execute("ALTER TABLE aggregate_answers RENAME TO aggregate_answers_lost")
+        db.execute("ALTER TABLE wave_columns RENAME TO wave_columns_lost")
 
 
 @pytest.fixture(scope="module")
