@@ -1,0 +1,66 @@
+"""Every worker process of the web answers from the wave as it is now: after a wave is
+replaced or forgotten by another process, no worker answers from the columns or the view
+it kept (``insights.columns.ColumnCounts`` checks the wave's version on every question)."""
+
+from __future__ import annotations
+
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from harness import PULSE_CODEBOOK, PULSE_CSV
+
+from insights import Store
+from insights.codebook import parse_codebook
+from insights.importer import import_file
+from insights.waves import forget_wave
+
+if TYPE_CHECKING:
+    from harness import FakeSlack, SlackClient, WebControl
+
+ASKED = 16  # concurrent questions: enough that both workers (WEB_CONCURRENCY=2) answer some
+MORE = b"6,west,Agree,Agree\n7,west,Disagree,Agree\n8,west,Agree,Agree\n"
+
+
+def answers(slack: SlackClient, fake_slack: FakeSlack, text: str) -> list[str]:
+    with ThreadPoolExecutor(max_workers=ASKED) as pool:
+        keys = list(pool.map(lambda _: slack.command(text)[1], range(ASKED)))
+    return [str(fake_slack.responded(key)["text"]) for key in keys]
+
+
+def import_pulse(database: Path, directory: Path, csv: bytes) -> None:
+    path = directory / "pulse.csv"
+    path.write_bytes(csv)
+    store = Store.open(database)
+    try:
+        codebook = parse_codebook(PULSE_CODEBOOK.decode(), name="pulse.toml")
+        import_file(store, path, codebook, team_id="local", survey="pulse", wave="w1")
+    finally:
+        store.close()
+
+
+def test_a_replaced_or_forgotten_wave_is_seen_by_every_workers_next_question(
+    web_control: WebControl, fake_slack: FakeSlack, tmp_path: Path
+) -> None:
+    web, slack = web_control.start_demo()
+    import_pulse(web.database, tmp_path, PULSE_CSV)
+    before = answers(slack, fake_slack, "gap survey pulse")
+    assert all("n = 5" in text for text in before), before[0]
+
+    import_pulse(web.database, tmp_path, PULSE_CSV + MORE)  # the same wave, replaced
+    replaced = answers(slack, fake_slack, "gap survey pulse")
+    assert all("n = 8" in text and "n = 5" not in text for text in replaced), replaced
+
+    store = Store.open(web.database)
+    try:
+        forget_wave(store, "local", "pulse", "w1", actor="UADMIN")
+    finally:
+        store.close()
+    forgotten = answers(slack, fake_slack, "gap survey pulse")
+    assert all("n = 8" not in text and "pulse" in text.lower() for text in forgotten), forgotten
+    pids = {
+        line.split("[", 1)[1].split("]", 1)[0]
+        for line in web.log_text().splitlines()
+        if "Started server process [" in line
+    }
+    assert len(pids) == 2  # two workers answered from one database
