@@ -23,7 +23,6 @@ from bot.forget import parse_forget
 from bot.progress import progress_bar
 from bot.settings import Settings
 from insights import EmpathyError, Store, UserError, ask, audit, top_misses, waves
-from insights.charts import chart_for
 from insights.codebook import load_codebook
 from insights.demo_loader import load_demo
 from insights.exports import FORMATS, Format, open_export
@@ -208,7 +207,13 @@ def ask_(
         reply = ask(
             store, team or settings.default_team_id, text, min_group_size=settings.min_group_size
         )
-        chart = chart_for(reply.finding) if chart_path and reply.finding else None
+        chart = None
+        if chart_path and reply.finding:
+            # Loaded only when asked for: matplotlib takes half a second to import, which
+            # every other command (an import among them) would otherwise pay.
+            from insights.charts import chart_for
+
+            chart = chart_for(reply.finding)
     # reply.text is Slack's (mrkdwn-escaped); the terminal gets the same answer as plain text.
     _say(to_text(reply.finding) if reply.finding is not None else reply.text, nl=False)
     if reply.reading:

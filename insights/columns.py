@@ -25,6 +25,8 @@ combined code (see :meth:`WaveColumns.atoms`); no Python loop ever runs over res
 from __future__ import annotations
 
 import json
+import logging
+import sqlite3
 import threading
 import uuid
 from collections import OrderedDict
@@ -39,6 +41,7 @@ from insights import responses
 from insights.codebook import Codebook
 from insights.counts import (
     CountSource,
+    KnownMerges,
     Layout,
     SqlCounts,
     WaveCounts,
@@ -55,6 +58,7 @@ from insights.store import Store
 
 UNANSWERED, NEGATIVE, POSITIVE = 0, 1, 2
 _SEGMENT, _QUESTION = "segment", "question"
+logger = logging.getLogger(__name__)
 _KEY_LIMIT = 1 << 62  # combined codes are re-numbered before they could overflow int64
 
 Reported = Mapping[int, Mapping[str, str]]  # per segment id: stated value -> reported value
@@ -170,27 +174,38 @@ class WaveColumns:
             width = max(len(names), 1)
             if radix * width >= _KEY_LIMIT:
                 key, uniques = pd.factorize(key)
+                key = key.astype(np.int64)
                 radix = max(len(uniques), 1)
-            key = key * width + codes
+            key *= width
+            key += codes
             radix *= width
         return key, per_segment
 
     def _measures(self, layout: Layout, atom: np.ndarray, count: int) -> dict[str, np.ndarray]:
-        """Every count of the layout per atom: one bincount per question and per pair."""
+        """Every count of the layout per atom: one bincount per pair, of the atom and both
+        answer codes combined into one small integer, whose margins also count each of its
+        questions; one per question outside the pairs."""
         out = {"respondents": np.bincount(atom, minlength=count)}
-        for qid in layout.question_ids:
-            table = np.bincount(atom * 3 + self._question(qid), minlength=3 * count)
-            table = table.reshape(count, 3)
-            out[answered_column(qid)] = table[:, NEGATIVE] + table[:, POSITIVE]
-            out[positive_column(qid)] = table[:, POSITIVE]
+        combined = np.empty(len(atom), dtype=np.intp)  # reused: 8 MB per million people
+        by_nine = atom * 9
+        tables: dict[int, np.ndarray] = {}  # per question: (atom, code) counts
         for pid, oid in layout.pairs:
-            p, o = self._question(pid).astype(np.int64), self._question(oid)
-            table = np.bincount(atom * 9 + p * 3 + o, minlength=9 * count).reshape(count, 3, 3)
-            answered = table[:, 1:, 1:]
-            out[both_column(pid)] = answered.sum(axis=(1, 2))
+            np.multiply(self._question(pid), 3, out=combined, casting="unsafe")
+            np.add(combined, self._question(oid), out=combined)
+            np.add(combined, by_nine, out=combined)
+            table = np.bincount(combined, minlength=9 * count).reshape(count, 3, 3)
+            out[both_column(pid)] = table[:, 1:, 1:].sum(axis=(1, 2))
             out[both_positive_column(pid)] = table[:, POSITIVE, POSITIVE]
             out[personal_only_column(pid)] = table[:, POSITIVE, NEGATIVE]
             out[organization_only_column(pid)] = table[:, NEGATIVE, POSITIVE]
+            tables.setdefault(pid, table.sum(axis=2))
+            tables.setdefault(oid, table.sum(axis=1))
+        for qid in layout.question_ids:
+            if qid not in tables:
+                np.add(atom * 3, self._question(qid), out=combined)
+                tables[qid] = np.bincount(combined, minlength=3 * count).reshape(count, 3)
+            out[answered_column(qid)] = tables[qid][:, NEGATIVE] + tables[qid][:, POSITIVE]
+            out[positive_column(qid)] = tables[qid][:, POSITIVE]
         return out
 
 
@@ -481,6 +496,39 @@ class _ColumnWave(WaveCounts):
 
     def atoms(self, reported: Reported) -> pd.DataFrame:
         return self._columns().atoms(self.layout, reported)
+
+    def known_merges(self, k: int) -> KnownMerges | None:
+        row = self.store.db.execute(
+            "SELECT merges FROM wave_merges WHERE wave_id = ? AND version = ? AND k = ?"
+            " AND segments = ?",
+            [self.wave_id, self._version, k, json.dumps(list(self.layout.segment_ids))],
+        ).fetchone()
+        if row is None:
+            return None
+        kept = json.loads(row[0])
+        return {int(sid): (int(below), tuple(merged)) for sid, (below, merged) in kept.items()}
+
+    def keep_merges(self, k: int, merges: KnownMerges) -> None:
+        """Kept only if the wave is still this version, and only if nobody holds the write
+        lock: a question never waits for an import to finish just to save this."""
+        kept = json.dumps(
+            {str(sid): [below, list(merged)] for sid, (below, merged) in merges.items()}
+        )
+        segments = json.dumps(list(self.layout.segment_ids))
+        conn = self.store.db.conn
+        (waited,) = conn.execute("PRAGMA busy_timeout").fetchone()
+        conn.execute("PRAGMA busy_timeout = 0")
+        try:
+            conn.execute(
+                "INSERT OR REPLACE INTO wave_merges (wave_id, version, k, segments, merges)"
+                " SELECT wave_id, version, ?, ?, ? FROM wave_column_sets"
+                " WHERE wave_id = ? AND version = ?",
+                [k, segments, kept, self.wave_id, self._version],
+            )
+        except sqlite3.OperationalError as error:  # busy, or a read-only database
+            logger.debug("merges of wave %s not kept: %s", self.wave_id, error)
+        finally:
+            conn.execute(f"PRAGMA busy_timeout = {int(waited)}")
 
 
 def counts_for(store: Store) -> CountSource:

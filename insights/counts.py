@@ -112,6 +112,10 @@ Reported = Mapping[int, Mapping[str, str]]
 does not name is reported as itself."""
 
 
+KnownMerges = Mapping[int, tuple[int, tuple[str, ...]]]
+"""Per segment id, the threshold its values were merged below and the values merged."""
+
+
 class WaveCounts:
     """One wave's counts for one layout, as privacy needs them; ``version`` names what was
     counted (a new one whenever the wave changes), so that a view built from it may be
@@ -131,6 +135,13 @@ class WaveCounts:
         """The cells with segment values replaced by what they are reported as, summed per
         distinct combination and sorted by the segment columns (in the layout's order)."""
         raise NotImplementedError
+
+    def known_merges(self, k: int) -> KnownMerges | None:
+        """What :meth:`keep_merges` kept for this version of the wave and ``k``, if any."""
+        return None
+
+    def keep_merges(self, k: int, merges: KnownMerges) -> None:
+        """Keep the merges privacy worked out, for the next process to ask (if it can)."""
 
 
 class FrameCounts(WaveCounts):

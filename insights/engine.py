@@ -98,7 +98,12 @@ class Engine:
         counts = self.source.wave(wave.id, self.layout)
         families = [Family(_pair_key(p), both_column(p)) for p, _ in self.layout.pairs]
         families += [Family(_question_key(q), answered_column(q)) for q in self.layout.question_ids]
-        families += [Family(_only_key(q), column) for q, column in _only_families(self.layout)]
+        # Those who answered one side of a pair only are a few in every group, a different
+        # few for each question: audited together, once, rather than once per question.
+        families += [
+            Family(_only_key(q), column, audited_with="one side only")
+            for q, column in _only_families(self.layout)
+        ]
         return view(counts, self.layout, families, self.min_group_size, derive=self._one_side)
 
     def _one_side(self, cells: pd.DataFrame) -> pd.DataFrame:

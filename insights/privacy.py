@@ -82,10 +82,13 @@ class Verdict(enum.Enum):
 @dataclass(frozen=True)
 class Family:
     """Counts printed together over one base; ``weight`` is the cell table's column of
-    that base (answered a question, or answered both questions of a pair)."""
+    that base (answered a question, or answered both questions of a pair). Families with
+    the same ``audited_with`` share one audit whatever atoms they leave out (see
+    :func:`shared_audits`)."""
 
     key: str
     weight: str
+    audited_with: str | None = None
 
 
 # -- merging small values ---------------------------------------------------------------------
@@ -246,6 +249,7 @@ def shared_audits(
     respondents: np.ndarray,
     candidates: Sequence[np.ndarray],
     k: int,
+    together: Mapping[str, str] | None = None,
 ) -> dict[str, Audit]:
     """One audit for each group of families asked of the same people, instead of one each.
 
@@ -259,9 +263,14 @@ def shared_audits(
     vanishes on the group's (a group-big atom is big in every family), so it is constant
     on the group's blocks, and a block's base in the family is at least its group base.
     It costs one audit per group; it hides a little more than one audit per family would.
+    Families ``together`` names (key: group name) form the named groups instead, whatever
+    they leave out: by the same argument, any grouping is safe.
     """
     groups: dict[bytes, list[str]] = {}
     for key, weights in families.items():
+        if together and key in together:
+            groups.setdefault(b"named " + together[key].encode(), []).append(key)
+            continue
         unasked = (weights == 0) & (respondents >= k)
         sparse = (weights < k) & (respondents >= 2 * k)
         groups.setdefault(np.flatnonzero(unasked | sparse).tobytes(), []).append(key)
@@ -310,6 +319,7 @@ class WaveView:
             self._counts["respondents"],
             self._candidates,
             k,
+            {family.key: family.audited_with for family in families if family.audited_with},
         )
 
     # -- selecting atoms --
@@ -389,12 +399,31 @@ def _merges(counts: WaveCounts, layout: Layout, k: int) -> dict[int, Merge]:
     the audit can afford, the segment with the most values merges values of twice as many
     respondents, and again, so the cost stays bounded and each step is said.
 
-    The steps depend only on the values' sizes, so they are laid out first and the first
-    step with few enough atoms is found by bisection: a handful of counts instead of one
-    per step (merging more never makes more atoms)."""
-    steps = _merge_steps(counts.sizes(), layout, k)
-    if k <= 1 or _few_enough(counts, steps[0]):
+    The steps depend only on the values' sizes, so they are laid out first and a step
+    with few enough atoms, after one with too many, is found by bisection: a handful of
+    counts instead of one per step (merging more values seldom makes more atoms, and the
+    answer is the same for every source). What was chosen is kept with the wave's counts
+    (``WaveCounts.keep_merges``), so that the next process starting up reads it."""
+    sizes = counts.sizes()
+    known = counts.known_merges(k)
+    if known is not None and set(known) == set(layout.segment_ids):
+        return {
+            sid: Merge(sid, {v: OTHER if v in merged else v for v in sizes[sid]}, below)
+            for sid, (below, merged) in known.items()
+        }
+    steps = _merge_steps(sizes, layout, k)
+    if k <= 1:
         return steps[0]
+    chosen = steps[_first_few_enough(counts, steps)]
+    counts.keep_merges(k, {sid: (m.below, m.merged) for sid, m in chosen.items()})
+    return chosen
+
+
+def _first_few_enough(counts: WaveCounts, steps: Sequence[Mapping[int, Merge]]) -> int:
+    """A step with few enough atoms, the first when they only ever fall, by bisection (the
+    last step has one atom)."""
+    if _few_enough(counts, steps[0]):
+        return 0
     low, high = 0, len(steps) - 1  # steps[low] has too many atoms; steps[high] is the last
     while high - low > 1:
         middle = (low + high) // 2
@@ -402,7 +431,7 @@ def _merges(counts: WaveCounts, layout: Layout, k: int) -> dict[int, Merge]:
             high = middle
         else:
             low = middle
-    return steps[high]
+    return high
 
 
 def _merge_steps(

@@ -383,6 +383,8 @@ def _wave_columns(db: sqlite_utils.Database) -> None:
     # Each wave's answers as columns of small integers, one per respondent (see
     # insights.columns), replacing the per-cell aggregates of migration 5, which grew
     # with every segment: a survey of many segments had about a cell per respondent.
+    # wave_merges remembers which values privacy merged in a wave (for one k and set of
+    # segments), so that a process starting up need not work it out again.
     run_script(
         db,
         """
@@ -400,6 +402,14 @@ def _wave_columns(db: sqlite_utils.Database) -> None:
             dtype TEXT NOT NULL,
             data BLOB NOT NULL,
             PRIMARY KEY (wave_id, kind, key)
+        );
+        CREATE TABLE wave_merges (
+            wave_id INTEGER NOT NULL REFERENCES wave_column_sets(wave_id) ON DELETE CASCADE,
+            version TEXT NOT NULL,
+            k INTEGER NOT NULL,
+            segments TEXT NOT NULL,
+            merges TEXT NOT NULL,
+            PRIMARY KEY (wave_id, k, segments)
         );
         DROP TABLE aggregate_pairs;
         DROP TABLE aggregate_answers;
