@@ -212,45 +212,65 @@ class WaveColumns:
 # -- building -------------------------------------------------------------------------------
 
 
+class _Parts:
+    """A wave's columns as they are read, chunk by chunk: per segment, codes numbered in the
+    order values first appear (their labels kept beside), and per question, its codes."""
+
+    def __init__(self, segments: int, questions: int) -> None:
+        self._labels: list[dict[str, int]] = [{} for _ in range(segments)]
+        self._segments: list[list[np.ndarray]] = [[] for _ in range(segments)]
+        self._questions: list[list[np.ndarray]] = [[] for _ in range(questions)]
+        self.respondents = 0
+
+    def add(self, segments: Sequence[pd.Series], questions: Sequence[np.ndarray]) -> None:
+        """One chunk: each segment's values (NA when not stated), each question's codes."""
+        for known, parts, values in zip(self._labels, self._segments, segments, strict=True):
+            codes, uniques = pd.factorize(values, use_na_sentinel=True)
+            lookup = np.array([known.setdefault(str(u), len(known) + 1) for u in uniques] + [0])
+            parts.append(lookup[codes].astype(np.uint32))
+        for parts, codes in zip(self._questions, questions, strict=True):
+            parts.append(codes.astype(np.int8))
+        self.respondents += len(segments[0]) if segments else len(questions[0]) if questions else 0
+
+    def build(self, segment_ids: Sequence[int], question_ids: Sequence[int]) -> WaveColumns:
+        """The column set, keyed by the segments' and questions' ids, in the order added."""
+        segments = {
+            sid: _sorted_segment(_joined(parts, np.uint32), list(known))
+            for sid, known, parts in zip(segment_ids, self._labels, self._segments, strict=True)
+        }
+        questions = {
+            qid: _joined(parts, np.int8)
+            for qid, parts in zip(question_ids, self._questions, strict=True)
+        }
+        return WaveColumns(self.respondents, segments, questions)
+
+
 class ColumnBuilder:
     """Collects an import's coded chunks (``insights.import_checks.coded_chunk``) into a
     column set, chunk by chunk, so that nothing but small integers is kept per respondent."""
 
     def __init__(self, codebook: Codebook) -> None:
-        self.codebook = codebook
-        self._labels: list[dict[str, int]] = [{} for _ in codebook.segments]
-        self._segments: list[list[np.ndarray]] = [[] for _ in codebook.segments]
-        self._questions: list[list[np.ndarray]] = [[] for _ in codebook.questions]
+        self._segments = len(codebook.segments)
+        self._parts = _Parts(self._segments, len(codebook.questions))
         self._positive = [
             np.asarray(codebook.scales[q.scale].positive_codes, dtype=np.int64)
             for q in codebook.questions
         ]
 
     def add(self, coded: pd.DataFrame) -> None:
-        for i, known in enumerate(self._labels):
-            codes, uniques = pd.factorize(coded[f"s{i}"], use_na_sentinel=True)
-            lookup = np.array([known.setdefault(str(u), len(known) + 1) for u in uniques] + [0])
-            self._segments[i].append(lookup[codes].astype(np.uint32))
+        segments = [coded[f"s{i}"] for i in range(self._segments)]
+        questions = []
         for i, positive in enumerate(self._positive):
             answers = coded[f"q{i}"].to_numpy(dtype="float64", na_value=np.nan)
             answered = ~np.isnan(answers)
             is_positive = np.isin(np.nan_to_num(answers, nan=0).astype(np.int64), positive)
-            self._questions[i].append(answered.astype(np.int8) + (answered & is_positive))
+            questions.append(answered.astype(np.int8) + (answered & is_positive))
+        self._parts.add(segments, questions)
 
     def build(self, segment_ids: Sequence[int], question_ids: Sequence[int]) -> WaveColumns:
         """The column set, keyed by the ids the import's transaction gave the codebook's
         segments and questions (in the codebook's order)."""
-        segments = {}
-        for sid, known, parts in zip(segment_ids, self._labels, self._segments, strict=True):
-            segments[sid] = _sorted_segment(_joined(parts, np.uint32), list(known))
-        questions = {
-            qid: _joined(parts, np.int8).astype(np.int8)
-            for qid, parts in zip(question_ids, self._questions, strict=True)
-        }
-        respondents = sum(len(part) for part in self._questions[0]) if self._questions else 0
-        if not self._questions and self._segments:
-            respondents = sum(len(part) for part in self._segments[0])
-        return WaveColumns(respondents, segments, questions)
+        return self._parts.build(segment_ids, question_ids)
 
 
 def _joined(parts: list[np.ndarray], dtype: type) -> np.ndarray:
@@ -405,32 +425,21 @@ def _from_table(db: sqlite_utils.Database, wave_id: int) -> WaveColumns:
         " ON x.respondent_id = r.id WHERE r.wave_id = ? ORDER BY r.id",
         [wave_id],
     )
-    labels: list[dict[str, int]] = [{} for _ in segment_ids]
-    segment_parts: list[list[np.ndarray]] = [[] for _ in segment_ids]
-    question_parts: list[list[np.ndarray]] = [[] for _ in question_ids]
-    respondents = 0
+    parts = _Parts(len(segment_ids), len(question_ids))
     while rows := cursor.fetchmany(100_000):
         frame = pd.DataFrame(rows, columns=list(range(len(selected) or 1)), dtype=object)
-        respondents += len(frame)
-        for i, known in enumerate(labels):
-            codes, uniques = pd.factorize(frame[i], use_na_sentinel=True)
-            lookup = np.array([known.setdefault(str(u), len(known) + 1) for u in uniques] + [0])
-            segment_parts[i].append(lookup[codes].astype(np.uint32))
-        for j in range(len(question_ids)):
-            flags = pd.to_numeric(frame[len(segment_ids) + j]).to_numpy(
-                dtype="float64", na_value=np.nan
-            )
-            coded = np.where(np.isnan(flags), UNANSWERED, np.where(flags == 1, POSITIVE, NEGATIVE))
-            question_parts[j].append(coded.astype(np.int8))
-    segments = {
-        sid: _sorted_segment(_joined(parts, np.uint32), list(known))
-        for sid, known, parts in zip(segment_ids, labels, segment_parts, strict=True)
-    }
-    questions = {
-        qid: _joined(parts, np.int8)
-        for qid, parts in zip(question_ids, question_parts, strict=True)
-    }
-    return WaveColumns(respondents, segments, questions)
+        flags = [
+            pd.to_numeric(frame[len(segment_ids) + j]).to_numpy(dtype="float64", na_value=np.nan)
+            for j in range(len(question_ids))
+        ]
+        parts.add(
+            [frame[i] for i in range(len(segment_ids))],
+            [
+                np.where(np.isnan(f), UNANSWERED, np.where(f == 1, POSITIVE, NEGATIVE))
+                for f in flags
+            ],
+        )
+    return parts.build(segment_ids, question_ids)
 
 
 # -- answering --------------------------------------------------------------------------------
