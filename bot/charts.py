@@ -15,10 +15,10 @@ import logging
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError, SlackClientError
 
+from bot.slack_errors import error_message
 from insights import UserError
 from insights.charts import chart_for
 from insights.findings import Finding
-from insights.safe_text import escape_mrkdwn
 
 logger = logging.getLogger(__name__)
 
@@ -42,8 +42,8 @@ def post_chart(
     it may name a theme)."""
     try:
         chart = chart_for(finding)
-    except UserError as error:
-        return escape_mrkdwn(str(error))
+    except UserError as error:  # e.g. nothing to draw: said as any refusal is
+        return error_message(error, doing="chart an answer").text
     try:
         client.files_upload_v2(
             content=chart.png,

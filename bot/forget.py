@@ -15,9 +15,9 @@ import shlex
 from slack_sdk import WebClient
 
 from bot import admin_blocks as ui
-from bot.blocks import user_error_message
 from bot.permissions import may_delete, may_view_audit, may_view_misses, refusal
 from bot.settings import Settings
+from bot.slack_errors import error_message
 from insights import QueryError, Store, UserError, audit, top_misses, waves
 from insights.render import Message, render
 
@@ -51,7 +51,7 @@ def handle(
             return misses_listing(settings, store, client, team_id, user_id)
         return ask_to_forget(settings, store, client, team_id, user_id, rest)
     except UserError as error:
-        return user_error_message(error.message, error.suggestion)
+        return error_message(error, doing="read an admin action")
 
 
 def audit_listing(
@@ -124,8 +124,5 @@ def confirm_forget(
             store, team_id, target.survey, target.wave, actor=user_id, wave_id=target.wave_id
         )
     except UserError as error:  # gone already (a second click), or imported again since
-        said = error.message
-        if "nothing was deleted" not in said.casefold():
-            said = f"{said.rstrip('.')}: nothing was deleted."
-        return user_error_message(said, error.suggestion), True
+        return error_message(error, doing="forget a wave", unchanged="nothing was deleted"), True
     return ui.forgotten(summary), True

@@ -16,9 +16,9 @@ from zoneinfo import ZoneInfo
 
 from slack_sdk import WebClient
 
-from bot.blocks import user_error_message
 from bot.permissions import may_manage_subscriptions, refusal, user_info
 from bot.settings import Settings
+from bot.slack_errors import error_message
 from insights import Store, UserError, audit
 from insights import subscriptions as subs
 from insights.digest import digest_query
@@ -52,7 +52,7 @@ def handle(
             return unsubscribe(store, team_id, channel_id, user_id)
         return subscribe(settings, store, client, team_id, channel_id, user_id, rest, now)
     except UserError as error:
-        return user_error_message(error.message, error.suggestion)
+        return error_message(error, doing="change a digest subscription")
 
 
 def _refusal() -> Message:

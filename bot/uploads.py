@@ -33,7 +33,6 @@ from slack_sdk.errors import SlackApiError
 
 from bot import import_blocks as ui
 from bot import permissions
-from bot.blocks import internal_error_message, user_error_message
 from bot.downloads import (
     SlackFile,
     UploadRefused,
@@ -43,10 +42,10 @@ from bot.downloads import (
 )
 from bot.import_child import safe_name
 from bot.import_jobs import ChildFailed, Gone, ImportJobs, Stopped, run_child
-from bot.listeners import new_reference
 from bot.permissions import may_import
 from bot.settings import Settings
-from insights import ImportFailed, Store, UserError
+from bot.slack_errors import error_message
+from insights import Store
 from insights import pending as pending_imports
 from insights.pending import CodebookFormat, PendingImport
 from insights.render import Message
@@ -136,18 +135,13 @@ def busy(settings: Settings, then: str) -> Message:
 
 
 def translate(error: Exception) -> Message:
-    """The one place an upload's failure becomes a message; ours get a reference id."""
+    """An upload's failure as a message: the upload flow's own refusals here, every other
+    error (the library's, or a bug with its reference id) by :mod:`bot.slack_errors`."""
     if isinstance(error, UploadRefused):
         return ui.notice(error.message, "no_entry")
-    if isinstance(error, ImportFailed):
-        return ui.problems_message(error.message, error.problems)
-    if isinstance(error, UserError):
-        return user_error_message(error.message, error.suggestion)
     if isinstance(error, Gone):
         return gone()
-    reference = new_reference()
-    logger.error("Could not handle an upload (reference %s)", reference, exc_info=error)
-    return internal_error_message(reference)
+    return error_message(error, doing="handle an upload")
 
 
 def _safely(action: Callable[[], Outcome]) -> Outcome:

@@ -2,24 +2,23 @@
 
 What every group shares lives here: :class:`Deps` (settings and a store per thread, attached
 to the app by :func:`attach`) and :func:`answer`, the one place a Slack question becomes an
-``insights.ask`` call and every exception becomes a message fit for people.
+``insights.ask`` call (its failures told by :func:`bot.slack_errors.error_message`).
 """
 
 from __future__ import annotations
 
 import logging
 import threading
-import uuid
 import weakref
 from dataclasses import dataclass
 from pathlib import Path
 
 from slack_bolt import App, BoltContext
 
-from bot.blocks import closest_reading, internal_error_message, user_error_message
 from bot.settings import Settings
+from bot.slack_errors import error_message
 from bot.workspaces import store_team_of
-from insights import QueryError, Store, StoreError, UserError, ask
+from insights import Store, ask
 from insights.findings import Finding
 from insights.render import Message
 
@@ -91,13 +90,9 @@ class Answer:
     next_steps: tuple[tuple[str, str], ...] = ()
 
 
-def new_reference() -> str:
-    """A short id that ties an apology shown in Slack to the logged traceback."""
-    return uuid.uuid4().hex[:10]
-
-
 def answer(deps: Deps, team_id: str, text: str, previous: str | None = None) -> Answer:
-    """Ask the library; user errors become friendly messages, anything else a reference id."""
+    """Ask the library; a failure becomes its message (:mod:`bot.slack_errors`): user
+    errors friendly, anything else a reference id."""
     try:
         reply = ask(
             deps.store(),
@@ -106,18 +101,9 @@ def answer(deps: Deps, team_id: str, text: str, previous: str | None = None) -> 
             min_group_size=deps.settings.min_group_size,
             previous=previous,
         )
-    except UserError as error:
-        message = user_error_message(error.message, error.suggestion)
-        reading = error.reading if isinstance(error, QueryError) else None
-        message = Message(text=message.text, blocks=closest_reading(message.blocks, reading))
-        return Answer(message, None, ok=False)
-    except StoreError as error:  # busy or unusable: say so, the person can only wait
-        logger.warning("Store unavailable for a Slack request: %s", error)
-        return Answer(user_error_message(error.message), None, ok=False)
-    except Exception:
-        reference = new_reference()
-        logger.exception("Could not answer a Slack request (reference %s)", reference)
-        return Answer(internal_error_message(reference), None, ok=False)
+    except Exception as error:
+        failed = error_message(error, doing="answer a Slack request", question=True)
+        return Answer(failed, None, ok=False)
     message = Message(text=reply.text, blocks=list(reply.blocks))
     return Answer(message, reply.query, True, reply.finding, reply.wants_chart, reply.next_steps)
 

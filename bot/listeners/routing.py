@@ -28,11 +28,10 @@ from slack_sdk.errors import SlackApiError
 
 from bot import forget, subscribe, uploads
 from bot.actions import CHANNEL_ACTIONS, IMPORT_ACTION, read_action
-from bot.blocks import internal_error_message, user_error_message
-from bot.listeners import Deps, new_reference
+from bot.listeners import Deps
 from bot.permissions import Refusal, may_import
 from bot.settings import Settings
-from insights import StoreError, UserError
+from bot.slack_errors import error_message
 from insights.render import Message
 
 logger = logging.getLogger(__name__)
@@ -81,15 +80,8 @@ def route(deps: Deps, client: WebClient, asker: Asker, text: str) -> Routed | No
     action, said = read
     try:
         done = _act(deps, client, asker, action, said)
-    except UserError as error:
-        done = user_error_message(error.message, error.suggestion)
-    except StoreError as error:
-        logger.warning("Store unavailable for %r: %s", action, error)
-        done = user_error_message(error.message)
-    except Exception:
-        reference = new_reference()
-        logger.exception("Could not do %r for a Slack request (reference %s)", action, reference)
-        done = internal_error_message(reference)
+    except Exception as error:
+        done = error_message(error, doing=f"do {action!r} for a Slack request")
     if isinstance(done, OpenImportForm):
         return done
     return ActionReply(done, _private(asker.surface, action, done))

@@ -1,0 +1,56 @@
+"""What a person sees in Slack when their request could not be done: the one place a
+failure becomes a message (:func:`error_message`).
+
+Every listener, action and upload step that catches an exception hands it here, so the
+same failure reads the same wherever it happened.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from bot.blocks import closest_reading, internal_error_message, user_error_message
+from bot.import_blocks import problems_message
+from bot.references import log_failure
+from insights.errors import EmpathyError, ImportFailed, QueryError, StoreError
+from insights.render import Message
+
+logger = logging.getLogger(__name__)
+
+
+def error_message(
+    error: Exception, *, doing: str, question: bool = False, unchanged: str | None = None
+) -> Message:
+    """The message for ``error``, raised while trying to ``doing`` (for the log).
+
+    What holds, whatever ``error`` is:
+
+    * a domain error (:mod:`insights.errors`) is said in its own words, specific and
+      friendly: its message, then its suggestion, echoed bounded and escaped
+      (:func:`bot.blocks.user_error_message`); an import refused lists its problems;
+      a store that is busy or unusable says so (the person can only wait) and is logged as
+      a warning, without a traceback;
+    * for a ``question`` a :class:`~insights.errors.QueryError`'s closest reading is
+      offered as a button, never answered unasked;
+    * ``unchanged`` (e.g. "nothing was deleted") is said after a domain error's message
+      unless the message says it already;
+    * anything else is a bug of ours: a short apology with a reference id, logged with the
+      traceback; the person never sees a traceback or internals.
+    """
+    if isinstance(error, ImportFailed):
+        return problems_message(error.message, error.problems)
+    if isinstance(error, EmpathyError):
+        if isinstance(error, StoreError):
+            logger.warning("Store unavailable, could not %s: %s", doing, error)
+        message = user_error_message(_said(error.message, unchanged), error.suggestion)
+        if question and isinstance(error, QueryError):
+            blocks = closest_reading(message.blocks, error.reading)
+            return Message(text=message.text, blocks=blocks)
+        return message
+    return internal_error_message(log_failure(logger, error, doing))
+
+
+def _said(message: str, unchanged: str | None) -> str:
+    if unchanged is None or unchanged.casefold() in message.casefold():
+        return message
+    return f"{message.rstrip('.')}: {unchanged}."
