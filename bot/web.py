@@ -18,7 +18,8 @@ What holds, whatever clients do:
   in Bolt's own pool (ANSWER_THREADS). Unsigned or stale: 401; malformed: 400
   (:mod:`bot.payloads`), before Bolt sees it.
 * /healthz waits for neither pool: its database check has a thread of its own.
-* A failure of ours is a 500 with a reference id in the log, never a traceback.
+* A failure is answered by :mod:`bot.http_errors`: 500 with a reference id (503 when the
+  database is busy or unusable), never a traceback.
 * On SIGTERM uvicorn stops accepting, lets requests in flight finish, and then this app
   waits (up to :data:`SHUTDOWN_GRACE_SECONDS`) for answers already acked: Slack does not
   send an acknowledged request again.
@@ -36,11 +37,10 @@ from typing import Any, TypeVar
 from slack_bolt import App, BoltRequest, BoltResponse
 from slack_sdk.signature import SignatureVerifier
 
-from bot import payloads
+from bot import http_errors, payloads
 from bot.app import MissingCredentials, configure_logging, create_app
 from bot.listeners import StorePerThread
 from bot.oauth import INSTALL_PATH, REDIRECT_PATH
-from bot.references import new_reference
 from bot.settings import Settings
 
 Scope = MutableMapping[str, Any]
@@ -184,10 +184,9 @@ class SlackWebApp:
             response = await self.route(request, receive)
         except Refused as refused:
             return refused.response
-        except Exception:
-            reference = new_reference()
-            logger.exception("Unexpected error serving a request (reference %s)", reference)
-            return Response(500, f"Internal error, reference {reference}", close=True)
+        except Exception as error:
+            failed = http_errors.failure(error, doing="serve an HTTP request")
+            return Response(failed.status, failed.body, close=True)
         if request.has_body and not request.reads_body:
             return replace(response, close=True)  # rather than wait for a body nobody reads
         return response
@@ -214,9 +213,9 @@ class SlackWebApp:
     async def health(self) -> Response:
         try:
             await self.in_thread(self.health_checks, self.ping_database)
-        except Exception:
-            logger.exception("Health check: the database does not answer")
-            return Response(503, "database unavailable")
+        except Exception as error:
+            failed = http_errors.unhealthy(error)
+            return Response(failed.status, failed.body)
         return Response(200, "ok")
 
     def ping_database(self) -> None:

@@ -1,16 +1,20 @@
 """Every error the library raises on purpose.
 
-The edges translate these; nothing else should leak to a user:
+Each kind of edge translates them in one place; nothing else should leak to a user:
 
-* the CLI prints ``str(error)`` and exits with ``error.exit_code``;
-* Slack listeners reply with an ephemeral message built from ``str(error)``
-  (and ``error.suggestion`` where there is one);
-* the HTTP layer answers ``error.http_status``.
+* the CLI (:mod:`bot.cli_errors`) prints ``str(error)`` on stderr and exits with
+  ``error.exit_code``;
+* Slack (:mod:`bot.slack_errors`) replies with a message built from ``error.message`` and
+  ``error.suggestion`` (an import refused: its ``problems``);
+* HTTP (:mod:`bot.http_errors`) answers ``error.http_status``. A person's mistake never
+  reaches HTTP: Slack's requests are acknowledged with 200 and the mistake is told as a
+  message, so only a store that cannot be used has a status of its own (503); any other
+  library error reaching HTTP is a failure of ours (500).
 
 Hierarchy::
 
     EmpathyError                 base class, never raised itself
-    ├── UserError                the person asked for something we cannot answer (4xx)
+    ├── UserError                the person asked for something we cannot answer
     │   ├── QueryError           a query has words we do not understand
     │   │   └── RefusedError     a question about individuals: never answered
     │   ├── NotFoundError        a survey, wave, theme or segment does not exist
@@ -25,7 +29,8 @@ from __future__ import annotations
 
 
 class EmpathyError(Exception):
-    """Base class; carries what the edges need to answer well."""
+    """Base class; carries what the edges need to answer well: ``exit_code`` for the CLI,
+    ``http_status`` for HTTP, ``message`` and ``suggestion`` for people."""
 
     exit_code = 1
     http_status = 500
@@ -45,7 +50,6 @@ class UserError(EmpathyError):
     """Raised when a request cannot be answered as asked; the person can fix it."""
 
     exit_code = 2
-    http_status = 400
 
 
 class QueryError(UserError):
@@ -68,8 +72,6 @@ class RefusedError(QueryError):
 class NotFoundError(UserError):
     """Raised when a named survey, wave, theme, segment or value does not exist for this team."""
 
-    http_status = 404
-
 
 class SuppressedError(UserError):
     """Raised when the whole group asked for is below the minimum group size."""
@@ -80,14 +82,11 @@ class ConflictError(UserError):
     ``forget_wave`` for a wave that was re-imported after the confirmation was shown.
     Nothing was changed; asking again shows what is there now."""
 
-    http_status = 409
-
 
 class ImportFailed(EmpathyError):
     """Raised when an import is refused. The database is left exactly as it was."""
 
     exit_code = 3
-    http_status = 422
 
     def __init__(self, message: str, *, problems: list[str] | None = None) -> None:
         super().__init__(message)
