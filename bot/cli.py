@@ -1,7 +1,8 @@
 """The ``empathy`` command: a thin adapter over the ``insights`` library.
 
-Library errors become a one-paragraph message on stderr and the error's exit code; no
-traceback reaches the person at the terminal.
+Every command's failures are told by :mod:`bot.cli_errors`: a library error becomes a
+one-paragraph message on stderr and the error's exit code; no traceback reaches the person
+at the terminal.
 
 Everything printed goes through ``_say``: names and labels come from imported files, and a
 control character in them (an ANSI escape, a bell, a carriage return) is shown as a visible
@@ -11,29 +12,26 @@ escape, never obeyed by the terminal (``insights.safe_text.printable``).
 from __future__ import annotations
 
 import sys
-from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
+from collections.abc import Iterable
 from pathlib import Path
 
 import click
 
 from bot.actions import CHANNEL_ACTIONS, IMPORT_ACTION, read_action
+from bot.cli_errors import TranslatingGroup, translated
 from bot.digest_cli import digests
 from bot.forget import parse_forget
 from bot.progress import progress_bar
 from bot.settings import Settings
-from insights import EmpathyError, Store, UserError, ask, audit, top_misses, waves
+from insights import Store, UserError, ask, audit, top_misses, waves
 from insights.codebook import load_codebook
 from insights.demo_loader import load_demo
 from insights.exports import FORMATS, Format, open_export
 from insights.importer import ImportSummary, import_file
 from insights.misses import MAX_MISSES_PER_TEAM
 from insights.render import to_text
-from insights.safe_text import echo, printable
+from insights.safe_text import printable
 from insights.suggest import suggest_codebook
-
-# An error may quote what was typed (`empathy ask "…"`); past this it is cut.
-MAX_ERROR = 4000
 
 
 def _say(text: str, *, err: bool = False, nl: bool = True) -> None:
@@ -41,14 +39,9 @@ def _say(text: str, *, err: bool = False, nl: bool = True) -> None:
     click.echo(printable(text), err=err, nl=nl)
 
 
-@contextmanager
-def _translated() -> Iterator[None]:
-    """Turn a library error into its message on stderr and its exit code."""
-    try:
-        yield
-    except EmpathyError as error:
-        _say(f"Error: {echo(str(error), MAX_ERROR)}", err=True)
-        raise SystemExit(error.exit_code) from None
+# Every command already runs inside it (TranslatingGroup); ``with _translated()`` in a
+# command marks where its library calls are, and changes nothing.
+_translated = translated
 
 
 def _open(settings: Settings) -> Store:
@@ -56,7 +49,7 @@ def _open(settings: Settings) -> Store:
         return Store.open(settings.database_path)
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(cls=TranslatingGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="empathy-gap")
 @click.pass_context
 def cli(ctx: click.Context) -> None:

@@ -1,7 +1,8 @@
 """``empathy digests …``: the scheduler's commands (tick, run, log, preview).
 
 Register with ``cli.add_command(digests)``. Settings come from the main group's context
-object when there is one, else from the environment.
+object when there is one, else from the environment. Failures are told by
+:mod:`bot.cli_errors`, run alone or under ``empathy``.
 """
 
 from __future__ import annotations
@@ -13,8 +14,9 @@ from types import FrameType
 
 import click
 
+from bot.cli_errors import TranslatingGroup
 from bot.settings import Settings
-from insights import EmpathyError, Store
+from insights import Store
 from insights import subscriptions as subs
 from insights.digest import Snapshot, build_digest, to_text
 from insights.safe_text import printable
@@ -27,11 +29,7 @@ def _settings() -> Settings:
 
 
 def _store(settings: Settings) -> Store:
-    try:
-        return Store.open(settings.database_path)
-    except EmpathyError as error:
-        click.echo(printable(f"Error: {error}"), err=True)
-        raise SystemExit(error.exit_code) from None
+    return Store.open(settings.database_path)
 
 
 def _parse_now(value: str | None) -> datetime:
@@ -51,7 +49,7 @@ def _echo(records: list[RunRecord]) -> None:
         click.echo(printable(record.describe()))
 
 
-@click.group()
+@click.group(cls=TranslatingGroup)
 def digests() -> None:
     """Weekly digests in Slack channels: send what is due, run the scheduler, read its log."""
 
@@ -134,9 +132,6 @@ def preview(channel: str, team: str | None) -> None:
             min_group_size=settings.min_group_size,
             previous=Snapshot.from_json(previous) if previous else None,
         )
-    except EmpathyError as error:
-        click.echo(printable(f"Error: {error}"), err=True)
-        raise SystemExit(error.exit_code) from None
     finally:
         store.close()
     chart = " · with chart (posted in the digest's thread)" if sub.chart else ""
