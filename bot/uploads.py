@@ -43,8 +43,8 @@ from bot.downloads import (
 )
 from bot.import_child import safe_name
 from bot.import_jobs import ChildFailed, Gone, ImportJobs, Stopped, run_child
-from bot.listeners import new_reference
 from bot.permissions import may_import
+from bot.references import new_reference
 from bot.settings import Settings
 from insights import ImportFailed, Store, UserError
 from insights import pending as pending_imports

@@ -38,8 +38,9 @@ from slack_sdk.signature import SignatureVerifier
 
 from bot import payloads
 from bot.app import MissingCredentials, configure_logging, create_app
-from bot.listeners import StorePerThread, new_reference
+from bot.listeners import StorePerThread
 from bot.oauth import INSTALL_PATH, REDIRECT_PATH
+from bot.references import new_reference
 from bot.settings import Settings
 
 Scope = MutableMapping[str, Any]

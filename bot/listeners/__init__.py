@@ -1,4 +1,6 @@
-"""Listeners, grouped by kind; each group exposes ``register(app)``.
+"""Listeners, grouped by kind; each group exposes ``register(app)``, which the app factory
+(``bot.app``) calls. The groups import what they share from here, so this module imports
+none of them.
 
 What every group shares lives here: :class:`Deps` (settings and a store per thread, attached
 to the app by :func:`attach`) and :func:`answer`, the one place a Slack question becomes an
@@ -9,7 +11,6 @@ from __future__ import annotations
 
 import logging
 import threading
-import uuid
 import weakref
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,6 +18,7 @@ from pathlib import Path
 from slack_bolt import App, BoltContext
 
 from bot.blocks import closest_reading, internal_error_message, user_error_message
+from bot.references import new_reference
 from bot.settings import Settings
 from bot.workspaces import store_team_of
 from insights import QueryError, Store, StoreError, UserError, ask
@@ -91,11 +93,6 @@ class Answer:
     next_steps: tuple[tuple[str, str], ...] = ()
 
 
-def new_reference() -> str:
-    """A short id that ties an apology shown in Slack to the logged traceback."""
-    return uuid.uuid4().hex[:10]
-
-
 def answer(deps: Deps, team_id: str, text: str, previous: str | None = None) -> Answer:
     """Ask the library; user errors become friendly messages, anything else a reference id."""
     try:
@@ -120,11 +117,3 @@ def answer(deps: Deps, team_id: str, text: str, previous: str | None = None) -> 
         return Answer(internal_error_message(reference), None, ok=False)
     message = Message(text=reply.text, blocks=list(reply.blocks))
     return Answer(message, reply.query, True, reply.finding, reply.wants_chart, reply.next_steps)
-
-
-def register_all(app: App) -> None:
-    """Register every listener group on ``app`` (after :func:`attach`)."""
-    from bot.listeners import actions, commands, events, views
-
-    for group in (commands, events, actions, views):
-        group.register(app)

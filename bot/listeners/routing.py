@@ -29,8 +29,9 @@ from slack_sdk.errors import SlackApiError
 from bot import forget, subscribe, uploads
 from bot.actions import CHANNEL_ACTIONS, IMPORT_ACTION, read_action
 from bot.blocks import internal_error_message, user_error_message
-from bot.listeners import Deps, new_reference
+from bot.listeners import Deps
 from bot.permissions import Refusal, may_import
+from bot.references import new_reference
 from bot.settings import Settings
 from insights import StoreError, UserError
 from insights.render import Message
