@@ -43,3 +43,15 @@ def test_the_edge_writes_no_sql_on_the_stores_tables() -> None:
         if table in tables or table.startswith("responses_")
     ]
     assert found == [], "SQL on the store's tables belongs in a library function"
+
+
+def test_the_library_names_no_slack_action_ids() -> None:
+    """Which action a button triggers is the edge's routing: the library's blocks carry
+    none, the edge adds its buttons (``bot.blocks``)."""
+    found = [
+        f"{path.relative_to(ROOT)}:{line}"
+        for path in sorted((ROOT / "insights").rglob("*.py"))
+        for line, text in strings(path)
+        if text in {"action_id", "block_id"}
+    ]
+    assert found == []
