@@ -10,7 +10,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 from slack_bolt import App
 
-from bot.listeners import Deps, StorePerThread, attach, register_all
+from bot.listeners import Deps, StorePerThread, actions, attach, commands, events, views
 from bot.oauth import NOT_INSTALLED, oauth_flow, org_membership
 from bot.settings import Settings
 from bot.slack_clients import respond_with_retries, web_client
@@ -111,7 +111,8 @@ def create_app(
         app.use(store_team_middleware(None, settings.default_team_id))
     app.use(respond_with_retries(settings))
     attach(app, deps)
-    register_all(app)
+    for group in (commands, events, actions, views):
+        group.register(app)
     return app
 
 

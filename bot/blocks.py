@@ -23,6 +23,8 @@ SHARE_ACTION_ID = "share_in_channel"
 CHART_ACTION_ID = "answer_chart"
 STEP_ACTION_PREFIX = "answer_step_"  # + index: action ids must differ within a block
 ANSWER_BLOCK_ID = "empathy_answer"
+DRILL_DOWN_ACTION_ID = "digest_drill_down"
+DRILL_DOWN_BLOCK_ID = "empathy_digest"
 # Button values may not be empty, but the overview's query is: prefix every query.
 QUERY_VALUE_PREFIX = "q:"
 # Slack refuses a button whose value is longer than this.
@@ -162,3 +164,19 @@ def internal_error_message(reference: str) -> Message:
         _context(f"If it keeps happening, give your admin this reference: `{reference}`"),
     ]
     return Message(text=text, blocks=blocks)
+
+
+def with_drill_down(digest: Message, query: str) -> Message:
+    """A digest with its "Drill down" button under it, which carries the digest's canonical
+    query as it is (not figures: the answer is recomputed on click); without the button when
+    the query cannot fit in a button value."""
+    if len(query) > MAX_BUTTON_VALUE:
+        return digest
+    button = {
+        "type": "button",
+        "action_id": DRILL_DOWN_ACTION_ID,
+        "text": {"type": "plain_text", "text": "Drill down"},
+        "value": query,
+    }
+    block = {"type": "actions", "block_id": DRILL_DOWN_BLOCK_ID, "elements": [button]}
+    return Message(text=digest.text, blocks=[*digest.blocks, block])

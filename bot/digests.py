@@ -38,6 +38,7 @@ from urllib.error import URLError
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
+from bot.blocks import with_drill_down
 from bot.charts import post_chart
 from bot.oauth import TeamTokens, TokenProblem
 from bot.settings import Settings
@@ -214,7 +215,7 @@ class _Worker:
                 self.store, self.sub.id, period, token, status="failed", reason=reason, retry=True
             )
             return [self._record(period, slot, "failed", reason)]
-        message = render_digest(digest)
+        message = with_drill_down(render_digest(digest), digest.query)
         outcome = post(self.client, self.sub.channel_id, message.text, message.blocks, self.sleep)
         return [self._settle(period, slot, token, outcome, digest)]
 

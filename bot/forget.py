@@ -14,12 +14,14 @@ import shlex
 
 from slack_sdk import WebClient
 
-from bot import admin_blocks as ui
+from bot import admin_blocks
 from bot.permissions import may_delete, may_view_audit, may_view_misses, refusal
 from bot.settings import Settings
 from bot.slack_errors import error_message
-from insights import QueryError, Store, UserError, audit, top_misses, waves
+from insights import QueryError, Store, UserError, top_misses
+from insights.audit import read as read_audit
 from insights.render import Message, render
+from insights.waves import forget_wave, wave_to_forget
 
 MISSES_LIMIT = 15
 _KEYWORDS = ("wave", "survey")
@@ -60,7 +62,7 @@ def audit_listing(
     """The workspace's latest audit entries, newest first (admins only)."""
     if not may_view_audit(settings, client, user_id):
         return audit_refusal()
-    return ui.audit_message(audit.read(store, team_id, ui.AUDIT_LIMIT))
+    return admin_blocks.audit_message(read_audit(store, team_id, admin_blocks.AUDIT_LIMIT))
 
 
 def misses_listing(
@@ -79,8 +81,8 @@ def ask_to_forget(
     if not may_delete(settings, client, user_id):
         return forget_refusal()
     survey, label = parse_forget(text)
-    wave = waves.wave_to_forget(store, team_id, survey, label)
-    return ui.forget_confirmation(wave, team_id)
+    wave = wave_to_forget(store, team_id, survey, label)
+    return admin_blocks.forget_confirmation(wave, team_id)
 
 
 def parse_forget(text: str) -> tuple[str | None, str]:
@@ -89,21 +91,29 @@ def parse_forget(text: str) -> tuple[str | None, str]:
     try:
         words = shlex.split(text.translate(_QUOTES))
     except ValueError:
-        raise QueryError("A quote is never closed.", suggestion=f"Try {ui.FORGET_USAGE}.") from None
+        raise QueryError(
+            "A quote is never closed.", suggestion=f"Try {admin_blocks.FORGET_USAGE}."
+        ) from None
     parts: dict[str, list[str]] = {}
     current: list[str] | None = None
     for word in words:
         if word.casefold() in _KEYWORDS and word.casefold() not in parts:
             current = parts.setdefault(word.casefold(), [])
         elif current is None:
-            raise QueryError(f"I don't know {word!r} here.", suggestion=f"Try {ui.FORGET_USAGE}.")
+            raise QueryError(
+                f"I don't know {word!r} here.", suggestion=f"Try {admin_blocks.FORGET_USAGE}."
+            )
         else:
             current.append(word)
     label = " ".join(parts.get("wave", []))
     if not label:
-        raise QueryError("Say which wave to forget.", suggestion=f"Try {ui.FORGET_USAGE}.")
+        raise QueryError(
+            "Say which wave to forget.", suggestion=f"Try {admin_blocks.FORGET_USAGE}."
+        )
     if "survey" in parts and not parts["survey"]:
-        raise QueryError("Say which survey after `survey`.", suggestion=f"Try {ui.FORGET_USAGE}.")
+        raise QueryError(
+            "Say which survey after `survey`.", suggestion=f"Try {admin_blocks.FORGET_USAGE}."
+        )
     survey = " ".join(parts["survey"]) if "survey" in parts else None
     return survey, label
 
@@ -116,13 +126,13 @@ def confirm_forget(
     # Rights are re-checked on the click: the person may have lost them since.
     if not may_delete(settings, client, user_id):
         return forget_refusal(), False
-    target = ui.read_forget_value(value)
+    target = admin_blocks.read_forget_value(value)
     if target is None or target.team_id != team_id:
-        return ui.not_our_button(), False
+        return admin_blocks.not_our_button(), False
     try:
-        summary = waves.forget_wave(
+        summary = forget_wave(
             store, team_id, target.survey, target.wave, actor=user_id, wave_id=target.wave_id
         )
     except UserError as error:  # gone already (a second click), or imported again since
         return error_message(error, doing="forget a wave", unchanged="nothing was deleted"), True
-    return ui.forgotten(summary), True
+    return admin_blocks.forgotten(summary), True

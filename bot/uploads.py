@@ -47,6 +47,7 @@ from bot.settings import Settings
 from bot.slack_errors import error_message
 from insights import Store
 from insights import pending as pending_imports
+from insights.catalog import list_surveys
 from insights.pending import CodebookFormat, PendingImport
 from insights.render import Message
 
@@ -166,11 +167,9 @@ def upload_file(content: bytes, file_name: str) -> Iterator[Path]:
 
 def default_survey(store: Store, team_id: str, file_name: str) -> str:
     """The workspace's only survey when it has exactly one; else a name from the file's."""
-    rows = store.db.conn.execute(
-        "SELECT name FROM surveys WHERE team_id = ? ORDER BY name LIMIT 2", [team_id]
-    ).fetchall()
-    if len(rows) == 1:
-        return str(rows[0][0])
+    surveys = list_surveys(store, team_id)
+    if len(surveys) == 1:
+        return surveys[0].name
     slug = re.sub(r"[^a-z0-9]+", "-", PurePosixPath(file_name).stem.casefold()).strip("-")
     return slug[: ui.MAX_NAME] or "survey"
 

@@ -15,7 +15,8 @@ registry ``wave_column_sets`` hang off ``waves`` with ON DELETE CASCADE), so it 
 outlive or disagree with its wave; each write gets a new ``version``, which is how every
 process knows that what it has loaded is still the wave's (:class:`ColumnCounts`). The
 respondent-level table (``insights.responses``) stays the source of truth: the column set
-is derived from it and :func:`backfill` rebuilds it from there.
+is derived from it (migration 11 built the sets of waves imported before columns existed
+with its own frozen copy of this format, ``insights.migrations.m011_columns``).
 
 Counting is vectorised: a slice of the wave is the respondents whose segment codes fall in
 the asked groups, and every count the engine needs is one ``numpy.bincount`` over a
@@ -30,7 +31,7 @@ import sqlite3
 import threading
 import uuid
 from collections import OrderedDict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -381,65 +382,6 @@ def segment_values(store: Store, survey_id: int) -> dict[int, list[str]]:
         for sid, value in responses.stated_values(store.db, survey_id, waves, segments):
             found.setdefault(sid, set()).add(value)
     return {sid: sorted(values) for sid, values in found.items()}
-
-
-def backfill(db: sqlite_utils.Database, wave_ids: Iterable[int] | None = None) -> list[int]:
-    """Build the column set of every wave that has none (or of ``wave_ids``) from the
-    respondent-level tables; returns the wave ids built. Reads a wave in chunks of rows,
-    so memory stays at the columns' size."""
-    if wave_ids is None:
-        wave_ids = [
-            int(row[0])
-            for row in db.execute(
-                "SELECT id FROM waves WHERE id NOT IN (SELECT wave_id FROM wave_column_sets)"
-                " ORDER BY id"
-            )
-        ]
-    built = []
-    for wave_id in wave_ids:
-        write(db, wave_id, _from_table(db, wave_id))
-        built.append(wave_id)
-    return built
-
-
-def _from_table(db: sqlite_utils.Database, wave_id: int) -> WaveColumns:
-    survey_id = responses.survey_of_wave(db, wave_id)
-    table = responses.table_name(survey_id or 0)
-    have = set(db[table].columns_dict) if db[table].exists() else set()
-    segment_ids = [
-        int(sid)
-        for (sid,) in db.execute("SELECT id FROM segments WHERE survey_id = ?", [survey_id])
-        if responses.segment_column(int(sid)) in have
-    ]
-    question_ids = [
-        int(qid)
-        for (qid,) in db.execute("SELECT id FROM questions WHERE survey_id = ?", [survey_id])
-        if responses.positive_column(int(qid)) in have
-    ]
-    if not have:
-        return WaveColumns(0, {}, {})
-    selected = [f"x.{responses.segment_column(sid)}" for sid in segment_ids]
-    selected += [f"x.{responses.positive_column(qid)}" for qid in question_ids]
-    cursor = db.execute(
-        f"SELECT {', '.join(selected) or 'NULL'} FROM respondents r JOIN {table} x"
-        " ON x.respondent_id = r.id WHERE r.wave_id = ? ORDER BY r.id",
-        [wave_id],
-    )
-    parts = _Parts(len(segment_ids), len(question_ids))
-    while rows := cursor.fetchmany(100_000):
-        frame = pd.DataFrame(rows, columns=list(range(len(selected) or 1)), dtype=object)
-        flags = [
-            pd.to_numeric(frame[len(segment_ids) + j]).to_numpy(dtype="float64", na_value=np.nan)
-            for j in range(len(question_ids))
-        ]
-        parts.add(
-            [frame[i] for i in range(len(segment_ids))],
-            [
-                np.where(np.isnan(f), UNANSWERED, np.where(f == 1, POSITIVE, NEGATIVE))
-                for f in flags
-            ],
-        )
-    return parts.build(segment_ids, question_ids)
 
 
 # -- answering --------------------------------------------------------------------------------

@@ -45,9 +45,6 @@ from insights.stats import (
 )
 from insights.store import Store
 
-DRILL_DOWN_ACTION_ID = "digest_drill_down"
-DRILL_DOWN_BLOCK_ID = "empathy_digest"
-MAX_BUTTON_VALUE = 2000  # Slack refuses longer button values
 Block = dict[str, Any]
 
 
@@ -388,13 +385,12 @@ def to_blocks(digest: Digest, title: str = "Weekly empathy digest") -> list[Bloc
     for name, body in _sections(digest, bold=True):
         blocks.append(_section(f"*{name}*\n{body}"))
     blocks.append(_context(f"Filters: {digest.context.filter_text}"))
-    if len(digest.query) <= MAX_BUTTON_VALUE:
-        blocks.append(_drill_down(digest.query))
     return blocks
 
 
 def render_digest(digest: Digest, title: str = "Weekly empathy digest") -> Message:
-    """The digest for Slack: its blocks, and ``to_text`` escaped as the fallback."""
+    """The digest for Slack: its blocks, and ``to_text`` escaped as the fallback. Buttons
+    are the edge's to add (``bot.blocks.with_drill_down``): they name its action ids."""
     return Message(text=escape_mrkdwn(to_text(digest, title)), blocks=to_blocks(digest, title))
 
 
@@ -409,19 +405,3 @@ def _context(text: str) -> Block:
 
 def _escaped(text: str) -> str:
     return clip_mrkdwn(escape_mrkdwn(text), 2900)
-
-
-def _drill_down(query: str) -> Block:
-    # The button carries the canonical query, not figures: the answer is recomputed on click.
-    return {
-        "type": "actions",
-        "block_id": DRILL_DOWN_BLOCK_ID,
-        "elements": [
-            {
-                "type": "button",
-                "action_id": DRILL_DOWN_ACTION_ID,
-                "text": {"type": "plain_text", "text": "Drill down"},
-                "value": query,
-            }
-        ],
-    }

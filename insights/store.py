@@ -15,8 +15,8 @@ from pathlib import Path
 
 import sqlite_utils
 
-from insights import responses
 from insights.errors import StoreError
+from insights.migrations import m007_wide_rows, m011_columns
 
 Migration = Callable[[sqlite_utils.Database], None]
 _MIGRATIONS: list[tuple[int, str, Migration]] = []
@@ -313,11 +313,12 @@ def _audit_log_table(db: sqlite_utils.Database) -> None:
 @migration(7, "one row per respondent")
 def _wide_response_tables(db: sqlite_utils.Database) -> None:
     # The respondent-level data moves from one row per answer and per segment value to one
-    # row per respondent, in a table per survey (see insights.responses). Waves without
+    # row per respondent, in a table per survey (see insights.responses; the move is frozen
+    # in insights.migrations.m007_wide_rows). Waves without
     # aggregates (imported before migration 5) get them in migration 8.
     surveys = [int(row[0]) for row in db.execute("SELECT id FROM surveys ORDER BY id")]
     for survey_id in surveys:
-        _move_responses(db, survey_id)
+        m007_wide_rows.move_responses(db.conn, survey_id)
     run_script(db, "DROP TABLE answers; DROP TABLE respondent_segments")
 
 
@@ -418,40 +419,9 @@ def _wave_columns(db: sqlite_utils.Database) -> None:
         DROP TABLE wave_aggregates
         """,
     )
-    from insights.columns import backfill  # it imports this module: load it late
-
-    backfill(db)
-
-
-def _move_responses(db: sqlite_utils.Database, survey_id: int) -> None:
-    segments = [
-        int(row[0])
-        for row in db.execute("SELECT id FROM segments WHERE survey_id = ?", [survey_id])
-    ]
-    questions = [
-        int(row[0])
-        for row in db.execute("SELECT id FROM questions WHERE survey_id = ?", [survey_id])
-    ]
-    table = responses.ensure_table(db, survey_id, segments, questions)
-    columns, selected = ["respondent_id"], ["r.id"]
-    for sid in segments:
-        columns.append(responses.segment_column(sid))
-        selected.append(
-            "(SELECT value FROM respondent_segments"
-            f" WHERE respondent_id = r.id AND segment_id = {sid})"
-        )
-    for qid in questions:
-        columns += [responses.answer_column(qid), responses.positive_column(qid)]
-        selected += [
-            f"(SELECT {field} FROM answers WHERE respondent_id = r.id AND question_id = {qid})"
-            for field in ("value", "positive")
-        ]
-    db.execute(
-        f"INSERT INTO {table} ({', '.join(columns)}) SELECT {', '.join(selected)}"
-        " FROM respondents r JOIN waves w ON w.id = r.wave_id WHERE w.survey_id = ?"
-        " ORDER BY r.id",
-        [survey_id],
-    )
+    # Built by code frozen with this migration, not by insights.columns: what the
+    # application writes may change, what this migration wrote may not.
+    m011_columns.build_missing_columns(db.conn)
 
 
 # How long a write waits for another writer. An import holds the lock while it writes:

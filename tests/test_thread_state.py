@@ -15,8 +15,8 @@ import pytest
 from bot.listeners import Deps
 from bot.listeners.events import first_delivery
 from bot.settings import Settings
-from bot.threads import claim_event, load_context, save_context
 from insights import Store, StoreError
+from insights.bot_state import claim_event, load_context, save_context
 
 
 @pytest.fixture

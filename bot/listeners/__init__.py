@@ -1,4 +1,6 @@
-"""Listeners, grouped by kind; each group exposes ``register(app)``.
+"""Listeners, grouped by kind; each group exposes ``register(app)``, which the app factory
+(``bot.app``) calls. The groups import what they share from here, so this module imports
+none of them.
 
 What every group shares lives here: :class:`Deps` (settings and a store per thread, attached
 to the app by :func:`attach`) and :func:`answer`, the one place a Slack question becomes an
@@ -106,11 +108,3 @@ def answer(deps: Deps, team_id: str, text: str, previous: str | None = None) -> 
         return Answer(failed, None, ok=False)
     message = Message(text=reply.text, blocks=list(reply.blocks))
     return Answer(message, reply.query, True, reply.finding, reply.wants_chart, reply.next_steps)
-
-
-def register_all(app: App) -> None:
-    """Register every listener group on ``app`` (after :func:`attach`)."""
-    from bot.listeners import actions, commands, events, views
-
-    for group in (commands, events, actions, views):
-        group.register(app)

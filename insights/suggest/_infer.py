@@ -35,9 +35,10 @@ from insights.suggest._notes import (
     skipped_notes,
     unrecognised_notes,
 )
+from insights.suggest._review import Review
 from insights.suggest._scales import MAX_CODES, VOCABULARIES, ScaleSpec, merged
 from insights.suggest._scan import Scan, scan
-from insights.suggest._suggestion import Review, Suggestion
+from insights.suggest._suggestion import Suggestion
 from insights.suggest._themes import Candidate, Themes, assign_themes
 from insights.suggest._wording import (
     Names,

@@ -5,12 +5,9 @@ from __future__ import annotations
 import re
 import textwrap
 from collections.abc import Iterator, Sequence
-from typing import TYPE_CHECKING
 
 from insights.codebook import Codebook, Question, Scale, Segment
-
-if TYPE_CHECKING:
-    from insights.suggest._suggestion import Review
+from insights.suggest._review import Review
 
 _ESCAPES = {'"': '\\"', "\\": "\\\\", "\n": "\\n", "\t": "\\t", "\r": "\\r", "\b": "\\b"}
 _ESCAPES["\f"] = "\\f"

@@ -16,11 +16,15 @@ from slack_sdk.errors import SlackApiError
 
 from bot import forget, uploads
 from bot.admin_blocks import FORGET_ACTION_ID, FORGET_CANCEL_ACTION_ID, forget_cancelled
-from bot.blocks import CHART_ACTION_ID, SHARE_ACTION_ID, STEP_ACTION_PREFIX
+from bot.blocks import (
+    CHART_ACTION_ID,
+    DRILL_DOWN_ACTION_ID,
+    SHARE_ACTION_ID,
+    STEP_ACTION_PREFIX,
+)
 from bot.import_blocks import CANCEL_ACTION_ID, IMPORT_ACTION_ID
 from bot.listeners import Deps, deps_of
 from bot.listeners.actions import answer_buttons
-from insights.digest import DRILL_DOWN_ACTION_ID
 from insights.render import Message
 
 logger = logging.getLogger(__name__)

@@ -20,7 +20,7 @@ from slack_sdk.errors import SlackApiError
 from bot.blocks import query_from_value, quoted_query, shared_by, with_answer_actions
 from bot.charts import post_chart
 from bot.listeners import Answer, Deps, answer
-from bot.threads import save_context
+from insights.bot_state import save_context
 
 logger = logging.getLogger(__name__)
 

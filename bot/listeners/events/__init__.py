@@ -28,8 +28,9 @@ from bot.import_jobs import ImportJobs, jobs_for
 from bot.listeners import Deps, answer, deps_of
 from bot.listeners.routing import ActionReply, Asker, Surface, route, send_in_conversation
 from bot.oauth import TOKENS_REVOKED, UNINSTALLED, InstallationStore, forget_workspace
-from bot.threads import claim_event, load_context, save_context, strip_mentions
+from bot.threads import strip_mentions
 from insights import StoreError
+from insights.bot_state import claim_event, load_context, save_context
 
 logger = logging.getLogger(__name__)
 
