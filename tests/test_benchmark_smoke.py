@@ -9,12 +9,13 @@ disagree) fails in CI rather than at the next long run. No timing is asserted.
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 import pytest
 
 from benchmarks import chart, report
-from benchmarks.measure import DESIGNS, Options, Result, measure
+from benchmarks.measure import DESIGNS, Options, Result, measure, time_calls
 
 SIZES = {"narrow": 300, "wide": 150}
 OPTIONS = Options(
@@ -81,3 +82,16 @@ def test_the_chart_is_written(results: list[Result], tmp_path: Path) -> None:
     path = tmp_path / "latency.png"
     chart.draw(results, path)
     assert path.read_bytes().startswith(b"\x89PNG")
+
+
+def test_a_call_slower_than_its_budget_runs_once_warm_up_included() -> None:
+    calls: list[float] = []
+
+    def slow() -> None:
+        calls.append(time.perf_counter())
+        time.sleep(0.02)
+
+    timing = time_calls(slow, runs=50, budget=0.001, warmup=3)
+    assert len(calls) == 1 and len(timing.seconds) == 1
+    quick = time_calls(lambda: calls.append(0.0), runs=5, budget=60.0, warmup=2)
+    assert len(quick.seconds) == 5 and len(calls) == 1 + 2 + 5
