@@ -49,7 +49,7 @@ class ExportMap:
     pairs: tuple[tuple[int, int], ...] = ()
 
 
-class PandasCounts:
+class PandasCounts(CountSource):
     """Load-then-group: reads a wave's whole export the first time it is asked about."""
 
     def __init__(self, exports: ExportMap) -> None:

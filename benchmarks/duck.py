@@ -25,7 +25,7 @@ import duckdb
 import pandas as pd
 
 from benchmarks.baselines import ExportMap
-from insights.counts import Layout, shaped
+from insights.counts import CountSource, Layout, shaped
 
 
 def quoted(name: str) -> str:
@@ -37,7 +37,7 @@ def _text(value: str) -> str:
     return "'" + value.replace("'", "''") + "'"
 
 
-class DuckDBCounts:
+class DuckDBCounts(CountSource):
     """A ``CountSource`` over every wave's export loaded as a DuckDB table (``wave_<id>``)
     into one in-memory database when it is made."""
 
