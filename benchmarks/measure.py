@@ -156,12 +156,13 @@ def measure(
     codebook, exports = synth.write_survey(directory, respondents, len(labels), shape)
     database = directory / "empathy.db"
     for label, export in zip(labels, exports, strict=True):
-        say(f"{tag} empathy import {export.name} (wave {label})")
         seconds, rss = run_import(database, codebook, export, label, directory / "import.log")
+        say(f"{tag} empathy import {export.name} (wave {label}): {seconds:.1f} s, {rss:,.0f} MB")
         result.import_seconds = seconds
         result.import_rss_mb = max(result.import_rss_mb, rss)
     say(f"{tag} cold start in a fresh process")
     result.cold = cold_start(database, ["gap", f"gap vs {labels[-2]}"])
+    say(f"{tag} first answer {result.cold.first_answer_seconds * 1000:,.0f} ms")
     store = Store.open(database)
     try:
         say(f"{tag} this engine, {options.runs} runs per query")

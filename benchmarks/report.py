@@ -50,7 +50,7 @@ def table(results: list[Result], runs: int) -> str:
 
 def rows(r: Result, runs: int) -> list[list[str]]:
     """The result's rows, each a cell per column of ``COLUMNS``."""
-    load = f"DuckDB's own load of the same CSV: {r.duckdb_load_seconds:.1f} s"
+    load = f"DuckDB's own load of the same CSV: {r.duckdb_load_seconds:.2f} s"
     found = [
         row(
             r,
