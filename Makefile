@@ -23,10 +23,13 @@ lint: $(BIN)/empathy
 test: lint
 	$(BIN)/pytest -q
 
-# Synthetic surveys of 10k, 100k and 1M respondents: import, query and end-to-end timings,
-# with a plain SQLite GROUP BY and a naive pandas design beside them (about 10 minutes).
+# Synthetic surveys of every shape (narrow, wide, many questions) at 10k, 100k and 1M
+# respondents: import, query, cold-start and memory figures beside plain SQLite, pandas and
+# DuckDB, the targets marked; the table and a chart go to benchmarks/results/ (long: the
+# baselines at a million respondents take most of it).
 benchmark: $(BIN)/empathy
-	$(BIN)/python -m benchmarks --sizes 10000,100000,1000000
+	$(BIN)/python -m benchmarks --sizes 10000,100000,1000000 \
+		--output benchmarks/results/benchmark.md --chart benchmarks/results/latency.png
 
 clean:
 	rm -rf $(VENV) .mypy_cache .pytest_cache .ruff_cache

@@ -1,4 +1,5 @@
-"""The two designs the benchmark compares against, as ``CountSource``s the engine can use.
+"""Two of the designs the benchmark compares against, as ``CountSource``s the engine can
+use (the third, DuckDB, is in ``benchmarks.duck``).
 
 * ``SqlCounts`` (insights.counts): a plain SQLite GROUP BY over the survey's respondent
   table (one row per respondent) on every question: the straightforward implementation
@@ -6,7 +7,7 @@
 * ``PandasCounts``: no database at all: on every question, load the wave's respondents
   (its export) into a DataFrame, then filter and group in pandas.
 
-``swapped_counts`` makes ``insights.ask`` use one of them, so all three designs are timed
+``swapped_counts`` makes ``insights.ask`` use one of them, so every design is timed
 through exactly the same code (parsing, catalog, engine, rendering) but for the counts.
 """
 
@@ -38,15 +39,17 @@ from insights.store import Store
 
 @dataclass(frozen=True)
 class ExportMap:
-    """Where the pandas design finds things: each wave's export, and the columns of
-    each segment and question (with the labels that count as positive)."""
+    """Where the pandas and DuckDB designs find things: each wave's export (in the order
+    given: oldest first), the columns of each segment and question (with the labels that
+    count as positive), and the themes' (personal, organization) question pairs."""
 
     waves: Mapping[int, Path]
     segments: Mapping[int, str]
     questions: Mapping[int, tuple[str, tuple[str, ...]]]
+    pairs: tuple[tuple[int, int], ...] = ()
 
 
-class PandasCounts:
+class PandasCounts(CountSource):
     """Load-then-group: reads a wave's whole export the first time it is asked about."""
 
     def __init__(self, exports: ExportMap) -> None:
@@ -100,7 +103,13 @@ def export_map(store: Store, waves: Mapping[str, Path], positive: Sequence[str])
         qid: (key, tuple(positive))
         for key, qid in store.db.execute("SELECT key, id FROM questions").fetchall()
     }
-    return ExportMap({wave_ids[label]: path for label, path in waves.items()}, segments, questions)
+    pairs = store.db.execute(
+        "SELECT p.id, o.id FROM questions p JOIN questions o ON o.survey_id = p.survey_id"
+        " AND o.theme = p.theme WHERE p.perspective = 'personal'"
+        " AND o.perspective = 'organization' ORDER BY p.ordinal"
+    ).fetchall()
+    exports = {wave_ids[label]: path for label, path in waves.items()}
+    return ExportMap(exports, segments, questions, tuple((p, o) for p, o in pairs))
 
 
 @contextmanager
