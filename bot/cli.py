@@ -12,7 +12,6 @@ escape, never obeyed by the terminal (``insights.safe_text.printable``).
 from __future__ import annotations
 
 import sys
-from collections.abc import Iterable
 from pathlib import Path
 
 import click
@@ -27,7 +26,7 @@ from insights import Store, UserError, ask, audit, top_misses, waves
 from insights.codebook import load_codebook
 from insights.demo_loader import load_demo
 from insights.exports import FORMATS, Format, open_export
-from insights.importer import ImportSummary, import_file
+from insights.importer import import_file
 from insights.misses import MAX_MISSES_PER_TEAM
 from insights.render import to_text
 from insights.safe_text import printable
@@ -68,18 +67,11 @@ def demo(settings: Settings, team: str | None) -> None:
     store = _open(settings)
     team_id = team or settings.default_team_id
     with _translated():
-        summaries = load_demo(store, team_id)
-        _record_imports(store, team_id, summaries)
+        summaries = load_demo(store, team_id, actor=audit.cli_actor())
     if not summaries:
         click.echo("The demo survey is already loaded; nothing changed.")
     for summary in summaries:
         _say(summary.describe())
-
-
-def _record_imports(store: Store, team_id: str, summaries: Iterable[ImportSummary]) -> None:
-    """An audit entry per wave imported at this terminal."""
-    for summary in summaries:
-        audit.record_import(store, team_id, audit.cli_actor(), summary)
 
 
 _FORMAT = click.Choice(FORMATS)
@@ -130,8 +122,8 @@ def import_(
             include_unfinished=include_unfinished,
             progress=progress,
             limits=settings.export_limits,
+            actor=audit.cli_actor(),
         )
-        _record_imports(store, team_id, [summary])
     _say(summary.describe())
 
 
@@ -268,8 +260,7 @@ def start(ctx: click.Context) -> None:
     settings: Settings = ctx.obj
     store = _open(settings)
     with _translated():
-        summaries = load_demo(store, settings.default_team_id)
-        _record_imports(store, settings.default_team_id, summaries)
+        summaries = load_demo(store, settings.default_team_id, actor=audit.cli_actor())
     for summary in summaries:
         _say(summary.describe())
     store.close()

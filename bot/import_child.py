@@ -25,11 +25,11 @@ import tempfile
 import traceback
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import asdict, replace
+from dataclasses import asdict
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-from insights import CodebookError, EmpathyError, ImportFailed, Store, audit
+from insights import CodebookError, EmpathyError, ImportFailed, Store
 from insights import pending as pending_imports
 from insights.codebook import Codebook, parse_codebook
 from insights.exports import Export, Limits, open_export
@@ -140,8 +140,6 @@ def import_pending(args: Result, limits: Limits) -> Result:
 
         def forget_upload(summary: ImportSummary) -> None:
             pending_imports.delete(store, team_id, pending_id)
-            with_source = replace(summary, source=pending.file_name)
-            audit.record_import(store, team_id, args["user_id"], with_source)
 
         with opened(pending.content, pending.file_name, limits) as export:
             summary = import_export(
@@ -151,6 +149,8 @@ def import_pending(args: Result, limits: Limits) -> Result:
                 team_id=team_id,
                 survey=args["survey"],
                 wave=args["wave"],
+                actor=args["user_id"],
+                source=pending.file_name,  # as uploaded, not the temporary file's safe name
                 also=forget_upload,
             )
     finally:

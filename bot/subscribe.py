@@ -4,7 +4,7 @@ from ``/empathy`` or a mention in that channel (or a DM, for the DM itself).
 Plain functions over (settings, store, client, team, channel, user, text) returning the
 reply to show; :mod:`bot.listeners.routing` calls :func:`handle` for every entry point.
 Who may change subscriptions is decided in :mod:`bot.permissions`, the one place for admin
-checks; every change is recorded in the audit log (:mod:`insights.audit`).
+checks; every change is recorded in the audit log by :mod:`insights.subscriptions`.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from slack_sdk import WebClient
 from bot.permissions import may_manage_subscriptions, refusal, user_info
 from bot.settings import Settings
 from bot.slack_errors import error_message
-from insights import Store, UserError, audit
+from insights import Store, UserError
 from insights import subscriptions as subs
 from insights.digest import digest_query
 from insights.render import Message
@@ -76,8 +76,6 @@ def subscribe(
     query, _ = digest_query(store, team_id, filters)
     stored = subs.stored_query(query.canonical(), query.chart)
     sub = subs.subscribe(store, team_id, channel_id, schedule, stored, user_id, now)
-    detail = f"{sub.schedule.describe()} · {sub.gap_query}{_with_chart(sub)}"
-    audit.record(store, team_id, user_id, "subscribe", channel_id, detail, now=now)
     next_send = _local(sub.schedule.next_slot(now), sub.tz)
     text = escape_mrkdwn(
         f"Subscribed this channel to a digest {schedule.describe()}"
@@ -93,8 +91,7 @@ def _default_zone(settings: Settings, client: WebClient, user_id: str) -> str:
 
 
 def unsubscribe(store: Store, team_id: str, channel_id: str, user_id: str) -> Message:
-    if subs.unsubscribe(store, team_id, channel_id):
-        audit.record(store, team_id, user_id, "unsubscribe", channel_id)
+    if subs.unsubscribe(store, team_id, channel_id, actor=user_id):
         text = "Unsubscribed: this channel will get no more digests."
     else:
         text = "This channel has no digest subscription."

@@ -2,10 +2,12 @@
 subscriptions, in which workspace and when.
 
 Append-only (migration 6's triggers refuse updates and deletes) and scoped by team like
-everything else. The edges record what they did through :func:`record` (or
-:func:`record_import` for an import's summary), inside their own transaction when they have
-one, so a change and its entry are written together; :func:`read` lists a team's entries,
-newest first.
+everything else. The library function that makes an audited change writes its entry itself,
+inside the change's transaction, from the actor its caller must name: importing
+(:func:`insights.importer.import_export`, through :func:`record_import`), subscribing and
+unsubscribing (:mod:`insights.subscriptions`) and forgetting a wave
+(:func:`insights.waves.forget_wave`). So a change and its entry are committed together or
+not at all, and no edge writes the log. :func:`read` lists a team's entries, newest first.
 
 An actor is a Slack user id (``U…``/``W…``) or ``cli:<os user>`` for the command line.
 """
@@ -15,9 +17,27 @@ from __future__ import annotations
 import getpass
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import Protocol
 
-from insights.importer import ImportSummary
 from insights.store import Store
+
+
+class ImportDone(Protocol):
+    """What an import's entry records (``insights.importer.ImportSummary`` has it): a
+    protocol, so that the importer writes its entries through this module without this
+    module importing it back."""
+
+    @property
+    def survey(self) -> str: ...
+    @property
+    def wave(self) -> str: ...
+    @property
+    def respondents(self) -> int: ...
+    @property
+    def replaced(self) -> bool: ...
+    @property
+    def source(self) -> str: ...
+
 
 ACTIONS = ("import", "replace", "forget", "subscribe", "unsubscribe")
 CLI_PREFIX = "cli:"
@@ -97,7 +117,7 @@ def record_import(
     store: Store,
     team_id: str,
     actor: str,
-    summary: ImportSummary,
+    summary: ImportDone,
     *,
     now: datetime | None = None,
 ) -> AuditEntry:

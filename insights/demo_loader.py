@@ -17,12 +17,15 @@ def demo_is_loaded(store: Store, team_id: str) -> bool:
     return int(row[0]) == len(WAVES)
 
 
-def load_demo(store: Store, team_id: str) -> list[ImportSummary]:
-    """Import every demo wave, oldest first; loading again changes nothing."""
+def load_demo(store: Store, team_id: str, *, actor: str) -> list[ImportSummary]:
+    """Import every demo wave, oldest first, each recorded in the audit log as imported by
+    ``actor``; loading again changes nothing (and records nothing)."""
     if demo_is_loaded(store, team_id):
         return []
     codebook = load_codebook(CODEBOOK_PATH)
     return [
-        import_file(store, path, codebook, team_id=team_id, survey=SURVEY_NAME, wave=label)
+        import_file(
+            store, path, codebook, team_id=team_id, survey=SURVEY_NAME, wave=label, actor=actor
+        )
         for label, path in WAVES
     ]

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from insights import columns, responses
+from insights import audit, columns, responses
 from insights.codebook import Codebook
 from insights.errors import ImportFailed
 from insights.exports import (
@@ -92,9 +92,11 @@ def import_file(
     include_unfinished: bool = False,
     progress: Progress | None = None,
     limits: Limits = DEFAULT_LIMITS,
+    actor: str,
 ) -> ImportSummary:
     """Import an export file of any supported layout; the wave defaults to the file's stem.
-    A file past ``limits`` is refused as soon as reading finds out."""
+    A file past ``limits`` is refused as soon as reading finds out. ``actor``: who imports
+    it, for the audit entry (see :func:`import_export`)."""
     export = open_export(
         path,
         format=format,
@@ -110,6 +112,7 @@ def import_file(
         survey=survey,
         wave=wave or Path(path).stem,
         progress=progress,
+        actor=actor,
     )
 
 
@@ -123,13 +126,17 @@ def import_export(
     wave: str,
     progress: Progress | None = None,
     chunk_rows: int = CHUNK_ROWS,
+    actor: str,
+    source: str | None = None,
     also: Callable[[ImportSummary], None] | None = None,
 ) -> ImportSummary:
     """Check every respondent of ``export`` against ``codebook``; write one wave, all or nothing.
 
-    ``also`` runs inside the import's transaction once the wave is written, with its summary:
-    what it writes is committed with the wave or not at all (e.g. forgetting the upload
-    the wave came from, and the audit entry).
+    The wave and its audit entry (``import`` or ``replace`` by ``actor``, naming ``source``,
+    the file as the person knows it, by default the export's name) are one transaction:
+    both are committed or neither is. ``also`` runs inside that transaction once the wave
+    is written, with its summary: what it writes is committed with the wave or not at all
+    (e.g. forgetting the upload the wave came from).
     """
     survey_name, wave = (survey or codebook.survey.name).strip(), wave.strip()
     if not survey_name or not wave:
@@ -166,10 +173,11 @@ def import_export(
                 themes,
                 replaced,
                 dict(export.excluded),
-                export.name,
+                export.name if source is None else source,
                 export.layout.note or "",
                 _missing_total(missing_answers),
             )
+            audit.record_import(store, team_id, actor, summary)
             if also is not None:
                 also(summary)
     return summary

@@ -15,6 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, time
 
+from insights import audit
 from insights.errors import NotFoundError
 from insights.schedule import WeeklySchedule
 from insights.store import Store
@@ -112,7 +113,8 @@ def subscribe(
     created_by: str,
     now: datetime,
 ) -> Subscription:
-    """Create or replace this channel's subscription; it is active from ``now`` on."""
+    """Create or replace this channel's subscription; it is active from ``now`` on. The
+    audit entry (``subscribe`` by ``created_by``) is written in the same transaction."""
     stamp = iso(now)
     with store.transaction() as db:
         db.execute(
@@ -136,20 +138,34 @@ def subscribe(
                 stamp,
             ],
         )
-    found = channel_subscription(store, team_id, channel_id)
-    assert found is not None  # just written in this connection
+        found = channel_subscription(store, team_id, channel_id)
+        assert found is not None  # just written in this transaction
+        audit.record(
+            store, team_id, created_by, "subscribe", channel_id, _audit_detail(found), now=now
+        )
     return found
 
 
-def unsubscribe(store: Store, team_id: str, channel_id: str) -> bool:
-    """Cancel this channel's subscription; False when there was none to cancel."""
+def _audit_detail(sub: Subscription) -> str:
+    """'weekly on Monday at 09:00 Europe/Berlin · gap role=In-house · with chart'."""
+    chart = " · with chart" if sub.chart else ""
+    return f"{sub.schedule.describe()} · {sub.gap_query}{chart}"
+
+
+def unsubscribe(store: Store, team_id: str, channel_id: str, *, actor: str) -> bool:
+    """Cancel this channel's subscription; False when there was none to cancel. A
+    cancellation is recorded (``unsubscribe`` by ``actor``) in its transaction; nothing
+    cancelled, nothing recorded."""
     with store.transaction() as db:
         cursor = db.execute(
             "UPDATE subscriptions SET status = 'cancelled', updated_at = ?"
             " WHERE team_id = ? AND channel_id = ? AND status != 'cancelled'",
             [iso(datetime.now(UTC)), team_id, channel_id],
         )
-        return bool(cursor.rowcount)
+        if not cursor.rowcount:
+            return False
+        audit.record(store, team_id, actor, "unsubscribe", channel_id)
+        return True
 
 
 def channel_subscription(store: Store, team_id: str, channel_id: str) -> Subscription | None:

@@ -28,7 +28,7 @@ def store() -> Iterator[Store]:
 def demo_store() -> Iterator[Store]:
     """The bundled demo survey loaded for TEAM (read-only: tests must not write to it)."""
     opened = Store.open(":memory:")
-    load_demo(opened, TEAM)
+    load_demo(opened, TEAM, actor="cli:test")
     yield opened
     opened.close()
 
@@ -60,7 +60,7 @@ def import_rows(store: Store, tiny_codebook: Codebook, write_csv: Writer) -> Imp
 
     def run(rows: Sequence[Sequence[object]], wave: str = "w1") -> ImportSummary:
         path = write_csv(rows, name=f"{wave}.csv")
-        return import_file(store, path, tiny_codebook, team_id=TEAM, wave=wave)
+        return import_file(store, path, tiny_codebook, team_id=TEAM, wave=wave, actor="cli:test")
 
     return run
 

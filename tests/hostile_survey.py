@@ -107,5 +107,7 @@ def import_hostile(store: Store, team_id: str, directory: Path) -> list[ImportSu
     for index, label in enumerate(WAVES, start=1):
         path = directory / f"hostile{index}.csv"
         path.write_text(hostile_csv(index), encoding="utf-8")
-        summaries.append(import_file(store, path, codebook, team_id=team_id, wave=label))
+        summaries.append(
+            import_file(store, path, codebook, team_id=team_id, wave=label, actor="cli:test")
+        )
     return summaries

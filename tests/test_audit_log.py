@@ -7,11 +7,12 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from support import TEAM, Importer
+from support import TEAM, Writer
 
 import insights.store as store_module
 from insights import Store, audit
-from insights.importer import ImportSummary
+from insights.codebook import Codebook
+from insights.importer import ImportSummary, import_file
 from insights.store import _MIGRATIONS
 
 NOON = datetime(2026, 3, 28, 12, 0, tzinfo=UTC)
@@ -72,12 +73,13 @@ def test_nonsense_is_refused(store: Store) -> None:
     assert audit.read(store, TEAM) == []
 
 
-def test_an_import_is_recorded_as_import_or_replace(store: Store, import_rows: Importer) -> None:
+def test_an_import_is_recorded_as_import_or_replace(
+    store: Store, tiny_codebook: Codebook, write_csv: Writer
+) -> None:
     rows = [[1, "north", "x", "Agree", "Agree", "Yes"], [2, "south", "y", "Agree", "Neutral", "No"]]
-    first = import_rows(rows)
-    audit.record_import(store, TEAM, "UADMIN", first)
-    again = import_rows(rows[:1])
-    audit.record_import(store, TEAM, "cli:ana", again)
+    import_file(store, write_csv(rows, "w1.csv"), tiny_codebook, team_id=TEAM, actor="UADMIN")
+    again = write_csv(rows[:1], "w1.csv")
+    import_file(store, again, tiny_codebook, team_id=TEAM, actor="cli:ana")
     newest, oldest = audit.read(store, TEAM)
     assert (oldest.action, oldest.target, oldest.detail) == (
         "import",

@@ -83,7 +83,7 @@ def test_many_long_entries_fit_slacks_limits() -> None:
 
 @pytest.fixture
 def demo(store: Store) -> Store:
-    load_demo(store, TEAM)
+    load_demo(store, TEAM, actor="cli:test")
     return store
 
 
@@ -95,7 +95,8 @@ def test_subscribe_and_unsubscribe_are_recorded(demo: Store) -> None:
     assert run("unsubscribe").startswith("Unsubscribed")
     assert run("unsubscribe").startswith("This channel has no")  # nothing changed: no entry
     run("subscriptions")
-    newest, oldest = audit.read(demo, TEAM)
+    newest, oldest, *loading = audit.read(demo, TEAM)
+    assert [entry.actor for entry in loading] == ["cli:test", "cli:test"]  # the demo's waves
     assert (oldest.actor, oldest.action, oldest.target) == ("UADMIN", "subscribe", "CCX")
     assert oldest.detail == "weekly on Monday at 09:00 Europe/Berlin · gap role=In-house"
     assert (newest.action, newest.target, newest.detail) == ("unsubscribe", "CCX", "")
@@ -103,8 +104,9 @@ def test_subscribe_and_unsubscribe_are_recorded(demo: Store) -> None:
 
 def test_refused_subscription_changes_are_not_recorded(demo: Store) -> None:
     restricted = Settings(_env_file=None, restrict_subscriptions=True)  # type: ignore[call-arg]
+    before = audit.read(demo, TEAM)
     reply = subscribe.handle(
         restricted, demo, CLIENT, TEAM, "CCX", "UBOB", "subscribe weekly monday 09:00 UTC"
     )
     assert reply.text.startswith("Only the bot's admins and workspace admins can change digest")
-    assert audit.read(demo, TEAM) == []
+    assert audit.read(demo, TEAM) == before

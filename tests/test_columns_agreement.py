@@ -153,7 +153,7 @@ def test_columns_agree_with_sql_and_pandas_on_random_shapes(
     frame.to_csv(path, index=False)
     store = Store.open(":memory:")
     try:
-        import_export(store, open_export(path), book, team_id=TEAM, wave="w")
+        import_export(store, open_export(path), book, team_id=TEAM, wave="w", actor="cli:test")
         wave = int(store.db.execute("SELECT id FROM waves").fetchone()[0])
         qids = dict(store.db.execute("SELECT key, id FROM questions").fetchall())
         segments = {

@@ -18,7 +18,7 @@ from insights.demo_loader import load_demo
 def settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
     path = tmp_path_factory.mktemp("console") / "empathy.db"
     store = Store.open(path)
-    load_demo(store, "local")
+    load_demo(store, "local", actor="cli:test")
     store.close()
     return Settings(database_path=path, _env_file=None)  # type: ignore[call-arg]
 

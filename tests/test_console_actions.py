@@ -22,7 +22,7 @@ def settings_for(path: Path, admins: list[str]) -> Settings:
 def database(tmp_path: Path) -> Path:
     path = tmp_path / "empathy.db"
     store = Store.open(path)
-    load_demo(store, "local")
+    load_demo(store, "local", actor="cli:test")
     record_miss(store, "local", "how many think we track it", "not understood")
     store.close()
     return path

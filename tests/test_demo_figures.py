@@ -133,20 +133,20 @@ def test_ask_in_house_shows_72_and_30(demo_store: Store) -> None:
 
 
 def test_loading_the_demo_twice_changes_nothing(store: Store) -> None:
-    first = load_demo(store, TEAM)
+    first = load_demo(store, TEAM, actor="cli:test")
     assert [(s.wave, s.respondents) for s in first] == [("2021-pilot", 120), ("2022", 197)]
     assert demo_is_loaded(store, TEAM)
     counts, contents = table_counts(store), dump(store)
     assert counts["respondents"] == 317
     assert counts["surveys"] == 1
-    assert load_demo(store, TEAM) == []
+    assert load_demo(store, TEAM, actor="cli:test") == []
     assert table_counts(store) == counts
     assert dump(store) == contents
 
 
 def test_demo_is_per_team(store: Store) -> None:
-    load_demo(store, TEAM)
+    load_demo(store, TEAM, actor="cli:test")
     assert not demo_is_loaded(store, "OTHER")
-    load_demo(store, "OTHER")
+    load_demo(store, "OTHER", actor="cli:test")
     names = store.db.execute("SELECT team_id, name FROM surveys ORDER BY team_id").fetchall()
     assert names == [("OTHER", SURVEY_NAME), (TEAM, SURVEY_NAME)]

@@ -67,7 +67,7 @@ def _import(
 ) -> None:
     path = tmp_path / "w1.csv"
     path.write_text(rows_csv(rows, header), encoding="utf-8")
-    import_file(store, path, parse_codebook(codebook), team_id=TEAM, wave="w1")
+    import_file(store, path, parse_codebook(codebook), team_id=TEAM, wave="w1", actor="cli:test")
 
 
 def _lone_rows() -> list[list]:

@@ -34,7 +34,7 @@ SETTINGS = Settings(_env_file=None, admin_user_ids=["UADMIN"])  # type: ignore[c
 
 @pytest.fixture
 def demo(store: Store) -> Store:
-    load_demo(store, TEAM)
+    load_demo(store, TEAM, actor="cli:test")
     return store
 
 
@@ -127,7 +127,8 @@ def test_delete_forgets_the_wave_it_carries(demo: Store) -> None:
     assert_valid(message)
     assert "Forgot wave '2021-pilot'" in message.text and "120 respondents" in message.text
     assert waves(demo) == ["2022"]
-    [entry] = audit.read(demo, TEAM)
+    entry, *imports = audit.read(demo, TEAM)
+    assert [imported.action for imported in imports] == ["import", "import"]  # the demo's
     assert (entry.actor, entry.action, entry.target) == (
         "UOWNER",
         "forget",
@@ -150,11 +151,11 @@ def test_delete_rechecks_the_clicker_and_the_workspace(demo: Store) -> None:
         message, _ = confirm_forget(SETTINGS, demo, CLIENT, TEAM, "UADMIN", bad)
         assert "nothing was deleted" in message.text, bad
     assert waves(demo) == ["2021-pilot", "2022"]
-    assert audit.read(demo, TEAM) == []
+    assert [entry.action for entry in audit.read(demo, TEAM)] == ["import", "import"]
 
 
 def test_the_last_wave_says_the_survey_goes_too(store: Store) -> None:
-    load_demo(store, TEAM)
+    load_demo(store, TEAM, actor="cli:test")
     confirm_forget(
         SETTINGS,
         store,

@@ -59,7 +59,8 @@ def test_forgetting_deletes_the_wave_and_everything_under_it(
     totals = table_counts(store)
     assert {table: totals[table] for table in WAVE_TABLES} == kept  # only w2's rows are left
     assert [w.label for w in load_catalog(store, TEAM).waves] == ["w2"]
-    [entry] = audit.read(store, TEAM)
+    entry, *imports = audit.read(store, TEAM)
+    assert [imported.action for imported in imports] == ["import", "import"]
     assert (entry.actor, entry.action, entry.target) == ("UADMIN", "forget", "tiny/w1")
     assert entry.detail == "3 respondents deleted"
 
@@ -107,7 +108,9 @@ def test_a_label_in_two_surveys_needs_the_survey_named(
 ) -> None:
     import_rows(ROWS, wave="2024")
     other = write_csv(ROWS, name="2024.csv")
-    import_file(store, other, tiny_codebook, team_id=TEAM, survey="pulse", wave="2024")
+    import_file(
+        store, other, tiny_codebook, team_id=TEAM, survey="pulse", wave="2024", actor="cli:test"
+    )
     with pytest.raises(QueryError, match=r"Wave '2024' is in more than one survey \(pulse, tiny\)"):
         wave_to_forget(store, TEAM, None, "2024")
     with pytest.raises(NotFoundError) as caught:
@@ -123,13 +126,14 @@ def test_another_workspaces_wave_is_out_of_reach(
 ) -> None:
     import_rows(ROWS, wave="w1")
     theirs = write_csv(ROWS, name="theirs.csv")
-    import_file(store, theirs, tiny_codebook, team_id="T-OTHER", wave="w2")
+    import_file(store, theirs, tiny_codebook, team_id="T-OTHER", wave="w2", actor="cli:test")
     with pytest.raises(NotFoundError):
         forget_wave(store, TEAM, None, "w2", actor="UADMIN")
     forget_wave(store, "T-OTHER", None, "w2", actor="UELSE")
     assert [w.label for w in load_catalog(store, TEAM).waves] == ["w1"]
-    assert audit.read(store, TEAM) == []
-    assert [e.actor for e in audit.read(store, "T-OTHER")] == ["UELSE"]
+    assert [entry.action for entry in audit.read(store, TEAM)] == ["import"]  # only w1's
+    theirs_recorded = [(e.actor, e.action) for e in audit.read(store, "T-OTHER")]
+    assert theirs_recorded == [("UELSE", "forget"), ("cli:test", "import")]
 
 
 def test_a_wave_imported_again_since_the_confirmation_is_kept(
@@ -166,7 +170,7 @@ def test_when_the_audit_entry_fails_nothing_is_deleted(
 
 
 def test_answers_change_accordingly(store: Store) -> None:
-    load_demo(store, TEAM)
+    load_demo(store, TEAM, actor="cli:test")
     assert "2021-pilot" in ask(store, TEAM, "gap vs 2021-pilot", min_group_size=5).text
     summary = forget_wave(store, TEAM, None, "2021-pilot", actor="UADMIN")
     assert summary.respondents == 120

@@ -308,7 +308,9 @@ def test_a_rankings_sentence_states_the_reports_numbers(
     store = Store.open(":memory:")
     path = tmp_path / "w1.csv"
     path.write_text(rows_csv(rows), encoding="utf-8")
-    import_file(store, path, parse_codebook(TINY_CODEBOOK), team_id=TEAM, wave="w1")
+    import_file(
+        store, path, parse_codebook(TINY_CODEBOOK), team_id=TEAM, wave="w1", actor="cli:test"
+    )
     found, catalog = engine(store)
     try:
         report = found.breakdown(

@@ -27,7 +27,7 @@ NOW = datetime(2026, 3, 28, 10, tzinfo=UTC)
 def demo() -> Iterator[Store]:
     """The demo survey in a store of its own: these tests add subscriptions."""
     opened = Store.open(":memory:")
-    load_demo(opened, TEAM)
+    load_demo(opened, TEAM, actor="cli:test")
     yield opened
     opened.close()
 
@@ -85,7 +85,7 @@ def test_subscriptions_of_this_workspace_are_listed(demo: Store) -> None:
     archived = subscribe(demo, "COLD", "gap", weekday=4)
     subs.pause(demo, archived.id, "is_archived")
     subscribe(demo, "CGONE", "gap")
-    subs.unsubscribe(demo, TEAM, "CGONE")
+    subs.unsubscribe(demo, TEAM, "CGONE", actor="UADMIN")
     schedule = WeeklySchedule(0, time(9), "UTC")
     subs.subscribe(demo, "TOTHER", "CELSEWHERE", schedule, "gap", "UADMIN", NOW)
 

@@ -96,7 +96,8 @@ def test_reimporting_a_wave_replaces_it(store: Store, import_rows: Importer) -> 
     again = import_rows(WAVE_1, wave="w1")
     assert again.replaced
     assert again.describe().startswith("Replaced wave 'w1'")
-    assert table_counts(store) == counts  # nothing doubled
+    recorded = counts | {"audit_log": counts["audit_log"] + 1}  # the replace entry
+    assert table_counts(store) == recorded  # nothing doubled
     waves = store.db.execute("SELECT label, ordinal FROM waves ORDER BY ordinal").fetchall()
     assert waves == [("w1", 1), ("w2", 2)]  # the replaced wave keeps its place
 
@@ -170,7 +171,9 @@ def test_survey_names_are_per_team(
     frame = pd.DataFrame(WAVE_2, columns=["id", "team", "site", "p", "o", "m"], dtype=str)
     frame.index = pd.RangeIndex(2, 4)
     export = Export.from_frame(frame, name="w1")
-    insights.importer.import_export(store, export, tiny_codebook, team_id="OTHER", wave="w1")
+    insights.importer.import_export(
+        store, export, tiny_codebook, team_id="OTHER", wave="w1", actor="cli:test"
+    )
     rows = store.db.execute(
         "SELECT s.team_id, COUNT(*) FROM respondents r JOIN waves w ON w.id = r.wave_id"
         " JOIN surveys s ON s.id = w.survey_id GROUP BY 1 ORDER BY 1"

@@ -32,7 +32,7 @@ def seeded(store: Store, import_rows: Importer) -> Iterator[Store]:
 
 def refuse(store: Store, path: Path, codebook: Codebook) -> str:
     with pytest.raises(ImportFailed) as caught:
-        import_file(store, path, codebook, team_id=TEAM, wave="w2")
+        import_file(store, path, codebook, team_id=TEAM, wave="w2", actor="cli:test")
     message = str(caught.value)
     assert "\n" not in message  # one paragraph
     return message
@@ -107,7 +107,12 @@ def test_trailing_blank_header_cells_are_not_repeats(
     path = write_csv(
         [["r1", "A", "s1", "Agree", "Agree", "Yes", "", ""]], header=[*TINY_COLUMNS, "", ""]
     )
-    assert import_file(store, path, tiny_codebook, team_id=TEAM, wave="w").respondents == 1
+    assert (
+        import_file(
+            store, path, tiny_codebook, team_id=TEAM, wave="w", actor="cli:test"
+        ).respondents
+        == 1
+    )
 
 
 def test_duplicate_respondent_ids_name_the_rows(
@@ -149,7 +154,7 @@ def test_every_problem_is_reported_at_once(
         [["r1", "A", "s1", "Agree", "Nah", "Yes"], ["r1", "A", "s1", "Agree", "Agree", "Perhaps"]]
     )
     with pytest.raises(ImportFailed) as caught:
-        import_file(seeded, path, tiny_codebook, team_id=TEAM, wave="w2")
+        import_file(seeded, path, tiny_codebook, team_id=TEAM, wave="w2", actor="cli:test")
     assert len(caught.value.problems) == 3
     assert caught.value.exit_code == 3
 

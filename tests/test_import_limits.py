@@ -25,7 +25,9 @@ def refusal(store: Store, path: Path) -> ImportFailed:
     before = dump(store)
     with pytest.raises(ImportFailed) as caught:
         export = open_export(path, limits=LIMITS)
-        import_export(store, export, parse_codebook(TINY_CODEBOOK), team_id=TEAM, wave="w")
+        import_export(
+            store, export, parse_codebook(TINY_CODEBOOK), team_id=TEAM, wave="w", actor="cli:test"
+        )
     assert dump(store) == before
     return caught.value
 
@@ -57,7 +59,12 @@ def test_an_off_scale_answer_is_quoted_by_its_start(store: Store, tmp_path: Path
     path.write_text(rows_csv(rows))
     with pytest.raises(ImportFailed) as caught:
         import_export(
-            store, open_export(path), parse_codebook(TINY_CODEBOOK), team_id=TEAM, wave="w"
+            store,
+            open_export(path),
+            parse_codebook(TINY_CODEBOOK),
+            team_id=TEAM,
+            wave="w",
+            actor="cli:test",
         )
     [problem] = caught.value.problems
     assert problem.startswith("row 6, column 'm': 'MaybeMaybe") and "…' is not an answer" in problem

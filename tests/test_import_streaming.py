@@ -33,7 +33,9 @@ def frame_of(rows: Sequence[Sequence[str]], columns: Sequence[str] = TINY_COLUMN
 def run(
     store: Store, export: Export, codebook: Codebook, chunk_rows: int = 2, wave: str = "w1"
 ) -> None:
-    import_export(store, export, codebook, team_id=TEAM, wave=wave, chunk_rows=chunk_rows)
+    import_export(
+        store, export, codebook, team_id=TEAM, wave=wave, chunk_rows=chunk_rows, actor="cli:test"
+    )
 
 
 def refusal(store: Store, export: Export, codebook: Codebook) -> ImportFailed:
@@ -176,7 +178,7 @@ def excluding_export(kept: pd.DataFrame, excluded: dict[str, int]) -> Export:
 
 def test_the_summary_counts_what_was_left_out(store: Store, tiny_codebook: Codebook) -> None:
     export = excluding_export(frame_of(ROWS), {"survey preview": 2, "unfinished": 1})
-    summary = import_export(store, export, tiny_codebook, team_id=TEAM, wave="w1")
+    summary = import_export(store, export, tiny_codebook, team_id=TEAM, wave="w1", actor="cli:test")
     assert summary.respondents == 7
     assert summary.excluded == {"survey preview": 2, "unfinished": 1}
     assert summary.describe().endswith("Left out 3 rows (2 survey preview, 1 unfinished).")
@@ -200,5 +202,6 @@ def test_progress_is_reported_per_chunk(store: Store, tiny_codebook: Codebook) -
         wave="w1",
         chunk_rows=3,
         progress=lambda done, total: seen.append((done, total)),
+        actor="cli:test",
     )
     assert seen == [(3, 7), (6, 7), (7, 7)]

@@ -65,7 +65,7 @@ def import_wave(store: Store, directory: Path, seed: int) -> int:
     frame["q"] = rng.choice(["Yes", "No"], n)
     path = directory / f"wave-{seed}.csv"
     frame.to_csv(path, index=False)
-    import_export(store, open_export(path), CODEBOOK, team_id="T", wave="w1")
+    import_export(store, open_export(path), CODEBOOK, team_id="T", wave="w1", actor="cli:test")
     return int(store.db.execute("SELECT id FROM waves").fetchone()[0])
 
 

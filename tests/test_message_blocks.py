@@ -137,7 +137,7 @@ def test_many_themes_are_cut_to_the_block_limit(store: Store, write_csv: Writer)
     )
     header = ["id", *(f"q{i}" for i in range(count))]
     path = write_csv([[f"r{r}", *(["Yes"] * count)] for r in range(6)], header=header)
-    import_file(store, path, codebook, team_id=TEAM, wave="w1")
+    import_file(store, path, codebook, team_id=TEAM, wave="w1", actor="cli:test")
     reply = ask(store, TEAM, "gap")
     assert_valid(reply.blocks)
     assert len(reply.blocks) <= 45  # room for the edge to add buttons
@@ -158,7 +158,12 @@ def test_long_names_are_trimmed_to_slack_limits(store: Store, write_csv: Writer)
     )
     rows = [[f"r{i}", "x" if i % 2 else "y", "Yes", "No"] for i in range(12)]
     import_file(
-        store, write_csv(rows, header=["id", "seg", "p", "o"]), codebook, team_id=TEAM, wave="w"
+        store,
+        write_csv(rows, header=["id", "seg", "p", "o"]),
+        codebook,
+        team_id=TEAM,
+        wave="w",
+        actor="cli:test",
     )
     for text in ("gap", f"gap by {long_segment}", "themes", "segments"):
         assert_valid(ask(store, TEAM, text).blocks)

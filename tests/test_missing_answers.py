@@ -48,7 +48,7 @@ def _import(
     path = tmp_path / f"{wave}.csv"
     path.write_text(rows_csv(_rows(answers), HEADER), encoding="utf-8")
     codebook = parse_codebook(CODEBOOK.format(missing=missing))
-    return import_file(store, path, codebook, team_id=TEAM, wave=wave)
+    return import_file(store, path, codebook, team_id=TEAM, wave=wave, actor="cli:test")
 
 
 # 10 answers: 4 Agree, 4 Disagree, 2 "Don't know" → base 8, 4 of 8 agree.
@@ -141,7 +141,7 @@ def test_too_few_answered_the_question_so_its_missing_count_is_not_said(
     rows = [[*row, "Agree" if i < 11 else "Disagree"] for i, row in enumerate(_rows(care))]
     path = tmp_path / "w1.csv"
     path.write_text(rows_csv(rows, [*HEADER, "r"]), encoding="utf-8")
-    import_file(store, path, parse_codebook(codebook), team_id=TEAM, wave="w1")
+    import_file(store, path, parse_codebook(codebook), team_id=TEAM, wave="w1", actor="cli:test")
     text = ask(store, TEAM, "gap", min_group_size=5).text
     assert "Agree: 55%† (11 of 20" in text  # speed is shown
     assert "Don't know" not in text
@@ -202,7 +202,7 @@ def test_a_numeric_export_writes_missing_answers_as_their_codes(
     path = tmp_path / "w1.csv"
     path.write_text(rows_csv(_rows(answers), HEADER), encoding="utf-8")
     codebook = parse_codebook(NUMERIC.format(codes="99"))
-    summary = import_file(store, path, codebook, team_id=TEAM, wave="w1")
+    summary = import_file(store, path, codebook, team_id=TEAM, wave="w1", actor="cli:test")
     assert summary.missing == {"Don't know": 5}
     text = ask(store, TEAM, "gap", min_group_size=5).text
     assert "Agree: 50%† (3 of 6" in text

@@ -248,7 +248,7 @@ def test_natural_answers_show_their_strict_reading(demo_store: Store) -> None:
 
 
 def test_questions_not_understood_are_logged_without_who_asked(store: Store) -> None:
-    load_demo(store, TEAM)
+    load_demo(store, TEAM, actor="cli:test")
     with pytest.raises(QueryError):
         ask(store, TEAM, "what's the wifi password in europe")
     ask(store, TEAM, "what about consultants, frobnicated")  # answered, a word read past
@@ -274,12 +274,19 @@ def test_strict_text_reads_past_words_that_name_nothing_and_says_so(vocab: Vocab
 def test_a_survey_named_with_theme_words_is_the_survey(store: Store, tmp_path: Path) -> None:
     """`survey NAME` is that survey even when its name shares words with a theme's
     questions (it was taken for the theme, and the survey 'not found')."""
-    load_demo(store, TEAM)
+    load_demo(store, TEAM, actor="cli:test")
     codebook = (DEMO_DIR / "codebook.toml").read_text(encoding="utf-8")
     renamed = codebook.replace('name = "empathy-in-action"', 'name = "measures-empathy-pulse"')
     path = tmp_path / "codebook.toml"
     path.write_text(renamed, encoding="utf-8")
-    import_file(store, DEMO_DIR / "wave_2022.csv", load_codebook(path), team_id=TEAM, wave="w")
+    import_file(
+        store,
+        DEMO_DIR / "wave_2022.csv",
+        load_codebook(path),
+        team_id=TEAM,
+        wave="w",
+        actor="cli:test",
+    )
     reply = ask(store, TEAM, "gap survey measures-empathy-pulse")
     assert isinstance(reply.finding, GapReport)
     assert reply.finding.context.survey == "measures-empathy-pulse"

@@ -76,7 +76,7 @@ def import_waves(
             export[q] = frame[q].map({1.0: "Agree", 0.0: "Disagree"}).fillna("")
         path = tmp_path / f"{label}.csv"
         export.to_csv(path, index=False)
-        import_file(store, path, codebook, team_id=TEAM, wave=label)
+        import_file(store, path, codebook, team_id=TEAM, wave=label, actor="cli:test")
 
 
 def value_sets(segment: SegmentRef) -> Iterator[tuple[str, ...]]:

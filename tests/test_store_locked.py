@@ -58,14 +58,19 @@ def test_a_lock_that_stays_is_a_store_error_and_nothing_is_written(
     holder.start()
     started.wait()
     with pytest.raises(StoreError, match="busy with another change") as caught:
-        import_file(store, csv, tiny_codebook, team_id=TEAM, wave="w1")
+        import_file(store, csv, tiny_codebook, team_id=TEAM, wave="w1", actor="cli:test")
     assert caught.value.exit_code == 4
     assert not store.db.conn.in_transaction
     holder.join()
     assert store.db.execute("SELECT COUNT(*) FROM respondents").fetchone()[0] == 0
     assert store.db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
     # Once the lock is gone the same import goes through.
-    assert import_file(store, csv, tiny_codebook, team_id=TEAM, wave="w1").respondents == 1
+    assert (
+        import_file(
+            store, csv, tiny_codebook, team_id=TEAM, wave="w1", actor="cli:test"
+        ).respondents
+        == 1
+    )
 
 
 def test_an_error_inside_a_transaction_is_not_masked_by_the_rollback(path: Path) -> None:

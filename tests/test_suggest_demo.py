@@ -70,7 +70,9 @@ def test_the_suggestion_imports_the_demo_wave(suggested: Suggestion) -> None:
     try:
         book = parse_codebook(suggested.to_toml())
         export = demo_export("wave_2022.csv")
-        summary = import_export(store, export, book, team_id="T-SUGGEST", wave="2022")
+        summary = import_export(
+            store, export, book, team_id="T-SUGGEST", wave="2022", actor="cli:test"
+        )
         assert summary.respondents == len(export.frame())
     finally:
         store.close()

@@ -103,10 +103,17 @@ def corpus_store() -> Store:
     """An in-memory store with the demo survey and the pulse survey, each in its own
     workspace (a workspace asks about its own survey without naming it)."""
     store = Store.open(":memory:")
-    load_demo(store, TEAMS["demo"])
+    load_demo(store, TEAMS["demo"], actor="cli:test")
     codebook = load_codebook(CODEBOOK_PATH)
     for wave in PULSE_WAVES:
-        import_file(store, PULSE_DIR / wave.file, codebook, team_id=TEAMS["pulse"], wave=wave.label)
+        import_file(
+            store,
+            PULSE_DIR / wave.file,
+            codebook,
+            team_id=TEAMS["pulse"],
+            wave=wave.label,
+            actor="cli:test",
+        )
     return store
 
 

@@ -44,7 +44,7 @@ def demo_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A migrated database with the demo survey, built once and copied per test."""
     path = tmp_path_factory.mktemp("template") / "empathy.db"
     store = Store.open(path)
-    load_demo(store, TEAM)
+    load_demo(store, TEAM, actor="cli:test")
     store.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     store.close()
     return path

@@ -46,7 +46,9 @@ def tiny(tmp_path: Path) -> Iterator[tuple[Store, Path]]:
 def load(store: Store, folder: Path, rows: list[list[str]], wave: str = "w1") -> None:
     path = folder / f"{wave}.csv"
     path.write_text(rows_csv(rows), encoding="utf-8")
-    import_file(store, path, parse_codebook(TINY_CODEBOOK), team_id=TEAM, wave=wave)
+    import_file(
+        store, path, parse_codebook(TINY_CODEBOOK), team_id=TEAM, wave=wave, actor="cli:test"
+    )
 
 
 def test_a_group_whose_gap_differs_beyond_chance_is_named(tiny: tuple[Store, Path]) -> None:

@@ -120,7 +120,9 @@ def load_pulse(store: Store, tmp_path: Path, team: str) -> None:
     csv = tmp_path / "pulse.csv"
     csv.write_text(rows_csv(rows))
     codebook = parse_codebook(TINY_CODEBOOK, name="tiny.toml")
-    import_file(store, csv, codebook, team_id=team, survey="pulse", wave="2026-Q1")
+    import_file(
+        store, csv, codebook, team_id=team, survey="pulse", wave="2026-Q1", actor="cli:test"
+    )
 
 
 def test_each_workspace_gets_its_own_digest_with_its_own_token(

@@ -390,7 +390,7 @@ class WebProcess:
 def demo_database(directory: Path) -> Path:
     path = directory / "empathy.db"
     store = Store.open(path)
-    load_demo(store, "local")
+    load_demo(store, "local", actor="cli:test")
     store.close()
     return path
 

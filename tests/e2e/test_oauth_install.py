@@ -46,7 +46,7 @@ def site(
     directory = tmp_path_factory.mktemp("oauth-web")
     database = directory / "empathy.db"
     store = Store.open(database)
-    load_demo(store, ACME)
+    load_demo(store, ACME, actor="cli:test")
     store.close()
     web = start_web(directory, workspaces_fake, database, OAUTH_ENV)
     yield web
@@ -170,7 +170,7 @@ def test_an_expiring_token_is_refreshed_once_before_use(
     first = rotor.token
     rotor.expires_in = 12 * 3600  # the refreshed token lives long
     store = Store.open(site.database)
-    load_demo(store, "TROTOR")
+    load_demo(store, "TROTOR", actor="cli:test")
     store.close()
 
     slack = SlackClient(site.url, workspaces_fake, team_id="TROTOR")
@@ -202,7 +202,7 @@ def test_an_org_wide_install_serves_each_workspace_of_the_org_its_own_data(
     install(site, workspaces_fake, org)
     assert installed_tokens(site.database)["EGLOBEX"] == org.token
     store = Store.open(site.database)
-    load_demo(store, "EGLOBEX:TORGHQ")  # data of one workspace of the org
+    load_demo(store, "EGLOBEX:TORGHQ", actor="cli:test")  # data of one workspace of the org
     store.close()
 
     hq = SlackClient(
@@ -229,7 +229,7 @@ def test_oauth_settings_win_over_a_bot_token(
 ) -> None:
     database = tmp_path / "empathy.db"
     store = Store.open(database)
-    load_demo(store, "TNOTYET")
+    load_demo(store, "TNOTYET", actor="cli:test")
     store.close()
     both = {**OAUTH_ENV, "SLACK_BOT_TOKEN": "xoxb-9-9-e2eIgnoredBotToken"}
     web = start_web(tmp_path, workspaces_fake, database, both)

@@ -65,9 +65,11 @@ def surveys_database(directory: Path) -> Path:
     csv.write_text(beta_rows())
     store = Store.open(database)
     try:
-        load_demo(store, f"{ORG}:{HQ}")
+        load_demo(store, f"{ORG}:{HQ}", actor="cli:test")
         codebook = parse_codebook(TINY_CODEBOOK, name="tiny.toml")
-        import_file(store, csv, codebook, team_id=BETA, survey="pulse", wave="2026-Q1")
+        import_file(
+            store, csv, codebook, team_id=BETA, survey="pulse", wave="2026-Q1", actor="cli:test"
+        )
     finally:
         store.close()
     return database

@@ -99,7 +99,7 @@ def oauth_site(
     directory = tmp_path_factory.mktemp("oauth-retries")
     database = directory / "empathy.db"
     store = Store.open(database)
-    load_demo(store, "TRETRY")
+    load_demo(store, "TRETRY", actor="cli:test")
     store.close()
     web = start_web(directory, workspaces_fake, database, OAUTH_ENV)
     install(web, workspaces_fake, workspaces_fake.add("TRETRY", "Retry"))

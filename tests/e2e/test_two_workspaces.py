@@ -81,9 +81,11 @@ def two(
     csv = directory / "pulse.csv"
     csv.write_text(beta_rows())
     store = Store.open(database)
-    load_demo(store, ALPHA)
+    load_demo(store, ALPHA, actor="cli:test")
     codebook = parse_codebook(TINY_CODEBOOK, name="tiny.toml")
-    import_file(store, csv, codebook, team_id=BETA, survey="pulse", wave="2026-Q1")
+    import_file(
+        store, csv, codebook, team_id=BETA, survey="pulse", wave="2026-Q1", actor="cli:test"
+    )
     store.close()
     env = {**OAUTH_ENV, "ADMIN_USER_IDS": f"{ADMIN_A},{ADMIN_B}"}
     web = start_web(directory, workspaces_fake, database, env)

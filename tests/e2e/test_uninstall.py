@@ -57,7 +57,7 @@ def site(
     store = Store.open(database)
     schedule, _ = parse_weekly("weekly monday 09:00 UTC", "UTC")
     for team in (STAYS, LEAVES, REVOKES):
-        load_demo(store, team)
+        load_demo(store, team, actor="cli:test")
         since = subs.parse_iso("2026-01-01T00:00:00Z")
         subs.subscribe(store, team, f"C{team}", schedule, "gap", "UADMIN", since)
     store.close()

@@ -34,7 +34,9 @@ def import_pulse(database: Path, directory: Path, csv: bytes) -> None:
     store = Store.open(database)
     try:
         codebook = parse_codebook(PULSE_CODEBOOK.decode(), name="pulse.toml")
-        import_file(store, path, codebook, team_id="local", survey="pulse", wave="w1")
+        import_file(
+            store, path, codebook, team_id="local", survey="pulse", wave="w1", actor="cli:test"
+        )
     finally:
         store.close()
 

@@ -81,7 +81,7 @@ def test_qualtrics_export_with_three_header_rows(store: Store, tmp_path: Path) -
         'positive = ["2"]\n\n[[questions]]\ncolumn = "Q1"\ntheme = "choice"\n'
         'scale = "choice"\n'
     )
-    import_file(store, path, codebook, team_id=TEAM, wave="w1")
+    import_file(store, path, codebook, team_id=TEAM, wave="w1", actor="cli:test")
     texts = store.db.execute("SELECT key, text FROM questions").fetchall()
     assert [tuple(t) for t in texts] == [("Q1", q1_text)]
 
