@@ -123,6 +123,7 @@ def import_(
             progress=progress,
             limits=settings.export_limits,
             actor=audit.cli_actor(),
+            min_group_size=settings.min_group_size,
         )
     _say(summary.describe())
 

@@ -152,6 +152,7 @@ def import_pending(args: Result, limits: Limits) -> Result:
                 actor=args["user_id"],
                 source=pending.file_name,  # as uploaded, not the temporary file's safe name
                 also=forget_upload,
+                min_group_size=args.get("min_group_size"),
             )
     finally:
         store.close()

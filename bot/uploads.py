@@ -391,8 +391,13 @@ def _import(
     team_id = pending.team_id
     if not pending_imports.claim(store, team_id, pending.id):
         return Outcome(ui.notice("This file is already being imported.", "hourglass"), pending)
-    args = {"survey": survey, "wave": wave, "user_id": user_id, "team_id": team_id}
-    args |= {"database": str(settings.database_path), "pending_id": pending.id}
+    args: dict[str, object] = {"survey": survey, "wave": wave, "user_id": user_id}
+    args |= {
+        "team_id": team_id,
+        "database": str(settings.database_path),
+        "pending_id": pending.id,
+        "min_group_size": settings.min_group_size,
+    }
     try:
         done = run_child(settings, "import", args, pending.file_name)
     except (Stopped, ChildFailed) as error:

@@ -55,6 +55,7 @@ from insights.counts import (
     segment_column,
     shaped,
 )
+from insights.privacy import choose_merges
 from insights.store import Store
 
 UNANSWERED, NEGATIVE, POSITIVE = 0, 1, 2
@@ -134,6 +135,14 @@ class WaveColumns:
         if sids:
             frame = frame.sort_values(layout.segment_columns(), kind="stable")
         return frame.reset_index(drop=True)
+
+    def keyed(self, segment_ids: Sequence[int], question_ids: Sequence[int]) -> WaveColumns:
+        """The same columns keyed by these ids instead of their positions (0, 1, …)."""
+        return WaveColumns(
+            self.respondents,
+            {sid: self.segments[i] for i, sid in enumerate(segment_ids)},
+            {qid: self.questions[i] for i, qid in enumerate(question_ids)},
+        )
 
     # -- internals -----------------------------------------------------------------------
 
@@ -290,8 +299,40 @@ def _sorted_segment(codes: np.ndarray, labels: list[str]) -> Segment:
 # -- storing ----------------------------------------------------------------------------------
 
 
-def write(db: sqlite_utils.Database, wave_id: int, columns: WaveColumns) -> str:
-    """Store a wave's column set (replacing any), in the caller's transaction; its version."""
+def merges_for(columns: WaveColumns, k: int) -> KnownMerges:
+    """The values privacy merges in these columns (keyed by position, see
+    :meth:`WaveColumns.keyed`) for ``k``: what a wave's first question would work out,
+    worked out by its import instead, before it takes the write lock."""
+    segments = tuple(range(len(columns.segments)))
+    layout = Layout(segment_ids=segments, question_ids=(), pairs=())
+    chosen = choose_merges(_InMemory(columns, layout), layout, k)
+    return {sid: (merge.below, merge.merged) for sid, merge in chosen.items()}
+
+
+class _InMemory(WaveCounts):
+    """Counts of columns not stored yet (nothing to keep merges with)."""
+
+    def __init__(self, columns: WaveColumns, layout: Layout) -> None:
+        self.columns, self.layout, self.version = columns, layout, "in memory"
+
+    def sizes(self) -> dict[int, dict[str, int]]:
+        return self.columns.sizes(self.layout.segment_ids)
+
+    def combinations(self, reported: Reported) -> int:
+        return self.columns.combinations(self.layout.segment_ids, reported)
+
+    def atoms(self, reported: Reported) -> pd.DataFrame:
+        return self.columns.atoms(self.layout, reported)
+
+
+def write(
+    db: sqlite_utils.Database,
+    wave_id: int,
+    columns: WaveColumns,
+    merges: tuple[int, KnownMerges] | None = None,
+) -> str:
+    """Store a wave's column set (replacing any), in the caller's transaction, with the
+    ``(k, merges)`` its import worked out, if any; its version."""
     version = uuid.uuid4().hex
     db.execute("DELETE FROM wave_column_sets WHERE wave_id = ?", [wave_id])
     answers = sum(int(np.count_nonzero(codes)) for codes in columns.questions.values())
@@ -313,7 +354,18 @@ def write(db: sqlite_utils.Database, wave_id: int, columns: WaveColumns) -> str:
         rows,
     )
     columns.version = version
+    if merges is not None:
+        k, chosen = merges
+        db.execute(
+            "INSERT INTO wave_merges (wave_id, version, k, segments, merges)"
+            " VALUES (?, ?, ?, ?, ?)",
+            [wave_id, version, k, json.dumps(list(columns.segments)), _merges_json(chosen)],
+        )
     return version
+
+
+def _merges_json(merges: KnownMerges) -> str:
+    return json.dumps({str(sid): [below, list(merged)] for sid, (below, merged) in merges.items()})
 
 
 def version_of(db: sqlite_utils.Database, wave_id: int) -> str | None:
@@ -462,9 +514,7 @@ class _ColumnWave(WaveCounts):
     def keep_merges(self, k: int, merges: KnownMerges) -> None:
         """Kept only if the wave is still this version, and only if nobody holds the write
         lock: a question never waits for an import to finish just to save this."""
-        kept = json.dumps(
-            {str(sid): [below, list(merged)] for sid, (below, merged) in merges.items()}
-        )
+        kept = _merges_json(merges)
         segments = json.dumps(list(self.layout.segment_ids))
         conn = self.store.db.conn
         (waited,) = conn.execute("PRAGMA busy_timeout").fetchone()

@@ -20,6 +20,7 @@ import pandas as pd
 
 from insights import audit, columns, responses
 from insights.codebook import Codebook
+from insights.counts import KnownMerges
 from insights.errors import ImportFailed
 from insights.exports import (
     DEFAULT_LIMITS,
@@ -93,6 +94,7 @@ def import_file(
     progress: Progress | None = None,
     limits: Limits = DEFAULT_LIMITS,
     actor: str,
+    min_group_size: int | None = None,
 ) -> ImportSummary:
     """Import an export file of any supported layout; the wave defaults to the file's stem.
     A file past ``limits`` is refused as soon as reading finds out. ``actor``: who imports
@@ -113,6 +115,7 @@ def import_file(
         wave=wave or Path(path).stem,
         progress=progress,
         actor=actor,
+        min_group_size=min_group_size,
     )
 
 
@@ -129,6 +132,7 @@ def import_export(
     actor: str,
     source: str | None = None,
     also: Callable[[ImportSummary], None] | None = None,
+    min_group_size: int | None = None,
 ) -> ImportSummary:
     """Check every respondent of ``export`` against ``codebook``; write one wave, all or nothing.
 
@@ -136,7 +140,9 @@ def import_export(
     the file as the person knows it, by default the export's name) are one transaction:
     both are committed or neither is. ``also`` runs inside that transaction once the wave
     is written, with its summary: what it writes is committed with the wave or not at all
-    (e.g. forgetting the upload the wave came from).
+    (e.g. forgetting the upload the wave came from). With ``min_group_size``, the values
+    privacy merges in the wave are worked out before the write lock and kept with it, so
+    that no process pays for that on its first question.
     """
     survey_name, wave = (survey or codebook.survey.name).strip(), wave.strip()
     if not survey_name or not wave:
@@ -153,6 +159,10 @@ def import_export(
         )
         if kept == 0:
             raise ImportFailed(_nothing_to_import(export))
+        wave_columns = built.build(range(len(codebook.segments)), range(len(codebook.questions)))
+        merges = None
+        if min_group_size is not None:
+            merges = (min_group_size, columns.merges_for(wave_columns, min_group_size))
         with store.transaction():
             survey_id = _upsert_survey(store, team_id, survey_name, codebook)
             wave_id, replaced = _replace_wave(store, survey_id, wave)
@@ -162,7 +172,7 @@ def import_export(
                 _upsert_questions(store, survey_id, codebook, export.layout),
                 _upsert_segments(store, survey_id, codebook),
             )
-            answers = _write_wave(store, stage, built, target, codebook)
+            answers = _write_wave(store, stage, wave_columns, merges, target, codebook)
             _write_missing(store, target, codebook, missing_answers)
             themes = list(dict.fromkeys(q.theme.strip().lower() for q in codebook.questions))
             summary = ImportSummary(
@@ -278,10 +288,15 @@ class _Target:
 
 
 def _write_wave(
-    store: Store, stage: str, built: columns.ColumnBuilder, target: _Target, codebook: Codebook
+    store: Store,
+    stage: str,
+    wave_columns: columns.WaveColumns,
+    merges: tuple[int, KnownMerges] | None,
+    target: _Target,
+    codebook: Codebook,
 ) -> int:
-    """Respondents and their responses from the staged rows, in SQL, and the wave's columns;
-    returns how many answers were stored.
+    """Respondents and their responses from the staged rows, in SQL, and the wave's columns
+    (keyed by position until now) with their merges; returns how many answers were stored.
 
     Respondent ids are allotted as a block above the highest in use (the transaction holds
     the write lock), so staged row k becomes respondent base + k without a lookup.
@@ -293,11 +308,14 @@ def _write_wave(
         [base, target.wave_id],
     )
     _insert_responses(store, stage, base, target, codebook)
-    wave_columns = built.build(
-        [target.segment_ids[s.key] for s in codebook.segments],
-        [target.question_ids[q.column] for q in codebook.questions],
+    segment_ids = [target.segment_ids[s.key] for s in codebook.segments]
+    keyed = wave_columns.keyed(
+        segment_ids, [target.question_ids[q.column] for q in codebook.questions]
     )
-    columns.write(store.db, target.wave_id, wave_columns)
+    if merges is not None:
+        k, chosen = merges
+        merges = (k, {segment_ids[position]: merge for position, merge in chosen.items()})
+    columns.write(store.db, target.wave_id, keyed, merges)
     return columns.answers_in_wave(store.db, target.wave_id)
 
 

@@ -305,7 +305,7 @@ class WaveView:
         self.layout = layout
         self.k = k
         self.segments = layout.segment_columns()
-        self.merges = _merges(counts, layout, k)
+        self.merges = choose_merges(counts, layout, k)
         atoms = counts.atoms({sid: merge.reported for sid, merge in self.merges.items()})
         self.atoms = derive(atoms) if derive else atoms
         counted = [c for c in self.atoms.columns if c not in self.segments]
@@ -394,7 +394,7 @@ class WaveView:
         return self.verdicts(family, [mask])[0]
 
 
-def _merges(counts: WaveCounts, layout: Layout, k: int) -> dict[int, Merge]:
+def choose_merges(counts: WaveCounts, layout: Layout, k: int) -> dict[int, Merge]:
     """Each segment's merge: small values first; then, while the wave has more atoms than
     the audit can afford, the segment with the most values merges values of twice as many
     respondents, and again, so the cost stays bounded and each step is said.

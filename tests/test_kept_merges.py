@@ -51,7 +51,7 @@ column = "c"
 )
 
 
-def import_wave(store: Store, directory: Path, seed: int) -> int:
+def import_wave(store: Store, directory: Path, seed: int, min_group_size: int | None = None) -> int:
     """Three segments of 30 values over 6,000 respondents: more combinations than the audit
     affords, so the widest segments merge more values."""
     rng = np.random.default_rng(seed)
@@ -65,7 +65,15 @@ def import_wave(store: Store, directory: Path, seed: int) -> int:
     frame["q"] = rng.choice(["Yes", "No"], n)
     path = directory / f"wave-{seed}.csv"
     frame.to_csv(path, index=False)
-    import_export(store, open_export(path), CODEBOOK, team_id="T", wave="w1", actor="cli:test")
+    import_export(
+        store,
+        open_export(path),
+        CODEBOOK,
+        team_id="T",
+        wave="w1",
+        actor="cli:test",
+        min_group_size=min_group_size,
+    )
     return int(store.db.execute("SELECT id FROM waves").fetchone()[0])
 
 
@@ -147,3 +155,21 @@ def test_keeping_merges_never_waits_for_another_writer(tmp_path: Path) -> None:
     assert waited < BUSY_TIMEOUT_MS / 1000 / 2
     (timeout,) = store.db.execute("PRAGMA busy_timeout").fetchone()
     assert timeout == BUSY_TIMEOUT_MS  # restored
+
+
+def test_an_import_that_knows_k_works_the_merges_out_before_any_question(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    store = Store.open(tmp_path / "e.db")
+    wave = import_wave(store, tmp_path, 1, min_group_size=K)
+    assert [(w, k) for w, _, k in kept_rows(store)] == [(wave, K)]
+
+    def counted(*_: object) -> int:
+        raise AssertionError("the import's merges should have been read, not counted")
+
+    with monkeypatch.context() as patched:
+        patched.setattr(WaveColumns, "combinations", counted)
+        first = fresh_view(store, wave)
+    assert max(merge.below for merge in first.merges.values()) > K
+    store.db.execute("DELETE FROM wave_merges")
+    assert fresh_view(store, wave).merges == first.merges  # what a question works out
