@@ -128,10 +128,9 @@ class WaveColumns:
                 sid: np.asarray(names, dtype=object)[codes[first]]
                 for sid, (codes, names) in per_segment.items()
             }
-        frame = pd.DataFrame({segment_column(sid): labels[sid] for sid in sids})
-        for name, values in self._measures(layout, atom, count).items():
-            frame[name] = values
-        frame = shaped(frame, layout)
+        named: dict[str, np.ndarray] = {segment_column(sid): labels[sid] for sid in sids}
+        named |= self._measures(layout, atom, count)
+        frame = shaped(pd.DataFrame(named), layout)
         if sids:
             frame = frame.sort_values(layout.segment_columns(), kind="stable")
         return frame.reset_index(drop=True)

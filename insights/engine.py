@@ -114,7 +114,9 @@ class Engine:
             for pid, oid in self.layout.pairs
             for question in (pid, oid)
         }
-        return cells.assign(**only) if only else cells
+        if not only:
+            return cells
+        return pd.concat([cells, pd.DataFrame(only, index=cells.index)], axis=1)
 
     def gap(self, wave: WaveRef, filters: Filters = (), theme: str | None = None) -> GapReport:
         themes = self._themes(theme)
