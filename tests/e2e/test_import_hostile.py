@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import csv
 import io
+import sqlite3
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -130,7 +132,6 @@ def test_an_import_past_its_deadline_writes_nothing_and_the_upload_waits(
 ) -> None:
     out = io.StringIO()
     writer = csv.writer(out)
-    # Wide enough that no machine imports it within the second (under the upload limit).
     writer.writerow(["id", "value_personal", "value_organization", "care_personal", "care_org"])
     writer.writerows([n, "Agree", "Disagree", "Disagree", "Agree"] for n in range(110_000))
     uploads = Uploads(fake_slack, site)
@@ -148,6 +149,17 @@ def test_an_import_past_its_deadline_writes_nothing_and_the_upload_waits(
     try:
         uploads.site = ImportWeb(hurried, SlackClient(hurried.url, fake_slack))
         uploads.submit_import(pending_id, "big", "w1")
+        # A file this size imports in about a second now, so the import is made to outlast
+        # its deadline the way a busy database would: another writer holds the lock from
+        # the moment the upload is claimed (before the import's child has even started)
+        # until well past the deadline, then lets go so the upload can be put back.
+        claimed = "SELECT COUNT(*) FROM pending_imports WHERE id = ? AND claimed_at IS NOT NULL"
+        assert uploads.count_becomes(1, claimed, pending_id)
+        other = sqlite3.connect(site.web.database, isolation_level=None)
+        other.execute("BEGIN IMMEDIATE")
+        time.sleep(3)
+        other.execute("ROLLBACK")
+        other.close()
         [_, stopped] = uploads.replies(upload, 2)
         assert stopped.payload["text"].startswith("Importing big.csv took longer than 1 second,")
         assert uploads.count("SELECT COUNT(*) FROM respondents") == respondents
