@@ -17,6 +17,29 @@ TEAM = "T-TEST"
 
 # A small survey: one paired theme on a 3-point scale, one yes/no organization question,
 # and two segments. Hand-made datasets for import and suppression tests use it.
+# A one-theme pulse survey (columns "mine" and "theirs"), as an upload's codebook.
+PULSE_CODEBOOK = """
+[survey]
+name = "pulse"
+respondent_id = "id"
+
+[scales.agree]
+labels = ["Disagree", "Agree"]
+positive = ["Agree"]
+
+[[questions]]
+column = "mine"
+theme = "value"
+perspective = "personal"
+scale = "agree"
+
+[[questions]]
+column = "theirs"
+theme = "value"
+perspective = "organization"
+scale = "agree"
+"""
+
 TINY_CODEBOOK = """
 [survey]
 name = "tiny"

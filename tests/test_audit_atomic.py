@@ -16,7 +16,16 @@ from typing import Any, cast
 
 import pytest
 from slack_sdk import WebClient
-from support import TEAM, TINY_CODEBOOK, CliRun, Importer, Writer, rows_csv, table_counts
+from support import (
+    PULSE_CODEBOOK,
+    TEAM,
+    TINY_CODEBOOK,
+    CliRun,
+    Importer,
+    Writer,
+    rows_csv,
+    table_counts,
+)
 
 from bot import subscribe, uploads
 from bot.settings import Settings
@@ -173,27 +182,6 @@ def test_a_forgetting_whose_entry_fails_deletes_nothing(
 
 # --- a Slack upload, imported in its child process ---------------------------------------
 
-PULSE_CODEBOOK = """
-[survey]
-name = "pulse"
-respondent_id = "id"
-
-[scales.agree]
-labels = ["Disagree", "Agree"]
-positive = ["Agree"]
-
-[[questions]]
-column = "mine"
-theme = "value"
-perspective = "personal"
-scale = "agree"
-
-[[questions]]
-column = "theirs"
-theme = "value"
-perspective = "organization"
-scale = "agree"
-"""
 PULSE_CSV = b"id,mine,theirs\n1,Agree,Disagree\n2,Agree,Agree\n"
 
 

@@ -13,35 +13,13 @@ from pathlib import Path
 
 import pytest
 from hostile_files import MAIN, huge_shared_string, sheet, workbook
-from support import TEAM, dump
+from support import PULSE_CODEBOOK, TEAM, dump
 
 from bot import uploads
 from bot.import_jobs import ImportJobs, Stopped, _child_env, run_child
 from bot.settings import Settings
 from insights import ImportFailed, Store
 from insights import pending as pending_imports
-
-PULSE_CODEBOOK = """
-[survey]
-name = "pulse"
-respondent_id = "id"
-
-[scales.agree]
-labels = ["Disagree", "Agree"]
-positive = ["Agree"]
-
-[[questions]]
-column = "mine"
-theme = "value"
-perspective = "personal"
-scale = "agree"
-
-[[questions]]
-column = "theirs"
-theme = "value"
-perspective = "organization"
-scale = "agree"
-"""
 
 
 def settings_for(database: Path, **limits: int) -> Settings:
