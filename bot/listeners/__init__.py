@@ -3,7 +3,8 @@
 none of them.
 
 What every group shares lives here: :class:`Deps` (settings and a store per thread, attached
-to the app by :func:`attach`) and :func:`answer`, the one place a Slack question becomes an
+to the app by :func:`attach`), :func:`acknowledge` (the empty ack every lazy listener
+sends first) and :func:`answer`, the one place a Slack question becomes an
 ``insights.ask`` call (its failures told by :func:`bot.slack_errors.error_message`).
 """
 
@@ -15,7 +16,7 @@ import weakref
 from dataclasses import dataclass
 from pathlib import Path
 
-from slack_bolt import App, BoltContext
+from slack_bolt import Ack, App, BoltContext
 
 from bot.settings import Settings
 from bot.slack_errors import error_message
@@ -60,6 +61,13 @@ class Deps:
         from the body by a listener.
         """
         return store_team_of(context)
+
+
+def acknowledge(ack: Ack) -> None:
+    """An empty ack, sent within Slack's 3 seconds before any work: every listener's reply
+    follows after it (lazily, through the response_url, chat.postMessage or a view), so
+    nothing Slack waits on depends on the store or a Slack call."""
+    ack()
 
 
 _DEPS: weakref.WeakKeyDictionary[App, Deps] = weakref.WeakKeyDictionary()

@@ -23,15 +23,11 @@ from bot.blocks import (
     STEP_ACTION_PREFIX,
 )
 from bot.import_blocks import CANCEL_ACTION_ID, IMPORT_ACTION_ID
-from bot.listeners import Deps, deps_of
+from bot.listeners import Deps, acknowledge, deps_of
 from bot.listeners.actions import answer_buttons
 from insights.render import Message
 
 logger = logging.getLogger(__name__)
-
-
-def acknowledge(ack: Ack) -> None:
-    ack()
 
 
 def _clicked(deps: Deps, body: dict[str, Any], context: BoltContext) -> tuple[str, str, str]:

@@ -11,23 +11,18 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from slack_bolt import Ack, App, BoltContext, Respond
+from slack_bolt import App, BoltContext, Respond
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from bot.blocks import quoted_query, with_answer_actions
 from bot.charts import post_chart
 from bot.import_blocks import upload_modal
-from bot.listeners import Deps, answer, deps_of
+from bot.listeners import Deps, acknowledge, answer, deps_of
 from bot.listeners.routing import ActionReply, Asker, route
 
 COMMAND = "/empathy"
 logger = logging.getLogger(__name__)
-
-
-def acknowledge(ack: Ack) -> None:
-    """Empty ack within Slack's 3 seconds; the answer follows through the response_url."""
-    ack()
 
 
 def send_action_reply(respond: Respond, reply: ActionReply) -> None:

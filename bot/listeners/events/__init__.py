@@ -16,7 +16,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from slack_bolt import Ack, App, BoltContext
+from slack_bolt import App, BoltContext
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
@@ -25,7 +25,7 @@ from bot.blocks import with_answer_actions
 from bot.charts import post_chart
 from bot.home import publish_home
 from bot.import_jobs import ImportJobs, jobs_for
-from bot.listeners import Deps, answer, deps_of
+from bot.listeners import Deps, acknowledge, answer, deps_of
 from bot.listeners.routing import ActionReply, Asker, Surface, route, send_in_conversation
 from bot.oauth import TOKENS_REVOKED, UNINSTALLED, InstallationStore, forget_workspace
 from bot.threads import strip_mentions
@@ -196,10 +196,6 @@ def tokens_revoked(deps: Deps, app: App, event: dict[str, Any], context: BoltCon
         uninstalled(deps, app, context, TOKENS_REVOKED)
     else:
         logger.info("tokens_revoked for user tokens only in %s: nothing held", context.team_id)
-
-
-def acknowledge(ack: Ack) -> None:
-    ack()
 
 
 def register(app: App) -> None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from slack_bolt import Ack, App, BoltContext
+from slack_bolt import App, BoltContext
 from slack_sdk import WebClient
 
 from bot import uploads
@@ -21,11 +21,7 @@ from bot.import_blocks import (
     submitted_text,
 )
 from bot.import_jobs import ImportJobs, jobs_for
-from bot.listeners import Deps, deps_of
-
-
-def acknowledge(ack: Ack) -> None:
-    ack()
+from bot.listeners import Deps, acknowledge, deps_of
 
 
 def _who(deps: Deps, body: dict[str, Any], context: BoltContext) -> tuple[str, str]:
