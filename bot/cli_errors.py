@@ -16,7 +16,7 @@ from typing import Any
 import click
 
 from bot.references import new_reference
-from insights.errors import EmpathyError
+from insights.errors import EmpathyError, ImportFailed
 from insights.safe_text import echo, printable
 
 # An error may quote what was typed (`empathy ask "…"`); past this it is cut.
@@ -32,7 +32,8 @@ def translated() -> Iterator[None]:
     Invariants:
 
     * a library error (:mod:`insights.errors`) prints ``Error: `` and its message (with
-      its suggestion), bounded, its control characters shown as escapes, on stderr, and
+      its suggestion, and the CLI's own hint where the library left that to the edge:
+      :func:`in_cli_words`), bounded, its control characters shown as escapes, on stderr, and
       exits with the error's ``exit_code`` (2 a person's mistake, 3 an import refused,
       4 an unusable database);
     * click's own (usage errors, ``--help``, an aborted prompt) pass through untouched;
@@ -45,7 +46,7 @@ def translated() -> Iterator[None]:
     except (click.ClickException, click.exceptions.Exit, click.exceptions.Abort):
         raise
     except EmpathyError as error:
-        _say_error(echo(str(error), MAX_ERROR))
+        _say_error(echo(in_cli_words(error), MAX_ERROR))
         raise SystemExit(error.exit_code) from None
     except Exception as error:
         reference = new_reference()
@@ -55,6 +56,22 @@ def translated() -> Iterator[None]:
             f" {kept}; please include them when you report it."
         )
         raise SystemExit(INTERNAL_EXIT) from None
+
+
+def in_cli_words(error: EmpathyError) -> str:
+    """``error`` as the terminal says it: the library's words, then what to do next named
+    in the CLI's own vocabulary (its flags and commands), where the library left that to
+    the edge."""
+    hint = _cli_hint(error)
+    return f"{error} {hint}" if hint else str(error)
+
+
+def _cli_hint(error: EmpathyError) -> str | None:
+    if isinstance(error, ImportFailed) and error.left_out:
+        return (
+            "Include them with --include-previews / --include-unfinished if they are real answers."
+        )
+    return None
 
 
 class TranslatingGroup(click.Group):

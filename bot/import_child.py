@@ -198,11 +198,12 @@ def run(request: Result) -> Result:
 
 def described(error: EmpathyError) -> Result:
     """An error of the library as the web process rebuilds it: a refused file or codebook
-    with its problems, else a message for the person (a busy store and kin)."""
+    with its problems (and the rows left out, when that is why), else a message for the
+    person (a busy store and kin)."""
     found: Result = {"type": "UserError", "message": error.message, "suggestion": error.suggestion}
     if isinstance(error, ImportFailed):
         kind = "CodebookError" if isinstance(error, CodebookError) else "ImportFailed"
-        found |= {"type": kind, "problems": error.problems}
+        found |= {"type": kind, "problems": error.problems, "left_out": error.left_out}
     return found
 
 

@@ -160,7 +160,8 @@ def _error(
     if kind == "CodebookError":
         return CodebookError(message, problems=problems)
     if kind == "ImportFailed":
-        return ImportFailed(message, problems=problems)
+        left_out = {str(k): int(v) for k, v in (error.get("left_out") or {}).items()}
+        return ImportFailed(message, problems=problems, left_out=left_out)
     if kind == "UserError":
         return UserError(message, suggestion=error.get("suggestion"))
     if kind == "gone":

@@ -27,7 +27,8 @@ def error_message(
 
     * a domain error (:mod:`insights.errors`) is said in its own words, specific and
       friendly: its message, then its suggestion, echoed bounded and escaped
-      (:func:`bot.blocks.user_error_message`); an import refused lists its problems;
+      (:func:`bot.blocks.user_error_message`); an import refused lists its problems, and
+      names Slack's way (never a CLI flag) when rows left out are why;
       a store that is busy or unusable says so (the person can only wait) and is logged as
       a warning, without a traceback;
     * for a ``question`` a :class:`~insights.errors.QueryError`'s closest reading is
@@ -38,7 +39,7 @@ def error_message(
       traceback; the person never sees a traceback or internals.
     """
     if isinstance(error, ImportFailed):
-        return problems_message(error.message, error.problems)
+        return problems_message(_in_slack_words(error), error.problems)
     if isinstance(error, EmpathyError):
         if isinstance(error, StoreError):
             logger.warning("Store unavailable, could not %s: %s", doing, error)
@@ -48,6 +49,19 @@ def error_message(
             return Message(text=message.text, blocks=blocks)
         return message
     return internal_error_message(log_failure(logger, error, doing))
+
+
+def _in_slack_words(error: ImportFailed) -> str:
+    """An import refusal's title, with what to do next said the Slack way: an upload in
+    Slack always leaves out previews, tests and unfinished responses (it has no option to
+    keep them), so the way to keep them is an import at the terminal."""
+    if not error.left_out:
+        return error.message
+    return (
+        f"{error.message} Uploads in Slack always leave those out; if they are real answers,"
+        " an admin can import the file with the `empathy import` command where the bot runs,"
+        " which can keep them."
+    )
 
 
 def _said(message: str, unchanged: str | None) -> str:

@@ -88,9 +88,19 @@ class ImportFailed(EmpathyError):
 
     exit_code = 3
 
-    def __init__(self, message: str, *, problems: list[str] | None = None) -> None:
+    def __init__(
+        self,
+        message: str,
+        *,
+        problems: list[str] | None = None,
+        left_out: dict[str, int] | None = None,
+    ) -> None:
         super().__init__(message)
         self.problems = problems or []
+        # Rows the export's filters left out, by reason ("unfinished", "survey preview"…),
+        # when nothing was left to import because of them: each edge says in its own words
+        # how to keep them (the CLI names its flags; Slack uploads cannot keep them).
+        self.left_out = dict(left_out or {})
 
     def __str__(self) -> str:
         if not self.problems:

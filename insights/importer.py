@@ -158,7 +158,7 @@ def import_export(
             store, stage, export, codebook, id_column, progress, chunk_rows, missing_answers, built
         )
         if kept == 0:
-            raise ImportFailed(_nothing_to_import(export))
+            raise ImportFailed(_nothing_to_import(export), left_out=dict(export.excluded))
         wave_columns = built.build(range(len(codebook.segments)), range(len(codebook.questions)))
         merges = None
         if min_group_size is not None:
@@ -194,11 +194,12 @@ def import_export(
 
 
 def _nothing_to_import(export: Export) -> str:
+    """Why an export with a header has nothing to import, in words any edge can show: how
+    to keep the rows left out is the edge's to say (it knows its own options)."""
     if export.excluded:
         return (
             f"File {export.name} has no respondents left to import: it left out "
-            f"{describe_excluded(dict(export.excluded))}. Include them with "
-            "--include-previews / --include-unfinished if they are real answers."
+            f"{describe_excluded(dict(export.excluded))}."
         )
     return f"File {export.name} has a header row but no respondents."
 

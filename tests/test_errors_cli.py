@@ -125,3 +125,26 @@ def test_at_a_real_terminal_a_failure_of_ours_prints_no_traceback(
     assert done.stdout == "" and "Traceback" not in done.stderr
     assert done.stderr.startswith("Error: something went wrong on our side (reference ")
     Path(done.stderr.split("The details are in ")[1].split(";")[0]).unlink()
+
+
+def qualtrics_previews_only(path: Path) -> None:
+    """A Qualtrics export (ids, texts, import ids) whose only response is a survey preview."""
+    ids = ["StartDate", "Status", "Finished", "ResponseId", "team", "site", "p", "o", "m"]
+    keys = ["startDate", "status", "finished", "_recordId", *(f"QID{n}" for n in range(1, 6))]
+    imports = ",".join('"{""ImportId"":""' + key + '""}"' for key in keys)
+    row = "2024-03-01 09:00:00,Survey Preview,True,R_p1,A,s1,Agree,Agree,Yes"
+    path.write_text("\n".join([",".join(ids), ",".join(ids), imports, row]) + "\n", "utf-8")
+
+
+def test_an_import_left_with_no_respondents_names_the_cli_flags_that_keep_them(
+    run: Run, tmp_path: Path
+) -> None:
+    codebook = tmp_path / "tiny.toml"
+    codebook.write_text(
+        TINY_CODEBOOK.replace('respondent_id = "id"', 'respondent_id = "ResponseId"'), "utf-8"
+    )
+    data = tmp_path / "previews.csv"
+    qualtrics_previews_only(data)
+    refused = one_paragraph_error(run("import", str(data), "--codebook", str(codebook)), 3)
+    assert "no respondents left to import: it left out 1 row (1 survey preview)" in refused
+    assert "Include them with --include-previews" in refused

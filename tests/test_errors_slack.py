@@ -104,3 +104,15 @@ def test_an_upload_while_the_database_is_busy_says_so_rather_than_apologising() 
 def test_an_upload_refused_by_the_library_reads_as_anywhere_else() -> None:
     error = NotFoundError("There is no survey 'pulse'.", suggestion="Known: demo.")
     assert translate(error) == error_message(error, doing="answer a question")
+
+
+def test_an_upload_left_with_no_respondents_says_the_slack_way_not_cli_flags() -> None:
+    error = ImportFailed(
+        "File pulse.csv has no respondents left to import: it left out 2 rows (2 unfinished).",
+        left_out={"unfinished": 2},
+    )
+    said = shown(translate(error))
+    assert "it left out 2 rows (2 unfinished)" in said
+    assert "Uploads in Slack always leave those out" in said
+    assert "`empathy import`" in said
+    assert "--include" not in said

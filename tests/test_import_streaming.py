@@ -188,7 +188,8 @@ def test_nothing_left_after_exclusions_is_explained(store: Store, tiny_codebook:
     export = excluding_export(frame_of([]), {"unfinished": 4})
     error = refusal(store, export, tiny_codebook)
     assert "no respondents left to import: it left out 4 rows (4 unfinished)" in str(error)
-    assert "--include-unfinished" in str(error)
+    assert error.left_out == {"unfinished": 4}  # data: each edge says how to keep them
+    assert "--include" not in str(error)  # the library names no edge's flags
 
 
 def test_progress_is_reported_per_chunk(store: Store, tiny_codebook: Codebook) -> None:
