@@ -16,7 +16,7 @@ from typing import Any
 import click
 
 from bot.references import new_reference
-from insights.errors import EmpathyError, ImportFailed
+from insights.errors import EmpathyError, ImportFailed, NoSurveyError
 from insights.safe_text import echo, printable
 
 # An error may quote what was typed (`empathy ask "…"`); past this it is cut.
@@ -70,6 +70,11 @@ def _cli_hint(error: EmpathyError) -> str | None:
     if isinstance(error, ImportFailed) and error.left_out:
         return (
             "Include them with --include-previews / --include-unfinished if they are real answers."
+        )
+    if isinstance(error, NoSurveyError):
+        return (
+            "An admin can load one with `empathy import FILE --codebook CODEBOOK`"
+            " (or `empathy demo` for the demo survey)."
         )
     return None
 

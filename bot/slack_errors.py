@@ -12,7 +12,13 @@ import logging
 from bot.blocks import closest_reading, internal_error_message, user_error_message
 from bot.import_blocks import problems_message
 from bot.references import log_failure
-from insights.errors import EmpathyError, ImportFailed, QueryError, StoreError
+from insights.errors import (
+    EmpathyError,
+    ImportFailed,
+    NoSurveyError,
+    QueryError,
+    StoreError,
+)
 from insights.render import Message
 
 logger = logging.getLogger(__name__)
@@ -43,12 +49,23 @@ def error_message(
     if isinstance(error, EmpathyError):
         if isinstance(error, StoreError):
             logger.warning("Store unavailable, could not %s: %s", doing, error)
-        message = user_error_message(_said(error.message, unchanged), error.suggestion)
+        message = user_error_message(_said(error.message, unchanged), _suggested(error))
         if question and isinstance(error, QueryError):
             blocks = closest_reading(message.blocks, error.reading)
             return Message(text=message.text, blocks=blocks)
         return message
     return internal_error_message(log_failure(logger, error, doing))
+
+
+def _suggested(error: EmpathyError) -> str | None:
+    """The error's suggestion, or, where the library left what to do next to the edge,
+    Slack's way of doing it (never a CLI command)."""
+    if isinstance(error, NoSurveyError):
+        return (
+            "An admin can import one: type `/empathy import` in any channel, or send the"
+            " export to me in a direct message."
+        )
+    return error.suggestion
 
 
 def _in_slack_words(error: ImportFailed) -> str:

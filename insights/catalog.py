@@ -10,7 +10,7 @@ import json
 from dataclasses import dataclass, field
 
 from insights.columns import WAVE_RESPONDENTS_SQL, segment_values
-from insights.errors import NotFoundError
+from insights.errors import NoSurveyError, NotFoundError
 from insights.store import Store
 
 
@@ -126,11 +126,7 @@ def load_catalog(store: Store, team_id: str, survey: str | None = None) -> Catal
     """The named survey (or the most recently imported one) of this team."""
     surveys = list_surveys(store, team_id)
     if not surveys:
-        raise NotFoundError(
-            "No survey has been imported for this workspace yet.",
-            suggestion="An admin can load one with `empathy import FILE --codebook CODEBOOK`"
-            " (or `empathy demo` for the demo survey).",
-        )
+        raise NoSurveyError("No survey has been imported for this workspace yet.")
     chosen = surveys[0]
     if survey is not None:
         matches = [s for s in surveys if s.name.casefold() == survey.casefold()]

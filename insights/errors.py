@@ -18,6 +18,7 @@ Hierarchy::
     │   ├── QueryError           a query has words we do not understand
     │   │   └── RefusedError     a question about individuals: never answered
     │   ├── NotFoundError        a survey, wave, theme or segment does not exist
+    │   │   └── NoSurveyError    none imported for this team yet
     │   ├── SuppressedError      the group asked for is too small to show (privacy)
     │   └── ConflictError        what a confirmation showed changed before it was confirmed
     ├── ImportFailed             a file or codebook cannot be imported; nothing was written
@@ -71,6 +72,12 @@ class RefusedError(QueryError):
 
 class NotFoundError(UserError):
     """Raised when a named survey, wave, theme, segment or value does not exist for this team."""
+
+
+class NoSurveyError(NotFoundError):
+    """Raised when the team has no survey imported yet. It carries no suggestion: how to
+    import one is each edge's to say in its own words (a CLI command at the terminal, an
+    upload or ``/empathy import`` in Slack)."""
 
 
 class SuppressedError(UserError):

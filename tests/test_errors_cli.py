@@ -148,3 +148,10 @@ def test_an_import_left_with_no_respondents_names_the_cli_flags_that_keep_them(
     refused = one_paragraph_error(run("import", str(data), "--codebook", str(codebook)), 3)
     assert "no respondents left to import: it left out 1 row (1 survey preview)" in refused
     assert "Include them with --include-previews" in refused
+
+
+def test_no_survey_yet_names_the_cli_commands_that_load_one(run: Run) -> None:
+    said = one_paragraph_error(run("ask", "gap"), 2)
+    assert "No survey has been imported for this workspace yet." in said
+    assert "`empathy import FILE --codebook CODEBOOK`" in said and "`empathy demo`" in said
+    assert "/empathy" not in said

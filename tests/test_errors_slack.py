@@ -15,6 +15,7 @@ from insights.errors import (
     ConflictError,
     EmpathyError,
     ImportFailed,
+    NoSurveyError,
     NotFoundError,
     QueryError,
     RefusedError,
@@ -116,3 +117,9 @@ def test_an_upload_left_with_no_respondents_says_the_slack_way_not_cli_flags() -
     assert "Uploads in Slack always leave those out" in said
     assert "`empathy import`" in said
     assert "--include" not in said
+
+
+def test_no_survey_yet_names_slacks_way_to_import_one_not_the_cli() -> None:
+    said = shown(error_message(NoSurveyError("No survey yet."), doing="answer a test"))
+    assert "/empathy import" in said and "direct message" in said
+    assert "--codebook" not in said and "empathy demo" not in said

@@ -210,7 +210,9 @@ def test_an_org_wide_install_serves_each_workspace_of_the_org_its_own_data(
     )
     assert "91%" in ask(hq)
     branch = hq.as_team("TORGBRANCH", enterprise_id="EGLOBEX", org_wide=True)
-    assert "No survey has been imported for this workspace" in ask(branch)
+    empty = ask(branch)
+    assert "No survey has been imported for this workspace" in empty
+    assert "/empathy import" in empty and "--codebook" not in empty  # Slack's way, not the CLI's
     channel, ts = hq.unique("C"), "1700400000.000100"
     hq.mention("gap", channel=channel, ts=ts)
     [reply] = workspaces_fake.posted_in(channel, ts)
