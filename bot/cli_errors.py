@@ -16,7 +16,7 @@ from typing import Any
 import click
 
 from bot.references import new_reference
-from insights.errors import EmpathyError, ImportFailed, NoSurveyError
+from insights.errors import ActionNotQuestion, EmpathyError, ImportFailed, NoSurveyError
 from insights.safe_text import echo, printable
 
 # An error may quote what was typed (`empathy ask "…"`); past this it is cut.
@@ -71,6 +71,8 @@ def _cli_hint(error: EmpathyError) -> str | None:
         return (
             "Include them with --include-previews / --include-unfinished if they are real answers."
         )
+    if isinstance(error, ActionNotQuestion):
+        return f"Use `/empathy {error.action}` in Slack."
     if isinstance(error, NoSurveyError):
         return (
             "An admin can load one with `empathy import FILE --codebook CODEBOOK`"

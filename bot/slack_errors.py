@@ -13,6 +13,7 @@ from bot.blocks import closest_reading, internal_error_message, user_error_messa
 from bot.import_blocks import problems_message
 from bot.references import log_failure
 from insights.errors import (
+    ActionNotQuestion,
     EmpathyError,
     ImportFailed,
     NoSurveyError,
@@ -60,6 +61,8 @@ def error_message(
 def _suggested(error: EmpathyError) -> str | None:
     """The error's suggestion, or, where the library left what to do next to the edge,
     Slack's way of doing it (never a CLI command)."""
+    if isinstance(error, ActionNotQuestion):
+        return f"Type `/empathy {error.action}` to do it."
     if isinstance(error, NoSurveyError):
         return (
             "An admin can import one: type `/empathy import` in any channel, or send the"

@@ -9,7 +9,7 @@ from typing import Any
 from insights.catalog import Catalog, QuestionRef, list_surveys, load_catalog
 from insights.columns import counts_for
 from insights.engine import Engine, Filters, merged_names
-from insights.errors import NotFoundError, QueryError, RefusedError
+from insights.errors import ActionNotQuestion, NotFoundError, QueryError, RefusedError
 from insights.findings import Finding, Help, Listing
 from insights.misses import FALLBACK, NOT_UNDERSTOOD, record_miss
 from insights.privacy import OTHER
@@ -88,9 +88,8 @@ def ask(
     """
     action = action_of(text)
     if action is not None:
-        raise QueryError(
-            f"`{action}` is something I do, not a question about the survey.",
-            suggestion=f"Use `/empathy {action}` in Slack.",
+        raise ActionNotQuestion(
+            f"`{action}` is something I do, not a question about the survey.", action=action
         )
     try:
         reading, catalog = read_in_thread(store, team_id, text, previous)

@@ -16,7 +16,8 @@ Hierarchy::
     EmpathyError                 base class, never raised itself
     ├── UserError                the person asked for something we cannot answer
     │   ├── QueryError           a query has words we do not understand
-    │   │   └── RefusedError     a question about individuals: never answered
+    │   │   ├── RefusedError     a question about individuals: never answered
+    │   │   └── ActionNotQuestion  an action (subscribe, import…) asked as a question
     │   ├── NotFoundError        a survey, wave, theme or segment does not exist
     │   │   └── NoSurveyError    none imported for this team yet
     │   ├── SuppressedError      the group asked for is too small to show (privacy)
@@ -68,6 +69,16 @@ class QueryError(UserError):
 class RefusedError(QueryError):
     """Raised for a question about individuals ("who answered no?", "list the
     respondents"): understood, and refused by the anonymity rule."""
+
+
+class ActionNotQuestion(QueryError):
+    """Raised when a text names an action (``subscribe``, ``import``…) where a question was
+    expected. ``action`` is the word; how to do it instead is each edge's to say (the CLI
+    points to Slack, Slack to its slash command)."""
+
+    def __init__(self, message: str, *, action: str) -> None:
+        super().__init__(message)
+        self.action = action
 
 
 class NotFoundError(UserError):

@@ -18,9 +18,10 @@ import pytest
 from click.testing import CliRunner, Result
 from support import TINY_CODEBOOK
 
-from bot.cli_errors import INTERNAL_EXIT
+from bot.cli_errors import INTERNAL_EXIT, in_cli_words
 from bot.digest_cli import digests
-from insights import Store
+from insights import Store, ask
+from insights.errors import EmpathyError
 
 Run = Callable[..., Result]
 
@@ -155,3 +156,11 @@ def test_no_survey_yet_names_the_cli_commands_that_load_one(run: Run) -> None:
     assert "No survey has been imported for this workspace yet." in said
     assert "`empathy import FILE --codebook CODEBOOK`" in said and "`empathy demo`" in said
     assert "/empathy" not in said
+
+
+def test_an_action_asked_of_the_library_is_pointed_to_slack_in_cli_words(store: Store) -> None:
+    with pytest.raises(EmpathyError) as caught:
+        ask(store, "local", "subscribe weekly")
+    said = in_cli_words(caught.value)
+    assert said.startswith("`subscribe` is something I do, not a question about the survey.")
+    assert said.endswith("Use `/empathy subscribe` in Slack.")

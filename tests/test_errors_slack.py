@@ -10,6 +10,7 @@ import pytest
 from bot.blocks import INTERNAL_ERROR_MARK, USER_ERROR_MARK, is_error_message
 from bot.slack_errors import error_message
 from bot.uploads import translate
+from insights import Store, ask
 from insights.errors import (
     CodebookError,
     ConflictError,
@@ -123,3 +124,12 @@ def test_no_survey_yet_names_slacks_way_to_import_one_not_the_cli() -> None:
     said = shown(error_message(NoSurveyError("No survey yet."), doing="answer a test"))
     assert "/empathy import" in said and "direct message" in said
     assert "--codebook" not in said and "empathy demo" not in said
+
+
+def test_an_action_asked_of_the_library_is_pointed_to_the_slash_command(store: Store) -> None:
+    with pytest.raises(EmpathyError) as caught:
+        ask(store, "T1", "subscribe weekly")
+    said = shown(error_message(caught.value, doing="answer a test", question=True))
+    assert "`subscribe` is something I do" in said
+    assert "Type `/empathy subscribe` to do it." in said
+    assert "in Slack" not in said  # the person is in Slack already
