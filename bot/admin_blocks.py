@@ -17,10 +17,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from bot.blocks import MAX_BUTTON_VALUE, MAX_SECTION_TEXT, Block
+from bot.blocks import MAX_BUTTON_VALUE
 from insights.audit import AuditEntry
+from insights.blocks import Block, context, packed_sections, section
 from insights.render import Message
-from insights.safe_text import clip_mrkdwn, escape_mrkdwn
+from insights.safe_text import escape_mrkdwn
 from insights.waves import ForgetSummary, WaveToForget
 
 FORGET_ACTION_ID = "forget_wave_delete"
@@ -37,17 +38,6 @@ _VERBS = {
     "unsubscribe": "unsubscribed",
 }
 _SLACK_ID = re.compile(r"^[A-Z0-9]+$")
-
-
-def _section(text: str) -> Block:
-    """A section of mrkdwn ``text`` (data in it already escaped), within Slack's limit."""
-    text = clip_mrkdwn(text, MAX_SECTION_TEXT)
-    return {"type": "section", "text": {"type": "mrkdwn", "text": text}}
-
-
-def _context(text: str) -> Block:
-    text = clip_mrkdwn(text, MAX_SECTION_TEXT)
-    return {"type": "context", "elements": [{"type": "mrkdwn", "text": text}]}
 
 
 def _plain(text: str) -> dict[str, Any]:
@@ -115,10 +105,10 @@ def forget_confirmation(wave: WaveToForget, team_id: str) -> Message:
         f"Forget wave {wave.wave!r} of survey {wave.survey!r}? This deletes its"
         f" {_respondents(wave.respondents)} and all their answers. It cannot be undone."
     )
-    blocks: list[Block] = [_section("\n".join(lines))]
+    blocks: list[Block] = [section("\n".join(lines))]
     value = forget_value(ForgetTarget(team_id, wave.survey, wave.wave, wave.wave_id))
     if len(value) > MAX_BUTTON_VALUE:  # names far longer than anyone types
-        blocks.append(_context("These names are too long for a button: use `empathy forget-wave`."))
+        blocks.append(context("These names are too long for a button: use `empathy forget-wave`."))
         return Message(text=escape_mrkdwn(text), blocks=blocks)
     dialog = {
         "title": _plain("Forget this wave?"),
@@ -152,12 +142,12 @@ def forget_confirmation(wave: WaveToForget, team_id: str) -> Message:
 
 def forgotten(summary: ForgetSummary) -> Message:
     text = escape_mrkdwn(summary.describe())
-    return Message(text=text, blocks=[_section(f":wastebasket: {text}")])
+    return Message(text=text, blocks=[section(f":wastebasket: {text}")])
 
 
 def forget_cancelled() -> Message:
     text = "Cancelled: nothing was deleted."
-    return Message(text=text, blocks=[_section(text)])
+    return Message(text=text, blocks=[section(text)])
 
 
 def not_our_button() -> Message:
@@ -165,7 +155,7 @@ def not_our_button() -> Message:
         "This Delete button is not for this workspace or has been tampered with;"
         " nothing was deleted. Start again with /empathy forget wave LABEL."
     )
-    return Message(text=text, blocks=[_section(f":no_entry: {escape_mrkdwn(text)}")])
+    return Message(text=text, blocks=[section(f":no_entry: {escape_mrkdwn(text)}")])
 
 
 # --- the audit log ---------------------------------------------------------------------
@@ -204,18 +194,9 @@ def audit_message(entries: Sequence[AuditEntry]) -> Message:
     """The latest entries, newest first, packed into as few sections as fit."""
     if not entries:
         text = "The audit log is empty: nobody has imported, forgotten or subscribed yet."
-        return Message(text=text, blocks=[_section(f":scroll: {text}")])
+        return Message(text=text, blocks=[section(f":scroll: {text}")])
     heading = f":scroll: *Audit log* · the latest {len(entries)}, newest first"
-    blocks: list[Block] = [_section(heading)]
-    current = ""
-    for entry in entries:
-        line = f"• {audit_line(entry)}"[: MAX_SECTION_TEXT - 1]
-        if current and len(current) + 1 + len(line) > MAX_SECTION_TEXT:
-            blocks.append(_section(current))
-            current = ""
-        current = f"{current}\n{line}" if current else line
-    if current:
-        blocks.append(_section(current))
+    blocks = [section(heading), *packed_sections(f"• {audit_line(e)}" for e in entries)]
     text_lines = [
         f"{e.at} {e.actor} {_VERBS.get(e.action, e.action)} {e.target}"
         + (f" ({e.detail})" if e.detail else "")

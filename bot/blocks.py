@@ -11,13 +11,11 @@ Text from data or from a person is escaped where it joins mrkdwn, with the libra
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
 
+from insights.blocks import Block, context, section
 from insights.render import Message
-from insights.safe_text import clip, clip_mrkdwn, echo
+from insights.safe_text import clip, echo
 from insights.safe_text import escape_mrkdwn as escape_mrkdwn  # the edge's name for it
-
-Block = dict[str, Any]
 
 SHARE_ACTION_ID = "share_in_channel"
 CHART_ACTION_ID = "answer_chart"
@@ -31,22 +29,10 @@ QUERY_VALUE_PREFIX = "q:"
 MAX_BUTTON_VALUE = 2000
 # Slack refuses a message with more blocks than this.
 MAX_BLOCKS = 50
-MAX_SECTION_TEXT = 3000
 # A query quoted back ("Shared by … · `/empathy gap by role`") keeps at most this much.
 MAX_QUOTED_QUERY = 200
 # An error's suggestion lists names ("Values: …"); past this it is cut.
 MAX_SUGGESTION = 1500
-
-
-def _section(text: str) -> Block:
-    """A section of mrkdwn ``text`` (data in it already escaped), within Slack's limit."""
-    text = clip_mrkdwn(text, MAX_SECTION_TEXT)
-    return {"type": "section", "text": {"type": "mrkdwn", "text": text}}
-
-
-def _context(text: str) -> Block:
-    text = clip_mrkdwn(text, MAX_SECTION_TEXT)
-    return {"type": "context", "elements": [{"type": "mrkdwn", "text": text}]}
 
 
 def quoted_query(query: str) -> str:
@@ -124,7 +110,7 @@ def with_answer_actions(
 def shared_by(blocks: list[Block], user_id: str | None, query: str) -> list[Block]:
     """The blocks of an answer re-posted in a channel, with who shared it and what was asked."""
     who = f"<@{user_id}>" if user_id else "Someone"
-    note = _context(f"Shared by {who} · {quoted_query(query)}")
+    note = context(f"Shared by {who} · {quoted_query(query)}")
     kept = [block for block in blocks if block.get("type") != "actions"]
     return [*kept[: MAX_BLOCKS - 1], note]
 
@@ -147,9 +133,9 @@ def user_error_message(message: str, suggestion: str | None = None) -> Message:
     said = echo(message)
     hint = clip(suggestion, MAX_SUGGESTION) if suggestion else None
     text = f"{said} {hint}" if hint else said
-    blocks = [_section(f"{USER_ERROR_MARK} {escape_mrkdwn(said)}")]
+    blocks = [section(f"{USER_ERROR_MARK} {escape_mrkdwn(said)}")]
     if hint:
-        blocks.append(_context(escape_mrkdwn(hint)))
+        blocks.append(context(escape_mrkdwn(hint)))
     return Message(text=escape_mrkdwn(text), blocks=blocks)
 
 
@@ -160,8 +146,8 @@ def internal_error_message(reference: str) -> Message:
         f"give your admin this reference: {reference}"
     )
     blocks = [
-        _section(f"{INTERNAL_ERROR_MARK} Sorry, something went wrong on our side."),
-        _context(f"If it keeps happening, give your admin this reference: `{reference}`"),
+        section(f"{INTERNAL_ERROR_MARK} Sorry, something went wrong on our side."),
+        context(f"If it keeps happening, give your admin this reference: `{reference}`"),
     ]
     return Message(text=text, blocks=blocks)
 

@@ -65,7 +65,7 @@ MAX_LOOKBACK = timedelta(weeks=104)
 
 
 @dataclass(frozen=True)
-class Outcome:
+class Delivery:
     """How posting went: ``ts`` when sent; else why, and whether to pause or retry later."""
 
     ts: str | None = None
@@ -216,8 +216,8 @@ class _Worker:
             )
             return [self._record(period, slot, "failed", reason)]
         message = with_drill_down(render_digest(digest), digest.query)
-        outcome = post(self.client, self.sub.channel_id, message.text, message.blocks, self.sleep)
-        return [self._settle(period, slot, token, outcome, digest)]
+        delivery = post(self.client, self.sub.channel_id, message.text, message.blocks, self.sleep)
+        return [self._settle(period, slot, token, delivery, digest)]
 
     def _no_token(self, period: str, slot: datetime, problem: TokenProblem) -> RunRecord:
         """No bot token for the workspace: nothing is claimed; paused unless it may pass."""
@@ -231,31 +231,31 @@ class _Worker:
         return self._record(period, slot, "failed", reason)
 
     def _settle(
-        self, period: str, slot: datetime, token: str, outcome: Outcome, digest: Digest
+        self, period: str, slot: datetime, token: str, delivery: Delivery, digest: Digest
     ) -> RunRecord:
         sub_id = self.sub.id
-        if outcome.ts is not None:
+        if delivery.ts is not None:
             subs.finish(
                 self.store,
                 sub_id,
                 period,
                 token,
                 status="sent",
-                message_ts=outcome.ts,
+                message_ts=delivery.ts,
                 snapshot=digest.snapshot.to_json(),
             )
             # The period is settled as sent first, so a failed chart can never re-send it.
-            problem = self._chart(digest, outcome.ts) if digest.chart else None
+            problem = self._chart(digest, delivery.ts) if digest.chart else None
             reason = "; ".join(r for r in (_lateness(slot, self.now), problem) if r) or None
-            return self._record(period, slot, "sent", reason, outcome.ts)
-        reason = outcome.reason or "unknown error"
-        if outcome.pause:
+            return self._record(period, slot, "sent", reason, delivery.ts)
+        reason = delivery.reason or "unknown error"
+        if delivery.pause:
             reason = f"{reason}: subscription paused"
-            subs.pause(self.store, sub_id, outcome.reason or "unknown")
-        elif outcome.retry:
+            subs.pause(self.store, sub_id, delivery.reason or "unknown")
+        elif delivery.retry:
             reason = f"{reason}: will retry on the next tick"
         subs.finish(
-            self.store, sub_id, period, token, status="failed", reason=reason, retry=outcome.retry
+            self.store, sub_id, period, token, status="failed", reason=reason, retry=delivery.retry
         )
         return self._record(period, slot, "failed", reason)
 
@@ -284,7 +284,7 @@ def _lateness(slot: datetime, now: datetime) -> str | None:
 
 def post(
     client: WebClient, channel: str, text: str, blocks: list[dict[str, object]], sleep: Sleep
-) -> Outcome:
+) -> Delivery:
     """chat.postMessage with the retry policy in the module docstring (and only that one)."""
     client = _without_retry_handlers(client)
     rate_limited = 0
@@ -294,7 +294,7 @@ def post(
             response = client.chat_postMessage(
                 channel=channel, text=text, blocks=blocks, unfurl_links=False, unfurl_media=False
             )
-            return Outcome(ts=str(response.get("ts")))
+            return Delivery(ts=str(response.get("ts")))
         except SlackApiError as error:
             status = getattr(error.response, "status_code", 0)
             code = str(error.response.get("error") or f"HTTP {status}")
@@ -303,18 +303,18 @@ def post(
                 sleep(_retry_after(error))
                 continue
             if status == 429:
-                return Outcome(reason="rate limited by Slack", retry=True)
+                return Delivery(reason="rate limited by Slack", retry=True)
             if status >= 500 and backoff:
                 sleep(backoff.pop(0))
                 continue
             if status >= 500:
-                return Outcome(reason=f"Slack error {code} (HTTP {status})", retry=True)
-            return Outcome(reason=code, pause=code in PAUSE_ERRORS)
+                return Delivery(reason=f"Slack error {code} (HTTP {status})", retry=True)
+            return Delivery(reason=code, pause=code in PAUSE_ERRORS)
         except (URLError, OSError) as error:
             if backoff:
                 sleep(backoff.pop(0))
                 continue
-            return Outcome(reason=f"cannot reach Slack: {error}", retry=True)
+            return Delivery(reason=f"cannot reach Slack: {error}", retry=True)
 
 
 def _without_retry_handlers(client: WebClient) -> WebClient:

@@ -15,7 +15,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from bot.blocks import MAX_BLOCKS, MAX_SECTION_TEXT, Block
+from bot.blocks import MAX_BLOCKS
+from insights.blocks import Block, context, packed_sections, section
 from insights.render import Message
 from insights.safe_text import clip_mrkdwn, escape_mrkdwn
 
@@ -45,21 +46,10 @@ def _plain(text: str) -> dict[str, Any]:
     return {"type": "plain_text", "text": text, "emoji": True}
 
 
-def _section(text: str) -> Block:
-    """A section of mrkdwn ``text`` (data in it already escaped), within Slack's limit."""
-    text = clip_mrkdwn(text, MAX_SECTION_TEXT)
-    return {"type": "section", "text": {"type": "mrkdwn", "text": text}}
-
-
-def _context(text: str) -> Block:
-    text = clip_mrkdwn(text, MAX_SECTION_TEXT)
-    return {"type": "context", "elements": [{"type": "mrkdwn", "text": text}]}
-
-
 def notice(text: str, emoji: str) -> Message:
     """A one-line message: ``text`` (plain, escaped here) after an ``emoji`` shortcode."""
     escaped = escape_mrkdwn(text)
-    return Message(text=escaped, blocks=[_section(f":{emoji}: {escaped}")])
+    return Message(text=escaped, blocks=[section(f":{emoji}: {escaped}")])
 
 
 def listed_sections(lines: Sequence[str], limit: int) -> list[Block]:
@@ -67,24 +57,14 @@ def listed_sections(lines: Sequence[str], limit: int) -> list[Block]:
     shown = [f"• {escape_mrkdwn(line)}" for line in lines[:limit]]
     if len(lines) > limit:
         shown.append(f"_… and {len(lines) - limit} more._")
-    sections: list[Block] = []
-    current = ""
-    for line in shown:
-        line = clip_mrkdwn(line, MAX_SECTION_TEXT - 1)
-        if current and len(current) + 1 + len(line) > MAX_SECTION_TEXT:
-            sections.append(_section(current))
-            current = ""
-        current = f"{current}\n{line}" if current else line
-    if current:
-        sections.append(_section(current))
-    return sections
+    return packed_sections(shown)
 
 
 def problems_message(title: str, problems: Sequence[str], *, limit: int = PROBLEM_LIMIT) -> Message:
     """Why a file cannot be imported, as a capped list; says that nothing was written."""
     heading = f":x: *{escape_mrkdwn(title)}*"
-    blocks = [_section(heading), *listed_sections(problems, limit)]
-    blocks.append(_context("Nothing was imported. Fix the file or codebook and upload it again."))
+    blocks = [section(heading), *listed_sections(problems, limit)]
+    blocks.append(context("Nothing was imported. Fix the file or codebook and upload it again."))
     listed = "; ".join(problems[:limit])
     more = f" and {len(problems) - limit} more" if len(problems) > limit else ""
     text = f"{title}: {listed}{more}. Nothing was imported." if problems else f"{title}."
@@ -120,7 +100,7 @@ def unmapped_message(
         "Upload a codebook (.toml or .yaml) in this thread to import the file anyway."
         " Nothing is imported until you click Import."
     )
-    blocks = [_section(head), *listed_sections(problems, PROBLEM_LIMIT), _context(hint)]
+    blocks = [section(head), *listed_sections(problems, PROBLEM_LIMIT), context(hint)]
     blocks = [*blocks[: MAX_BLOCKS - 1], import_buttons(pending_id, importable=False)]
     return Message(text=escape_mrkdwn(f"{file_name}: {reason} {hint}"), blocks=blocks)
 
@@ -144,11 +124,11 @@ def mapping_message(
     )
     if counts:
         head += f" · {escape_mrkdwn(counts)}"
-    blocks = [_section(head), *listed_sections(lines, MAPPING_LIMIT)]
+    blocks = [section(head), *listed_sections(lines, MAPPING_LIMIT)]
     if notes:
-        blocks.append(_context("\n".join(escape_mrkdwn(note) for note in notes[:10])))
+        blocks.append(context("\n".join(escape_mrkdwn(note) for note in notes[:10])))
     blocks.append(
-        _context(
+        context(
             "Not right? Upload a codebook (.toml or .yaml) in this thread to replace the"
             " mapping. Nothing is imported until you click Import."
         )
@@ -185,10 +165,10 @@ def confirm_modal(pending_id: str, *, file_name: str, survey: str, wave: str) ->
         "submit": _plain("Import"),
         "close": _plain("Back"),
         "blocks": [
-            _section(f"Importing *{escape_mrkdwn(file_name)}*."),
+            section(f"Importing *{escape_mrkdwn(file_name)}*."),
             _text_input(SURVEY_BLOCK_ID, "Survey name", survey, optional=False),
             _text_input(WAVE_BLOCK_ID, "Wave label", wave, optional=False),
-            _context("Importing a wave label that already exists replaces that wave."),
+            context("Importing a wave label that already exists replaces that wave."),
         ],
     }
 
@@ -215,7 +195,7 @@ def upload_modal() -> dict[str, Any]:
             },
             _text_input(SURVEY_BLOCK_ID, "Survey name (optional)", None, optional=True),
             _text_input(WAVE_BLOCK_ID, "Wave label (optional)", None, optional=True),
-            _context(
+            context(
                 "Qualtrics, SurveyMonkey, Google Forms, or any CSV, TSV or XLSX. I will send"
                 " you the suggested mapping in a direct message before importing anything."
             ),

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import logging
 from datetime import UTC, datetime
-from typing import Any
 from zoneinfo import ZoneInfo
 
 from slack_sdk import WebClient
@@ -21,9 +20,10 @@ from bot.settings import Settings
 from bot.slack_errors import error_message
 from insights import Store, UserError
 from insights import subscriptions as subs
+from insights.blocks import section
 from insights.digest import digest_query
 from insights.render import Message
-from insights.safe_text import clip_mrkdwn, escape_mrkdwn
+from insights.safe_text import escape_mrkdwn
 from insights.schedule import USAGE, parse_weekly, valid_zone
 
 logger = logging.getLogger(__name__)
@@ -81,7 +81,7 @@ def subscribe(
         f"Subscribed this channel to a digest {schedule.describe()}"
         f" ({sub.gap_query}){_with_chart(sub)}. Next one: {next_send}."
     )
-    return Message(text=text, blocks=[_section(f":calendar: {text}")])
+    return Message(text=text, blocks=[section(f":calendar: {text}")])
 
 
 def _default_zone(settings: Settings, client: WebClient, user_id: str) -> str:
@@ -95,7 +95,7 @@ def unsubscribe(store: Store, team_id: str, channel_id: str, user_id: str) -> Me
         text = "Unsubscribed: this channel will get no more digests."
     else:
         text = "This channel has no digest subscription."
-    return Message(text=text, blocks=[_section(text)])
+    return Message(text=text, blocks=[section(text)])
 
 
 def list_subscriptions(store: Store, team_id: str, channel_id: str, now: datetime) -> Message:
@@ -103,14 +103,14 @@ def list_subscriptions(store: Store, team_id: str, channel_id: str, now: datetim
     sub = subs.channel_subscription(store, team_id, channel_id)
     if sub is None:
         text = escape_mrkdwn(f"This channel has no digest subscription. {USAGE}")
-        return Message(text=text, blocks=[_section(text)])
+        return Message(text=text, blocks=[section(text)])
     line = f"Digest {sub.schedule.describe()} · `/empathy {sub.gap_query}`{_with_chart(sub)}"
     if sub.status == "paused":
         state = f"Paused ({sub.pause_reason}); subscribe again to resume."
     else:
         state = f"Next: {_local(sub.schedule.next_slot(now), sub.tz)}"
     text = escape_mrkdwn(f"{line}\n{state}")
-    return Message(text=text, blocks=[_section(text)])
+    return Message(text=text, blocks=[section(text)])
 
 
 def _with_chart(sub: subs.Subscription) -> str:
@@ -119,8 +119,3 @@ def _with_chart(sub: subs.Subscription) -> str:
 
 def _local(instant: datetime, tz: str) -> str:
     return instant.astimezone(ZoneInfo(tz)).strftime("%a %d %b %Y %H:%M %Z")
-
-
-def _section(text: str) -> dict[str, Any]:
-    """A section of mrkdwn ``text`` (data in it already escaped), within Slack's limit."""
-    return {"type": "section", "text": {"type": "mrkdwn", "text": clip_mrkdwn(text, 3000)}}

@@ -470,19 +470,6 @@ def open_dm(client: WebClient, user_id: str) -> str | None:
     return str(channel_id) if channel_id else None
 
 
-def post(client: WebClient, channel: str, thread_ts: str | None, message: Message) -> str | None:
-    """Post ``message``; its ts, or ``None`` when Slack refused (logged)."""
-    try:
-        response = client.chat_postMessage(
-            channel=channel, thread_ts=thread_ts, text=message.text, blocks=message.blocks
-        )
-    except SlackApiError as error:
-        logger.warning("Slack refused a message in %s: %s", channel, error.response.get("error"))
-        return None
-    ts = response.get("ts")
-    return str(ts) if ts else None
-
-
 def remember_thread(store: Store, pending: PendingImport, ts: str) -> None:
     """A mapping posted as a new message starts the thread its codebook and results go in."""
     if not pending.thread_ts:

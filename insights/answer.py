@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
+from insights.blocks import context
 from insights.catalog import Catalog, QuestionRef, list_surveys, load_catalog
 from insights.columns import counts_for
 from insights.engine import Engine, Filters, merged_names
@@ -117,7 +118,7 @@ def explained(message: Message, strict: str, notes: Sequence[str]) -> tuple[Mess
     said = "; ".join(notes)
     shown = escape_mrkdwn(strict.replace("`", "'"))
     line = f"Read as `{shown}`" + (f" · {escape_mrkdwn(said)}" if said else "")
-    block = {"type": "context", "elements": [{"type": "mrkdwn", "text": line[:2900]}]}
+    block = context(line)
     plain = f"Read as: {strict}" + (f" ({said})" if said else "")
     text = f"{message.text}\n\n{escape_mrkdwn(plain)}"
     return Message(text=text, blocks=[*message.blocks, block]), plain

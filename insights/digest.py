@@ -15,6 +15,7 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from insights.answer import interpret
+from insights.blocks import Block, context, section
 from insights.catalog import Catalog, WaveRef
 from insights.columns import counts_for
 from insights.engine import Engine, Filters
@@ -29,7 +30,7 @@ from insights.findings import (
 )
 from insights.query import Query
 from insights.render import Message, change_points, verdict
-from insights.safe_text import clip_mrkdwn, escape_mrkdwn
+from insights.safe_text import escape_mrkdwn
 from insights.stats import (
     DIRECTIONAL_BASE,
     SIGNIFICANCE,
@@ -44,8 +45,6 @@ from insights.stats import (
     whole,
 )
 from insights.store import Store
-
-Block = dict[str, Any]
 
 
 @dataclass(frozen=True)
@@ -396,12 +395,9 @@ def render_digest(digest: Digest, title: str = "Weekly empathy digest") -> Messa
 
 def _section(text: str) -> Block:
     """``text`` (raw; bold marks are ours) as an escaped mrkdwn section."""
-    return {"type": "section", "text": {"type": "mrkdwn", "text": _escaped(text)}}
+    return section(escape_mrkdwn(text))
 
 
 def _context(text: str) -> Block:
-    return {"type": "context", "elements": [{"type": "mrkdwn", "text": _escaped(text)}]}
-
-
-def _escaped(text: str) -> str:
-    return clip_mrkdwn(escape_mrkdwn(text), 2900)
+    """``text`` (raw) as an escaped mrkdwn context line."""
+    return context(escape_mrkdwn(text))

@@ -14,21 +14,20 @@ from __future__ import annotations
 from typing import Any
 
 from insights.answer import EXAMPLES, ask, help_finding
+from insights.blocks import MAX_SECTION_TEXT, Block, context, section
 from insights.catalog import list_surveys
 from insights.errors import UserError
 from insights.findings import Context, GapReport, ThemeResult
 from insights.render import MRKDWN, figure, verdict
-from insights.safe_text import clip, clip_mrkdwn, escape_mrkdwn
+from insights.safe_text import clip, escape_mrkdwn
 from insights.stats import whole
 from insights.store import Store
 from insights.subscriptions import Subscription, team_subscriptions
 
-Block = dict[str, Any]
 View = dict[str, Any]
 
 CALLBACK_ID = "empathy_home"
 MAX_BLOCKS = 100  # Slack refuses a view with more
-MAX_TEXT = 2900  # Slack allows 3000 characters in a section or context text
 MAX_HEADER = 150
 MAX_THEMES = 40  # a section each; far beyond any real survey, but the view must still fit
 NO_SURVEY = (
@@ -52,7 +51,7 @@ def home_view(store: Store, team_id: str, *, min_group_size: int = 5) -> View:
     """The Home tab for ``team_id``: at most MAX_BLOCKS blocks, every text within limits."""
     blocks = [
         _header("Empathy Gap"),
-        _section(help_finding().intro or ""),
+        section(help_finding().intro or ""),
         _divider(),
         *headline_blocks(store, team_id, min_group_size),
         _divider(),
@@ -69,12 +68,12 @@ def home_view(store: Store, team_id: str, *, min_group_size: int = 5) -> View:
 def headline_blocks(store: Store, team_id: str, min_group_size: int) -> list[Block]:
     """Every paired theme of the latest wave, or how to import when there is no survey."""
     if not list_surveys(store, team_id):
-        return [_header("Headline gaps"), _section(NO_SURVEY)]
+        return [_header("Headline gaps"), section(NO_SURVEY)]
     try:
         finding = ask(store, team_id, "gap", min_group_size=min_group_size).finding
     except UserError as error:  # e.g. the whole wave is below the minimum group size
         hint = f"\n{error.suggestion}" if error.suggestion else ""
-        return [_header("Headline gaps"), _section(escape_mrkdwn(error.message + hint))]
+        return [_header("Headline gaps"), section(escape_mrkdwn(error.message + hint))]
     if not isinstance(finding, GapReport):
         return []
     return report_blocks(finding)
@@ -85,11 +84,11 @@ def report_blocks(report: GapReport) -> list[Block]:
     paired = [r for r in report.themes if r.is_gap]
     blocks = [
         _header(f"Headline gaps · latest wave {report.context.wave}"),
-        _context(_context_line(report.context)),
+        context(_context_line(report.context)),
     ]
-    blocks += [_section(theme_text(r)) for r in paired[:MAX_THEMES]]
+    blocks += [section(theme_text(r)) for r in paired[:MAX_THEMES]]
     if not paired:
-        blocks.append(_section(NO_PAIRED_THEME))
+        blocks.append(section(NO_PAIRED_THEME))
     hidden = len(paired) - MAX_THEMES
     singles = [r.theme for r in report.themes if not r.is_gap]
     footer = [*report.notes]
@@ -98,7 +97,7 @@ def report_blocks(report: GapReport) -> list[Block]:
     if singles:
         footer.append(f"Also asked (single questions): {', '.join(singles)}.")
     footer.append("`/empathy gap` shows every theme; `/empathy segments` what to break it down by.")
-    blocks.append(_context(escape_mrkdwn(" ".join(footer))))
+    blocks.append(context(escape_mrkdwn(" ".join(footer))))
     return blocks
 
 
@@ -135,7 +134,7 @@ def _context_line(context: Context) -> str:
 def subscription_blocks(subscriptions: list[Subscription]) -> list[Block]:
     """The workspace's digests, one line each, in one section (trimmed with a count)."""
     lines = [subscription_line(sub) for sub in subscriptions]
-    return [_header("Weekly digests"), _section(_fit(lines) if lines else NO_SUBSCRIPTIONS)]
+    return [_header("Weekly digests"), section(_fit(lines) if lines else NO_SUBSCRIPTIONS)]
 
 
 def subscription_line(sub: Subscription) -> str:
@@ -151,7 +150,7 @@ def _fit(lines: list[str]) -> str:
     """As many whole lines as fit in a section, then how many were left out."""
     kept: list[str] = []
     for index, line in enumerate(lines):
-        if len("\n".join([*kept, line])) > MAX_TEXT - 60:
+        if len("\n".join([*kept, line])) > MAX_SECTION_TEXT - 60:
             return "\n".join([*kept, f"…and {len(lines) - index} more."])
         kept.append(line)
     return "\n".join(kept)
@@ -168,8 +167,8 @@ def how_to_ask_blocks() -> list[Block]:
     )
     return [
         _header("How to ask"),
-        _section(intro + "\n" + _fit(lines)),
-        _context("`/empathy help` lists everything I understand."),
+        section(intro + "\n" + _fit(lines)),
+        context("`/empathy help` lists everything I understand."),
     ]
 
 
@@ -178,16 +177,6 @@ def how_to_ask_blocks() -> list[Block]:
 
 def _header(text: str) -> Block:
     return {"type": "header", "text": {"type": "plain_text", "text": clip(text, MAX_HEADER)}}
-
-
-def _section(text: str) -> Block:
-    """``text`` is mrkdwn already: data in it was escaped where it was put in."""
-    return {"type": "section", "text": {"type": "mrkdwn", "text": clip_mrkdwn(text, MAX_TEXT)}}
-
-
-def _context(text: str) -> Block:
-    text = clip_mrkdwn(text, MAX_TEXT)
-    return {"type": "context", "elements": [{"type": "mrkdwn", "text": text}]}
 
 
 def _divider() -> Block:

@@ -12,8 +12,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
 
+from insights.blocks import MAX_SECTION_TEXT, Block, context, section
 from insights.findings import (
     Adjustment,
     BreakdownReport,
@@ -39,11 +39,8 @@ from insights.safe_text import clip, clip_mrkdwn, escape_mrkdwn
 from insights.stats import Interval, Proportion, TestResult, format_p, percent, whole
 
 MAX_BLOCKS = 45  # Slack allows 50; the edge may add buttons
-MAX_SECTION = 2900  # Slack allows 3000 characters in a section's text
 MAX_HEADER = 150
 SMALL_BASE_MARK = "†"
-
-Block = dict[str, Any]
 
 
 @dataclass(frozen=True)
@@ -600,12 +597,12 @@ def to_text(finding: Finding) -> str:
 
 def _section_text(text: str) -> str:
     """``text`` escaped as mrkdwn, in whole lines within Slack's limit, then a note."""
-    lines = [clip_mrkdwn(escape_mrkdwn(line), MAX_SECTION - 100) for line in text.split("\n")]
-    if len("\n".join(lines)) <= MAX_SECTION:
+    lines = [clip_mrkdwn(escape_mrkdwn(line), MAX_SECTION_TEXT - 100) for line in text.split("\n")]
+    if len("\n".join(lines)) <= MAX_SECTION_TEXT:
         return "\n".join(lines)
     kept: list[str] = []
     for line in lines:
-        if len("\n".join([*kept, line])) > MAX_SECTION - 80:
+        if len("\n".join([*kept, line])) > MAX_SECTION_TEXT - 80:
             break
         kept.append(line)
     hidden = len(lines) - len(kept)
@@ -620,12 +617,10 @@ def _block(part: _Part) -> Block:
             "text": {"type": "plain_text", "text": clip(part.text, MAX_HEADER)},
         }
     if part.kind == "context":
-        text = clip_mrkdwn(escape_mrkdwn(part.text), MAX_SECTION)
-        return {"type": "context", "elements": [{"type": "mrkdwn", "text": text}]}
+        return context(escape_mrkdwn(part.text))
     if part.kind == "headline":
-        text = clip_mrkdwn(escape_mrkdwn(part.text), MAX_SECTION)
-        return {"type": "section", "text": {"type": "mrkdwn", "text": text}}
-    return {"type": "section", "text": {"type": "mrkdwn", "text": _section_text(part.text)}}
+        return section(escape_mrkdwn(part.text))
+    return section(_section_text(part.text))
 
 
 def to_blocks(finding: Finding) -> list[Block]:

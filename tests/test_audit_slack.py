@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime
 from typing import Any, cast
 
@@ -19,6 +20,7 @@ from insights.audit import AuditEntry
 from insights.demo_loader import load_demo
 
 NOW = datetime(2026, 3, 28, 10, 0, tzinfo=UTC)
+AT = "2026-03-28T10:00:00Z"
 SETTINGS = Settings(_env_file=None, admin_user_ids=["UADMIN"])  # type: ignore[call-arg]
 
 
@@ -79,6 +81,15 @@ def test_many_long_entries_fit_slacks_limits() -> None:
     blocks_valid(message.blocks)
     assert len(message.blocks) <= 50
     assert all(len(b["text"]["text"]) <= 3000 for b in message.blocks)
+
+
+def test_an_entry_too_long_for_a_section_is_cut_without_half_an_escape() -> None:
+    """Every cut position within an escape is tried: the detail shifts by one each time."""
+    for shift in range(5):
+        entry = AuditEntry(1, TEAM, "UADMIN", "import", "s/w", "x" * shift + "&" * 1000, AT)
+        (_, listed) = ui.audit_message([entry]).blocks
+        text = listed["text"]["text"]
+        assert len(text) <= 3000 and re.search(r"&(a|am|amp|l|lt|g|gt)?…?$", text) is None
 
 
 @pytest.fixture

@@ -24,12 +24,12 @@ from dataclasses import dataclass
 from typing import Literal
 
 from slack_sdk import WebClient
-from slack_sdk.errors import SlackApiError
 
 from bot import forget, subscribe, uploads
 from bot.actions import CHANNEL_ACTIONS, IMPORT_ACTION, read_action
 from bot.listeners import Deps
 from bot.permissions import Refusal, may_import
+from bot.posting import post_ephemeral, post_message
 from bot.settings import Settings
 from bot.slack_errors import error_message
 from insights.render import Message
@@ -135,25 +135,10 @@ def send_in_conversation(
 ) -> None:
     """Post ``reply`` where a mention or DM was written (in ``thread_ts`` when given): to
     the asker alone when it is private, else for everyone in the conversation."""
-    message = reply.message
-    try:
-        if reply.private:
-            client.chat_postEphemeral(
-                channel=asker.channel_id,
-                user=asker.user_id,
-                thread_ts=thread_ts,
-                text=message.text,
-                blocks=message.blocks,
-            )
-        else:
-            client.chat_postMessage(
-                channel=asker.channel_id,
-                thread_ts=thread_ts,
-                text=message.text,
-                blocks=message.blocks,
-            )
-    except SlackApiError as error:
-        where = asker.channel_id
-        logger.warning(
-            "Slack refused an action's reply in %s: %s", where, error.response.get("error")
+    channel, what = asker.channel_id, "an action's reply"
+    if reply.private:
+        post_ephemeral(
+            client, channel, asker.user_id, reply.message, thread_ts=thread_ts, what=what
         )
+    else:
+        post_message(client, channel, reply.message, thread_ts=thread_ts, what=what)

@@ -15,12 +15,13 @@ from typing import Any
 
 from slack_bolt import BoltContext, Respond
 from slack_sdk import WebClient
-from slack_sdk.errors import SlackApiError
 
 from bot.blocks import query_from_value, quoted_query, shared_by, with_answer_actions
 from bot.charts import post_chart
 from bot.listeners import Answer, Deps, answer
+from bot.posting import post_message
 from insights.bot_state import save_context
+from insights.render import Message
 
 logger = logging.getLogger(__name__)
 
@@ -77,15 +78,8 @@ def send_answer(
     blocks = with_answer_actions(
         result.message.blocks, result.query, result.next_steps, share=False
     )
-    try:
-        client.chat_postMessage(
-            channel=click.channel,
-            thread_ts=click.thread_ts,
-            text=result.message.text,
-            blocks=blocks,
-        )
-    except SlackApiError as error:
-        logger.warning("Slack refused a button's answer: %s", error.response.get("error"))
+    reply = Message(text=result.message.text, blocks=blocks)
+    post_message(client, click.channel, reply, thread_ts=click.thread_ts, what="a button's answer")
 
 
 def next_step(

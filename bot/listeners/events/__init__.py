@@ -18,7 +18,6 @@ from typing import Any
 
 from slack_bolt import App, BoltContext
 from slack_sdk import WebClient
-from slack_sdk.errors import SlackApiError
 
 from bot import downloads, uploads
 from bot.blocks import with_answer_actions
@@ -28,9 +27,11 @@ from bot.import_jobs import ImportJobs, jobs_for
 from bot.listeners import Deps, acknowledge, answer, deps_of
 from bot.listeners.routing import ActionReply, Asker, Surface, route, send_in_conversation
 from bot.oauth import TOKENS_REVOKED, UNINSTALLED, InstallationStore, forget_workspace
+from bot.posting import post_message
 from bot.threads import strip_mentions
 from insights import StoreError
 from insights.bot_state import claim_event, load_context, save_context
+from insights.render import Message
 
 logger = logging.getLogger(__name__)
 
@@ -70,12 +71,8 @@ def reply_in_conversation(
     blocks = with_answer_actions(
         result.message.blocks, result.query, result.next_steps, share=False
     )
-    try:
-        client.chat_postMessage(
-            channel=channel, thread_ts=thread_ts, text=result.message.text, blocks=blocks
-        )
-    except SlackApiError as error:
-        logger.warning("Slack refused a reply in %s: %s", channel, error.response.get("error"))
+    reply = Message(text=result.message.text, blocks=blocks)
+    if post_message(client, channel, reply, thread_ts=thread_ts, what="a reply") is None:
         return
     if result.wants_chart and result.finding is not None:
         problem = post_chart(client, result.finding, channel=channel, thread_ts=thread_ts)
@@ -84,10 +81,7 @@ def reply_in_conversation(
 
 
 def _post_quietly(client: WebClient, channel: str, thread_ts: str | None, text: str) -> None:
-    try:
-        client.chat_postMessage(channel=channel, thread_ts=thread_ts, text=text)
-    except SlackApiError as error:
-        logger.warning("Slack refused a note in %s: %s", channel, error.response.get("error"))
+    post_message(client, channel, Message(text=text, blocks=[]), thread_ts=thread_ts, what="a note")
 
 
 def answer_event(
@@ -149,7 +143,7 @@ def receive_file(
     step = uploads.receive_upload(deps.settings, client, where, files)
 
     def deliver(outcome: uploads.Outcome) -> None:
-        uploads.post(client, channel, thread_ts, outcome.message)
+        post_message(client, channel, outcome.message, thread_ts=thread_ts)
 
     uploads.dispatch(jobs, step, deps.store, deliver)
 

@@ -22,6 +22,7 @@ from bot.import_blocks import (
 )
 from bot.import_jobs import ImportJobs, jobs_for
 from bot.listeners import Deps, acknowledge, deps_of
+from bot.posting import post_message
 
 
 def _who(deps: Deps, body: dict[str, Any], context: BoltContext) -> tuple[str, str]:
@@ -42,7 +43,7 @@ def receive_upload_form(
     step = uploads.receive_from_modal(deps.settings, client, where, body["view"])
 
     def deliver(outcome: uploads.Outcome) -> None:
-        ts = uploads.post(client, channel, None, outcome.message)
+        ts = post_message(client, channel, outcome.message)
         if ts is not None and outcome.pending is not None:
             uploads.remember_thread(deps.store(), outcome.pending, ts)
 
@@ -69,11 +70,12 @@ def run_confirmed_import(
     def deliver(outcome: uploads.Outcome) -> None:
         if outcome.pending is not None:
             pending = outcome.pending
-            uploads.post(client, pending.channel_id, pending.thread_ts or None, outcome.message)
+            thread_ts = pending.thread_ts or None
+            post_message(client, pending.channel_id, outcome.message, thread_ts=thread_ts)
         else:
             channel = uploads.open_dm(client, user_id)
             if channel is not None:
-                uploads.post(client, channel, None, outcome.message)
+                post_message(client, channel, outcome.message)
 
     uploads.dispatch(jobs, step, deps.store, deliver)
 
