@@ -11,12 +11,11 @@ from fake_slack import json_arg
 from slack_sdk.models.blocks import Block
 
 from insights import Store, responses
+from insights import pending as pending_imports
 from insights.importer import ImportSummary
 
 TEAM = "T-TEST"
 
-# A small survey: one paired theme on a 3-point scale, one yes/no organization question,
-# and two segments. Hand-made datasets for import and suppression tests use it.
 # A one-theme pulse survey (columns "mine" and "theirs"), as an upload's codebook.
 PULSE_CODEBOOK = """
 [survey]
@@ -40,6 +39,25 @@ perspective = "organization"
 scale = "agree"
 """
 
+
+def pending_upload(store: Store, name: str, content: bytes) -> pending_imports.PendingImport:
+    """A pending upload of the pulse survey's wave w1, sent by UADMIN in a DM."""
+    return pending_imports.create(
+        store,
+        team_id=TEAM,
+        user_id="UADMIN",
+        channel_id="DADMIN",
+        thread_ts="1.1",
+        file_name=name,
+        content=content,
+        codebook=PULSE_CODEBOOK,
+        survey="pulse",
+        wave="w1",
+    )
+
+
+# A small survey: one paired theme on a 3-point scale, one yes/no organization question,
+# and two segments. Hand-made datasets for import and suppression tests use it.
 TINY_CODEBOOK = """
 [survey]
 name = "tiny"

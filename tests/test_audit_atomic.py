@@ -17,12 +17,12 @@ from typing import Any, cast
 import pytest
 from slack_sdk import WebClient
 from support import (
-    PULSE_CODEBOOK,
     TEAM,
     TINY_CODEBOOK,
     CliRun,
     Importer,
     Writer,
+    pending_upload,
     rows_csv,
     table_counts,
 )
@@ -185,21 +185,6 @@ def test_a_forgetting_whose_entry_fails_deletes_nothing(
 PULSE_CSV = b"id,mine,theirs\n1,Agree,Disagree\n2,Agree,Agree\n"
 
 
-def uploaded(store: Store, name: str) -> pending_imports.PendingImport:
-    return pending_imports.create(
-        store,
-        team_id=TEAM,
-        user_id="UADMIN",
-        channel_id="DADMIN",
-        thread_ts="1.1",
-        file_name=name,
-        content=PULSE_CSV,
-        codebook=PULSE_CODEBOOK,
-        survey="pulse",
-        wave="w1",
-    )
-
-
 @pytest.fixture
 def child_settings(tmp_path: Path) -> Settings:
     """Settings naming a database file, which the import child opens too."""
@@ -216,7 +201,8 @@ def on_disk(child_settings: Settings) -> Iterator[Store]:
 def test_an_upload_is_recorded_once_under_the_name_it_was_sent_with(
     child_settings: Settings, on_disk: Store
 ) -> None:
-    pending = uploaded(on_disk, "Pulse (March).csv")  # the child reads "Pulse _March_.csv"
+    # the child reads the file as "Pulse _March_.csv"; the entry names it as it was sent
+    pending = pending_upload(on_disk, "Pulse (March).csv", PULSE_CSV)
     outcome = uploads._import(child_settings, on_disk, "UADMIN", pending, "pulse", "w1")
     assert outcome.message.text.startswith("Imported wave 'w1' of survey 'pulse'")
     [entry] = audit.read(on_disk, TEAM)
@@ -227,7 +213,7 @@ def test_an_upload_is_recorded_once_under_the_name_it_was_sent_with(
 def test_an_upload_whose_entry_fails_imports_nothing_and_keeps_the_upload(
     child_settings: Settings, on_disk: Store
 ) -> None:
-    pending = uploaded(on_disk, "pulse.csv")
+    pending = pending_upload(on_disk, "pulse.csv", PULSE_CSV)
     refuse_audit_entries(on_disk)
     before = table_counts(on_disk)
     outcome = uploads._import(child_settings, on_disk, "UADMIN", pending, "pulse", "w1")

@@ -13,7 +13,8 @@ from pathlib import Path
 
 import pytest
 from hostile_files import MAIN, huge_shared_string, sheet, workbook
-from support import PULSE_CODEBOOK, TEAM, dump
+from support import TEAM, dump
+from support import pending_upload as upload
 
 from bot import uploads
 from bot.import_jobs import ImportJobs, Stopped, _child_env, run_child
@@ -86,22 +87,6 @@ def test_a_child_out_of_memory_says_so(tmp_path: Path, database: Path) -> None:
         run_child(settings, "read", args, "wordy.xlsx")
     assert refused.value.message.startswith(
         "Reading wordy.xlsx needed more than 256 MB of memory, the most one upload may use"
-    )
-
-
-def upload(store: Store, name: str, content: bytes) -> pending_imports.PendingImport:
-    """A pending upload of the pulse survey's wave w1, sent by UADMIN in a DM."""
-    return pending_imports.create(
-        store,
-        team_id=TEAM,
-        user_id="UADMIN",
-        channel_id="DADMIN",
-        thread_ts="1.1",
-        file_name=name,
-        content=content,
-        codebook=PULSE_CODEBOOK,
-        survey="pulse",
-        wave="w1",
     )
 
 
