@@ -10,7 +10,8 @@ from concurrent.futures import ThreadPoolExecutor
 
 from slack_bolt import App
 
-from bot.listeners import Deps, StorePerThread, actions, attach, commands, events, views
+from bot.deps import Deps, StorePerThread
+from bot.listeners import actions, attach, commands, events, views
 from bot.oauth import NOT_INSTALLED, oauth_flow, org_membership
 from bot.settings import Settings
 from bot.slack_clients import respond_with_retries, web_client

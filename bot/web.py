@@ -39,7 +39,7 @@ from slack_sdk.signature import SignatureVerifier
 
 from bot import http_errors, payloads
 from bot.app import MissingCredentials, configure_logging, create_app
-from bot.listeners import StorePerThread
+from bot.deps import StorePerThread
 from bot.oauth import INSTALL_PATH, REDIRECT_PATH
 from bot.settings import Settings
 

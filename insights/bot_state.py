@@ -12,7 +12,8 @@ import logging
 import sqlite3
 from datetime import UTC, datetime, timedelta
 
-from insights import Store, StoreError
+from insights.errors import StoreError
+from insights.store import Store
 
 logger = logging.getLogger(__name__)
 

@@ -20,6 +20,7 @@ import pandas as pd
 
 from insights import audit, columns, responses
 from insights.codebook import Codebook
+from insights.column_builder import ColumnBuilder
 from insights.counts import KnownMerges
 from insights.errors import ImportFailed
 from insights.exports import (
@@ -39,6 +40,7 @@ from insights.import_checks import (
     rows_text,
     staged_rows,
 )
+from insights.privacy import merges_for
 from insights.store import Store
 
 CHUNK_ROWS = 50_000
@@ -152,7 +154,7 @@ def import_export(
     if missing:
         raise ImportFailed(f"File {export.name} does not match the codebook", problems=missing)
     missing_answers = MissingTally()
-    built = columns.ColumnBuilder(codebook)
+    built = ColumnBuilder(codebook)
     with _staging(store, codebook) as stage:
         kept = _stage_all(
             store, stage, export, codebook, id_column, progress, chunk_rows, missing_answers, built
@@ -162,7 +164,7 @@ def import_export(
         wave_columns = built.build(range(len(codebook.segments)), range(len(codebook.questions)))
         merges = None
         if min_group_size is not None:
-            merges = (min_group_size, columns.merges_for(wave_columns, min_group_size))
+            merges = (min_group_size, merges_for(wave_columns, min_group_size))
         with store.transaction():
             survey_id = _upsert_survey(store, team_id, survey_name, codebook)
             wave_id, replaced = _replace_wave(store, survey_id, wave)
@@ -229,7 +231,7 @@ def _stage_all(
     progress: Progress | None,
     chunk_rows: int,
     missing: MissingTally,
-    built: columns.ColumnBuilder,
+    built: ColumnBuilder,
 ) -> int:
     """Code and stage every chunk, counting missing labels into ``missing`` and collecting
     the wave's columns into ``built``; raises ImportFailed naming every problem found."""

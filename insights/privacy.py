@@ -59,7 +59,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from insights.counts import Layout, WaveCounts, segment_column
+from insights.columns import WaveColumns
+from insights.counts import KnownMerges, Layout, Reported, WaveCounts, segment_column
 
 OTHER = "other (small groups)"
 NOT_STATED = ""  # how a cell table writes a value that was not stated
@@ -525,3 +526,32 @@ def view(
         while len(_cache) > _CACHE_SIZE:
             _cache.popitem(last=False)
     return built
+
+
+# -- merges worked out at import -------------------------------------------------------------
+
+
+def merges_for(columns: WaveColumns, k: int) -> KnownMerges:
+    """The values privacy merges in these columns (keyed by position, see
+    :meth:`WaveColumns.keyed`) for ``k``: what a wave's first question would work out,
+    worked out by its import instead, before it takes the write lock."""
+    segments = tuple(range(len(columns.segments)))
+    layout = Layout(segment_ids=segments, question_ids=(), pairs=())
+    chosen = choose_merges(_InMemory(columns, layout), layout, k)
+    return {sid: (merge.below, merge.merged) for sid, merge in chosen.items()}
+
+
+class _InMemory(WaveCounts):
+    """Counts of columns not stored yet (nothing to keep merges with)."""
+
+    def __init__(self, columns: WaveColumns, layout: Layout) -> None:
+        self.columns, self.layout, self.version = columns, layout, "in memory"
+
+    def sizes(self) -> dict[int, dict[str, int]]:
+        return self.columns.sizes(self.layout.segment_ids)
+
+    def combinations(self, reported: Reported) -> int:
+        return self.columns.combinations(self.layout.segment_ids, reported)
+
+    def atoms(self, reported: Reported) -> pd.DataFrame:
+        return self.columns.atoms(self.layout, reported)

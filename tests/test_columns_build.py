@@ -84,7 +84,7 @@ def test_import_writes_a_code_per_respondent_in_the_file_order(
 
 
 def test_segment_codes_use_the_narrowest_type_for_their_values(store: Store) -> None:
-    from insights.columns import _sorted_segment
+    from insights.column_builder import _sorted_segment
 
     few = _sorted_segment(np.array([2, 1, 0], dtype=np.uint32), ["b", "a"])
     assert (few.codes.dtype, few.labels, few.codes.tolist()) == (np.uint8, ("a", "b"), [1, 2, 0])

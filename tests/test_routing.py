@@ -13,7 +13,7 @@ import pytest
 from slack_sdk import WebClient
 
 from bot.actions import KNOWN_ACTIONS, read_action
-from bot.listeners import Deps, StorePerThread
+from bot.deps import Deps, StorePerThread
 from bot.listeners.routing import (
     ActionReply,
     Asker,

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.listeners import Deps
+from bot.deps import Deps
 from bot.listeners.events import first_delivery
 from bot.settings import Settings
 from insights import Store, StoreError

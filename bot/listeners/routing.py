@@ -6,7 +6,7 @@ library's one list of actions, as ``empathy ask`` reads it too). An action (``im
 ``subscribe``, ``unsubscribe``, ``subscriptions``, ``forget``, ``audit``, ``misses``) is
 done here, with the permission checks of :mod:`bot.permissions` wherever it comes from;
 anything else is a question (``None``), which the listener answers with
-:func:`bot.listeners.answer`. Listeners only send what it returns.
+:func:`answer`. Listeners only send what either returns.
 
 Who sees an action's reply (:attr:`ActionReply.private`):
 
@@ -27,11 +27,13 @@ from slack_sdk import WebClient
 
 from bot import forget, subscribe, uploads
 from bot.actions import CHANNEL_ACTIONS, IMPORT_ACTION, read_action
-from bot.listeners import Deps
+from bot.deps import Deps
 from bot.permissions import Refusal, may_import
 from bot.posting import post_ephemeral, post_message
 from bot.settings import Settings
 from bot.slack_errors import error_message
+from insights import ask
+from insights.findings import Finding
 from insights.render import Message
 
 logger = logging.getLogger(__name__)
@@ -142,3 +144,36 @@ def send_in_conversation(
         )
     else:
         post_message(client, channel, reply.message, thread_ts=thread_ts, what=what)
+
+
+@dataclass(frozen=True)
+class Answer:
+    """A message to send and the canonical query it answered (``None``: nothing to remember).
+
+    ``ok`` is false when the message explains an error instead of answering.
+    """
+
+    message: Message
+    query: str | None
+    ok: bool = True
+    finding: Finding | None = None
+    wants_chart: bool = False
+    next_steps: tuple[tuple[str, str], ...] = ()
+
+
+def answer(deps: Deps, team_id: str, text: str, previous: str | None = None) -> Answer:
+    """Ask the library; a failure becomes its message (:mod:`bot.slack_errors`): user
+    errors friendly, anything else a reference id."""
+    try:
+        reply = ask(
+            deps.store(),
+            team_id,
+            text,
+            min_group_size=deps.settings.min_group_size,
+            previous=previous,
+        )
+    except Exception as error:
+        failed = error_message(error, doing="answer a Slack request", question=True)
+        return Answer(failed, None, ok=False)
+    message = Message(text=reply.text, blocks=list(reply.blocks))
+    return Answer(message, reply.query, True, reply.finding, reply.wants_chart, reply.next_steps)

@@ -22,8 +22,9 @@ from bot.blocks import (
     SHARE_ACTION_ID,
     STEP_ACTION_PREFIX,
 )
+from bot.deps import Deps
 from bot.import_blocks import CANCEL_ACTION_ID, IMPORT_ACTION_ID
-from bot.listeners import Deps, acknowledge, deps_of
+from bot.listeners import acknowledge, deps_of
 from bot.listeners.actions import answer_buttons
 from insights.render import Message
 

@@ -18,7 +18,8 @@ from slack_sdk import WebClient
 
 from bot.blocks import query_from_value, quoted_query, shared_by, with_answer_actions
 from bot.charts import post_chart
-from bot.listeners import Answer, Deps, answer
+from bot.deps import Deps
+from bot.listeners.routing import Answer, answer
 from bot.posting import post_message
 from insights.bot_state import save_context
 from insights.render import Message

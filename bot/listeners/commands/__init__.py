@@ -17,9 +17,10 @@ from slack_sdk.errors import SlackApiError
 
 from bot.blocks import quoted_query, with_answer_actions
 from bot.charts import post_chart
+from bot.deps import Deps
 from bot.import_blocks import upload_modal
-from bot.listeners import Deps, acknowledge, answer, deps_of
-from bot.listeners.routing import ActionReply, Asker, route
+from bot.listeners import acknowledge, deps_of
+from bot.listeners.routing import ActionReply, Asker, answer, route
 
 COMMAND = "/empathy"
 logger = logging.getLogger(__name__)

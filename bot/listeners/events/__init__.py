@@ -22,10 +22,18 @@ from slack_sdk import WebClient
 from bot import downloads, uploads
 from bot.blocks import with_answer_actions
 from bot.charts import post_chart
+from bot.deps import Deps
 from bot.home import publish_home
 from bot.import_jobs import ImportJobs, jobs_for
-from bot.listeners import Deps, acknowledge, answer, deps_of
-from bot.listeners.routing import ActionReply, Asker, Surface, route, send_in_conversation
+from bot.listeners import acknowledge, deps_of
+from bot.listeners.routing import (
+    ActionReply,
+    Asker,
+    Surface,
+    answer,
+    route,
+    send_in_conversation,
+)
 from bot.oauth import TOKENS_REVOKED, UNINSTALLED, InstallationStore, forget_workspace
 from bot.posting import post_message
 from bot.threads import strip_mentions

@@ -13,6 +13,7 @@ from slack_bolt import App, BoltContext
 from slack_sdk import WebClient
 
 from bot import uploads
+from bot.deps import Deps
 from bot.import_blocks import (
     CONFIRM_VIEW_ID,
     SURVEY_BLOCK_ID,
@@ -21,7 +22,7 @@ from bot.import_blocks import (
     submitted_text,
 )
 from bot.import_jobs import ImportJobs, jobs_for
-from bot.listeners import Deps, acknowledge, deps_of
+from bot.listeners import acknowledge, deps_of
 from bot.posting import post_message
 
 
