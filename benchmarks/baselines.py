@@ -1,7 +1,7 @@
 """Two of the designs the benchmark compares against, as ``CountSource``s the engine can
 use (the third, DuckDB, is in ``benchmarks.duck``).
 
-* ``SqlCounts`` (insights.counts): a plain SQLite GROUP BY over the survey's respondent
+* ``SqlCounts`` (insights.store.counts): a plain SQLite GROUP BY over the survey's respondent
   table (one row per respondent) on every question: the straightforward implementation
   the aggregates replaced.
 * ``PandasCounts``: no database at all: on every question, load the wave's respondents
@@ -21,8 +21,8 @@ from unittest import mock
 
 import pandas as pd
 
-import insights.answer
-from insights.counts import (
+import insights.answers.reply
+from insights.store.counts import (
     CountSource,
     Layout,
     answered_column,
@@ -34,7 +34,7 @@ from insights.counts import (
     segment_column,
     shaped,
 )
-from insights.store import Store
+from insights.store.database import Store
 
 
 @dataclass(frozen=True)
@@ -118,5 +118,5 @@ def swapped_counts(factory: Callable[[Store], CountSource] | None) -> Iterator[N
     if factory is None:
         yield
         return
-    with mock.patch.object(insights.answer, "counts_for", factory):
+    with mock.patch.object(insights.answers.reply, "counts_for", factory):
         yield

@@ -25,7 +25,7 @@ import duckdb
 import pandas as pd
 
 from benchmarks.baselines import ExportMap
-from insights.counts import CountSource, Layout, shaped
+from insights.store.counts import CountSource, Layout, shaped
 
 
 def quoted(name: str) -> str:
@@ -66,7 +66,7 @@ class DuckDBCounts(CountSource):
 
     def _counts(self, question_ids: Iterable[int], pairs: Iterable[tuple[int, int]]) -> list[str]:
         """Per question: answered, agreed; per pair: answered both, agreed on both sides,
-        on the personal side only, on the organization side only (as in insights.counts)."""
+        on the personal side only, on the organization side only (as in insights.store.counts)."""
         selected = ["COUNT(*)"]
         for qid in question_ids:
             column = self.exports.questions[qid][0]

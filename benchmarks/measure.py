@@ -5,7 +5,7 @@ real ``empathy import`` in its own process, and then times each of the shape's q
 (``queries``) answered by ``insights.ask`` with the counts taken by each design:
 
 * ``engine``: this engine, as production runs it;
-* ``sql``: ``insights.counts.SqlCounts``, a plain SQLite GROUP BY per question;
+* ``sql``: ``insights.store.counts.SqlCounts``, a plain SQLite GROUP BY per question;
 * ``pandas``: ``benchmarks.baselines.PandasCounts``, the export loaded and grouped per question;
 * ``duckdb``: ``benchmarks.duck.DuckDBCounts``, a GROUP BY over the export loaded in DuckDB;
 * ``duckdb alone``: DuckDB computing the query's figures in one statement, without the
@@ -33,7 +33,7 @@ from benchmarks.baselines import ExportMap, PandasCounts, export_map, swapped_co
 from benchmarks.duck import DuckDBCounts
 from benchmarks.slack import FakeSlack, burst, web_process
 from insights import Store, UserError, ask
-from insights.counts import CountSource, SqlCounts
+from insights.store.counts import CountSource, SqlCounts
 
 TEAM = "local"
 LATEST = 2026

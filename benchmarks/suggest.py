@@ -32,10 +32,10 @@ from pathlib import Path
 from typing import TypeVar
 
 from benchmarks import themes_baseline
-from insights.exports import Limits, open_export
-from insights.suggest import suggest_codebook
-from insights.suggest._themes import Candidate, Themes, assign_themes
-from insights.suggest._wording import read_wording
+from insights.ingest.exports import Limits, open_export
+from insights.ingest.suggest import suggest_codebook
+from insights.ingest.suggest._themes import Candidate, Themes, assign_themes
+from insights.ingest.suggest._wording import read_wording
 
 ROWS = 30
 ANSWERS = ("Strongly disagree", "Disagree", "Neither agree nor disagree", "Agree", "Strongly agree")

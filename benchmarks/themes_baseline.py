@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from insights.suggest._themes import (
+from insights.ingest.suggest._themes import (
     _FILLER,
     AFFIX_WORDS,
     CLOSE,
@@ -19,7 +19,7 @@ from insights.suggest._themes import (
     Themes,
     _paired,
 )
-from insights.suggest._wording import similarity, stem, tokens
+from insights.ingest.suggest._wording import similarity, stem, tokens
 
 
 def _unique_name(name: str, taken: set[str]) -> str:

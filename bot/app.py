@@ -1,6 +1,7 @@
-"""The Bolt app factory: one app, served over HTTP (bot.web), Socket Mode (bot.socket) or the
-console (bot.console), with every Web API call going to ``settings.slack_api_url``; installed
-in one workspace (SLACK_BOT_TOKEN) or in many (OAuth, see :mod:`bot.oauth`)."""
+"""The Bolt app factory: one app, served over HTTP (bot.entrypoints.web), Socket Mode
+(bot.entrypoints.socket) or the console (bot.entrypoints.console), with every Web API call
+going to ``settings.slack_api_url``; installed in one workspace (SLACK_BOT_TOKEN) or in many
+(OAuth, see :mod:`bot.slack.oauth`)."""
 
 from __future__ import annotations
 
@@ -12,10 +13,10 @@ from slack_bolt import App
 
 from bot.deps import Deps, StorePerThread
 from bot.listeners import actions, attach, commands, events, views
-from bot.oauth import NOT_INSTALLED, oauth_flow, org_membership
 from bot.settings import Settings
-from bot.slack_clients import respond_with_retries, web_client
-from bot.workspaces import store_team_middleware
+from bot.slack.clients import respond_with_retries, web_client
+from bot.slack.oauth import NOT_INSTALLED, oauth_flow, org_membership
+from bot.slack.workspaces import store_team_middleware
 from insights import Store
 
 logger = logging.getLogger(__name__)
@@ -73,9 +74,9 @@ def create_app(
     Two modes, chosen by the settings:
 
     * **many workspaces** when SLACK_CLIENT_ID and SLACK_CLIENT_SECRET are set: workspaces
-      install the app through OAuth (:mod:`bot.oauth`), each request is authorized with its
+      install the app through OAuth (:mod:`bot.slack.oauth`), each request is authorized with its
       workspace's bot token from the database, and each workspace sees its own surveys
-      (the store team is decided per request from its authorization: :mod:`bot.workspaces`).
+      (the store team is decided per request from its authorization: :mod:`bot.slack.workspaces`).
       SLACK_BOT_TOKEN, if also set, is ignored (and a log line says so);
     * **one workspace** otherwise: SLACK_BOT_TOKEN, serving ``settings.default_team_id``.
 
@@ -83,7 +84,7 @@ def create_app(
     ``token_verification_enabled`` makes Bolt call ``auth.test`` now, at ``slack_api_url``
     (one workspace only). Socket Mode passes ``request_verification_enabled=False``: its
     requests are not signed. Every Web API client, and every reply to a response_url,
-    retries 429 and 5xx (:mod:`bot.slack_clients`).
+    retries 429 and 5xx (:mod:`bot.slack.clients`).
     """
     if request_verification_enabled and settings.slack_signing_secret is None:
         raise MissingCredentials("SLACK_SIGNING_SECRET is not set.")

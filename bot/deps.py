@@ -10,7 +10,7 @@ from pathlib import Path
 from slack_bolt import BoltContext
 
 from bot.settings import Settings
-from bot.workspaces import store_team_of
+from bot.slack.workspaces import store_team_of
 from insights import Store
 
 
@@ -41,7 +41,7 @@ class Deps:
         subscription, thread and import a listener touches is read and written under it.
 
         It was decided before any listener ran, from the request's authorization
-        (:func:`bot.workspaces.store_team_middleware`): the data of ``DEFAULT_TEAM_ID`` for a
+        (:func:`bot.slack.workspaces.store_team_middleware`): the data of ``DEFAULT_TEAM_ID`` for a
         single-workspace bot; with OAuth installs, the workspace's own (its Slack team id,
         or ``ENTERPRISE:TEAM`` for a workspace of an org-wide install). Never a team id read
         from the body by a listener.

@@ -8,7 +8,7 @@ from typing import Annotated
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
-from insights.exports import DEFAULT_LIMITS, Limits
+from insights.ingest.exports import DEFAULT_LIMITS, Limits
 
 # The bot scopes of manifest.yml: what an OAuth install asks each workspace for.
 BOT_SCOPES = (
@@ -57,23 +57,24 @@ class Settings(BaseSettings):
     max_upload_mb: int = Field(default=50, ge=1, le=1024)
     # Threads per web process computing answers after the ack (see bot.app.answer_executor).
     answer_threads: int = Field(default=2, ge=1, le=32)
-    # The web process (bot.server): worker processes, each reading every request on one
+    # The web process (bot.entrypoints.server): worker processes, each reading every request on one
     # event loop (platforms such as Heroku set WEB_CONCURRENCY themselves) ...
     web_concurrency: int = Field(default=1, ge=1, le=32)
-    # ... and threads per process that parse signed requests and run their acks (bot.web).
+    # ... and threads per process that parse signed requests and run their acks
+    # (bot.entrypoints.web).
     web_threads: int = Field(default=8, ge=1, le=64)
     # Seconds a client has to send a request's headers (from connecting, or from the previous
     # response), and then its body: slower connections are closed (a late body gets 408), so
     # slow or silent clients cannot hold the web process.
     http_header_timeout_seconds: float = Field(default=10, gt=0, le=300)
     http_body_timeout_seconds: float = Field(default=10, gt=0, le=300)
-    # What an export may hold, at the command line and in Slack alike (insights.exports).
+    # What an export may hold, at the command line and in Slack alike (insights.ingest.exports).
     max_columns: int = Field(default=DEFAULT_LIMITS.max_columns, ge=1, le=100_000)
     max_cell_chars: int = Field(default=DEFAULT_LIMITS.max_cell_chars, ge=1, le=10_000_000)
     max_xlsx_unpacked_mb: int = Field(default=DEFAULT_LIMITS.xlsx_unpacked_mb, ge=1)
     max_xlsx_shared_strings: int = Field(default=DEFAULT_LIMITS.xlsx_shared_strings, ge=1)
     max_xlsx_shared_strings_mb: int = Field(default=DEFAULT_LIMITS.xlsx_shared_strings_mb, ge=1)
-    # Slack uploads are read and imported in a child process (bot.import_jobs): at most this
+    # Slack uploads are read and imported in a child process (bot.imports.jobs): at most this
     # many at once per web process, each within this much memory and wall-clock time.
     max_concurrent_imports: int = Field(default=2, ge=1, le=16)
     import_memory_mb: int = Field(default=1536, ge=256, le=65_536)

@@ -3,7 +3,8 @@
 No Slack transport lives here; ``bot/`` and the CLI are thin edges over this surface.
 """
 
-from insights.answer import Reply, ask
+from insights.answers.misses import record_miss, top_misses
+from insights.answers.reply import Reply, ask
 from insights.errors import (
     CodebookError,
     EmpathyError,
@@ -15,8 +16,7 @@ from insights.errors import (
     SuppressedError,
     UserError,
 )
-from insights.misses import record_miss, top_misses
-from insights.store import Store
+from insights.store.database import Store
 
 __all__ = [
     "CodebookError",

@@ -2,11 +2,11 @@
 
 Each kind of edge translates them in one place; nothing else should leak to a user:
 
-* the CLI (:mod:`bot.cli_errors`) prints ``str(error)`` on stderr and exits with
+* the CLI (:mod:`bot.errors.cli`) prints ``str(error)`` on stderr and exits with
   ``error.exit_code``;
-* Slack (:mod:`bot.slack_errors`) replies with a message built from ``error.message`` and
+* Slack (:mod:`bot.errors.slack`) replies with a message built from ``error.message`` and
   ``error.suggestion`` (an import refused: its ``problems``);
-* HTTP (:mod:`bot.http_errors`) answers ``error.http_status``. A person's mistake never
+* HTTP (:mod:`bot.errors.http`) answers ``error.http_status``. A person's mistake never
   reaches HTTP: Slack's requests are acknowledged with 200 and the mistake is told as a
   message, so only a store that cannot be used has a status of its own (503); any other
   library error reaching HTTP is a failure of ours (500).

@@ -9,11 +9,11 @@ import pytest
 from click.testing import CliRunner, Result
 from support import TEAM, TINY_CODEBOOK, TINY_COLUMNS, CliRun, Importer, Writer, rows_csv
 
-from bot.cli import cli
+from bot.entrypoints.cli import cli
 from insights import Store
-from insights.codebook import Codebook, parse_codebook
-from insights.demo_loader import load_demo
-from insights.importer import ImportSummary, import_file
+from insights.ingest.codebook import Codebook, parse_codebook
+from insights.ingest.demo_loader import load_demo
+from insights.ingest.importer import ImportSummary, import_file
 
 
 @pytest.fixture

@@ -9,8 +9,8 @@ import io
 from pathlib import Path
 
 from insights import Store
-from insights.codebook import parse_codebook
-from insights.importer import ImportSummary, import_file
+from insights.ingest.codebook import parse_codebook
+from insights.ingest.importer import ImportSummary, import_file
 
 SURVEY = "<#C0123>-pulse"
 TITLE = "<!channel> & <https://evil.example|Quarterly> pulse"

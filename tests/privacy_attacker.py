@@ -34,7 +34,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from insights.findings import BreakdownReport, Except, GapReport, ThemeResult
+from insights.answers.findings import BreakdownReport, Except, GapReport, ThemeResult
 
 PRIME = 1_000_000_007
 NOT_STATED_LABEL = "(not stated)"

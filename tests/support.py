@@ -10,9 +10,10 @@ from typing import Any
 from fake_slack import json_arg
 from slack_sdk.models.blocks import Block
 
-from insights import Store, responses
-from insights import pending as pending_imports
-from insights.importer import ImportSummary
+from insights import Store
+from insights.ingest import pending as pending_imports
+from insights.ingest.importer import ImportSummary
+from insights.store import responses
 
 TEAM = "T-TEST"
 

@@ -27,15 +27,17 @@ from support import (
     table_counts,
 )
 
-from bot import subscribe, uploads
+from bot.imports import uploads
+from bot.routing import subscribe
 from bot.settings import Settings
-from insights import Store, audit, waves
-from insights import pending as pending_imports
-from insights import subscriptions as subs
-from insights.codebook import Codebook
-from insights.exports import open_export
-from insights.importer import ImportSummary, import_export, import_file
-from insights.schedule import WeeklySchedule, parse_weekly
+from insights import Store
+from insights.digests import subscriptions as subs
+from insights.digests.schedule import WeeklySchedule, parse_weekly
+from insights.ingest import pending as pending_imports
+from insights.ingest.codebook import Codebook
+from insights.ingest.exports import open_export
+from insights.ingest.importer import ImportSummary, import_export, import_file
+from insights.store import audit, waves
 
 NOW = datetime(2026, 3, 28, 12, 0, tzinfo=UTC)
 ROWS = [[1, "north", "x", "Agree", "Agree", "Yes"], [2, "south", "y", "Agree", "Neutral", "No"]]

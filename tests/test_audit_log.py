@@ -1,4 +1,4 @@
-"""insights.audit: an append-only, per-workspace log of who changed what, and when."""
+"""insights.store.audit: an append-only, per-workspace log of who changed what, and when."""
 
 from __future__ import annotations
 
@@ -9,11 +9,12 @@ from pathlib import Path
 import pytest
 from support import TEAM, Writer
 
-import insights.store as store_module
-from insights import Store, audit
-from insights.codebook import Codebook
-from insights.importer import ImportSummary, import_file
-from insights.store import _MIGRATIONS
+import insights.store.database as store_module
+from insights import Store
+from insights.ingest.codebook import Codebook
+from insights.ingest.importer import ImportSummary, import_file
+from insights.store import audit
+from insights.store.database import _MIGRATIONS
 
 NOON = datetime(2026, 3, 28, 12, 0, tzinfo=UTC)
 

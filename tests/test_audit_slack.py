@@ -11,13 +11,14 @@ from slack_sdk import WebClient
 from slack_sdk.models.blocks import Block
 from support import TEAM
 
-from bot import admin_blocks as ui
-from bot import subscribe
-from bot.forget import handle
+from bot.routing import subscribe
+from bot.routing.forget import handle
 from bot.settings import Settings
-from insights import Store, audit
-from insights.audit import AuditEntry
-from insights.demo_loader import load_demo
+from bot.views import admin as ui
+from insights import Store
+from insights.ingest.demo_loader import load_demo
+from insights.store import audit
+from insights.store.audit import AuditEntry
 
 NOW = datetime(2026, 3, 28, 10, 0, tzinfo=UTC)
 AT = "2026-03-28T10:00:00Z"

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import re
 
-from insights.answer import explained
+from insights.answers.render import Message
+from insights.answers.reply import explained
 from insights.blocks import MAX_SECTION_TEXT, context, packed_sections, section
-from insights.render import Message
 from insights.safe_text import escape_mrkdwn
 
 HALF_ESCAPE = re.compile(r"&(a|am|amp|l|lt|g|gt)?…$")

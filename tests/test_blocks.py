@@ -6,7 +6,7 @@ from typing import Any
 
 from slack_sdk.models.blocks import Block
 
-from bot.blocks import (
+from bot.views.answers import (
     CHART_ACTION_ID,
     MAX_BLOCKS,
     SHARE_ACTION_ID,

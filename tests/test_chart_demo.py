@@ -12,12 +12,19 @@ from matplotlib.image import imread
 from support import TEAM, Importer
 
 from insights import NotFoundError, QueryError, Store, SuppressedError
-from insights.answer import answer_query, interpret
-from insights.catalog import load_catalog
-from insights.charts import Chart, breakdown_chart, change_chart, chart_for, gap_chart, trend_chart
-from insights.counts import SqlCounts
-from insights.engine import Engine
-from insights.findings import BreakdownReport, ChangeReport, Finding, GapReport, TrendReport
+from insights.answers.catalog import load_catalog
+from insights.answers.charts import (
+    Chart,
+    breakdown_chart,
+    change_chart,
+    chart_for,
+    gap_chart,
+    trend_chart,
+)
+from insights.answers.engine import Engine
+from insights.answers.findings import BreakdownReport, ChangeReport, Finding, GapReport, TrendReport
+from insights.answers.reply import answer_query, interpret
+from insights.store.counts import SqlCounts
 
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 BLUE = (0x00, 0x72, 0xB2)  # personal

@@ -9,11 +9,11 @@ import pytest
 from matplotlib.image import imread
 
 from insights import NotFoundError, QueryError
-from insights.catalog import QuestionRef
-from insights.charts import MAX_ROWS, breakdown_chart, chart_for, gap_chart, trend_chart
-from insights.charts._canvas import Ink, Style, slug
-from insights.charts._dumbbell import spread
-from insights.findings import (
+from insights.answers.catalog import QuestionRef
+from insights.answers.charts import MAX_ROWS, breakdown_chart, chart_for, gap_chart, trend_chart
+from insights.answers.charts._canvas import Ink, Style, slug
+from insights.answers.charts._dumbbell import spread
+from insights.answers.findings import (
     BreakdownReport,
     Context,
     GapReport,
@@ -25,7 +25,7 @@ from insights.findings import (
     TrendReport,
     WaveResult,
 )
-from insights.stats import Proportion, mcnemar
+from insights.answers.stats import Proportion, mcnemar
 
 CONTEXT = Context("pulse", "Pulse survey", "2024", 400, (("role", ("In-house",)),))
 

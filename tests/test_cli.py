@@ -14,7 +14,7 @@ import pytest
 from click.testing import Result
 from support import TINY_CODEBOOK, table_counts
 
-from bot.cli import cli
+from bot.entrypoints.cli import cli
 from insights import Store
 
 Run = Callable[..., Result]

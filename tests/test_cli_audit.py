@@ -10,8 +10,9 @@ import pytest
 from click.testing import Result
 from support import TINY_CODEBOOK, rows_csv
 
-from insights import Store, audit
-from insights.catalog import load_catalog
+from insights import Store
+from insights.answers.catalog import load_catalog
+from insights.store import audit
 
 Run = Callable[..., Result]
 

@@ -14,11 +14,11 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner, Result
 
-from bot.console import run_console
+from bot.entrypoints.console import run_console
 from bot.settings import Settings
 from insights import Store
-from insights import subscriptions as subs
-from insights.schedule import parse_weekly
+from insights.digests import subscriptions as subs
+from insights.digests.schedule import parse_weekly
 
 RED, BELL, BACK = "\x1b[31m", "\x07", "\r"
 SURVEY = f"ctl{RED}pulse"
@@ -153,7 +153,7 @@ def test_a_suggested_codebook_shows_control_characters_as_escapes(run: Run, tmp_
 def test_a_digest_preview_shows_control_characters_as_escapes(
     imported: Result, db_path: Path
 ) -> None:
-    from bot.digest_cli import digests
+    from bot.entrypoints.digest_cli import digests
 
     store = Store.open(db_path)
     schedule, _ = parse_weekly("weekly monday 09:00", "UTC")

@@ -25,7 +25,7 @@ from export_fixtures import (
     write_surveymonkey,
 )
 
-from insights.codebook import load_codebook
+from insights.ingest.codebook import load_codebook
 
 Run = Callable[..., Result]
 
@@ -146,7 +146,7 @@ def test_a_progress_bar_is_drawn_on_a_terminal(tmp_path: Path) -> None:
     export = write_qualtrics(tmp_path / "responses.csv", sample_responses(3000))
     cli_env = {**os.environ, "DATABASE_PATH": str(tmp_path / "db.sqlite"), "COLUMNS": "100"}
     script = f"import sys; sys.argv = ['empathy', 'codebook', 'suggest', {str(export)!r}]\n"
-    script += "from bot.cli import main; main()"
+    script += "from bot.entrypoints.cli import main; main()"
     controller, terminal = pty.openpty()
     process = subprocess.Popen(
         [sys.executable, "-c", script],

@@ -10,7 +10,7 @@ import pytest
 from click.testing import CliRunner, Result
 from hostile_files import wide_csv
 
-from bot.cli import cli
+from bot.entrypoints.cli import cli
 
 
 @pytest.fixture(autouse=True)

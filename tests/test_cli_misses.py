@@ -9,8 +9,9 @@ from pathlib import Path
 import pytest
 from click.testing import Result
 
-from insights import Store, audit, record_miss
-from insights.catalog import load_catalog
+from insights import Store, record_miss
+from insights.answers.catalog import load_catalog
+from insights.store import audit
 
 Run = Callable[..., Result]
 

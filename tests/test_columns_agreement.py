@@ -23,9 +23,12 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from insights import Store
-from insights.codebook import Codebook, parse_codebook
-from insights.columns import ColumnCounts
-from insights.counts import (
+from insights.answers.privacy import OTHER, Family, WaveView
+from insights.ingest.codebook import Codebook, parse_codebook
+from insights.ingest.exports import open_export
+from insights.ingest.importer import import_export
+from insights.store.columns import ColumnCounts
+from insights.store.counts import (
     FrameCounts,
     Layout,
     SqlCounts,
@@ -37,9 +40,6 @@ from insights.counts import (
     positive_column,
     segment_column,
 )
-from insights.exports import open_export
-from insights.importer import import_export
-from insights.privacy import OTHER, Family, WaveView
 
 TEAM = "T-AGREE"
 LABELS = ["Disagree", "Neutral", "Agree"]

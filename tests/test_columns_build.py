@@ -10,10 +10,10 @@ import pytest
 from support import TEAM, Importer, answer_rows, segment_rows
 
 from insights import Store, ask
-from insights import answer as answer_module
-from insights import store as store_module
-from insights.catalog import load_catalog
-from insights.columns import (
+from insights.answers import reply as answer_module
+from insights.answers.catalog import load_catalog
+from insights.store import database as store_module
+from insights.store.columns import (
     NEGATIVE,
     POSITIVE,
     UNANSWERED,
@@ -22,8 +22,8 @@ from insights.columns import (
     read,
     segment_values,
 )
-from insights.counts import Layout, SqlCounts
-from insights.store import _MIGRATIONS
+from insights.store.counts import Layout, SqlCounts
+from insights.store.database import _MIGRATIONS
 
 ROWS = [
     # id, team, site, p, o, m
@@ -84,7 +84,7 @@ def test_import_writes_a_code_per_respondent_in_the_file_order(
 
 
 def test_segment_codes_use_the_narrowest_type_for_their_values(store: Store) -> None:
-    from insights.column_builder import _sorted_segment
+    from insights.ingest.column_builder import _sorted_segment
 
     few = _sorted_segment(np.array([2, 1, 0], dtype=np.uint32), ["b", "a"])
     assert (few.codes.dtype, few.labels, few.codes.tolist()) == (np.uint8, ("a", "b"), [1, 2, 0])

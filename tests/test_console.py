@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from bot.console import run_console
+from bot.entrypoints.console import run_console
 from bot.settings import Settings
 from insights import Store
-from insights.demo_loader import load_demo
+from insights.ingest.demo_loader import load_demo
 
 
 @pytest.fixture(scope="module")

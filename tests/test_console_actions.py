@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from bot.console import CONSOLE_USER_ID, run_console
+from bot.entrypoints.console import CONSOLE_USER_ID, run_console
 from bot.settings import Settings
 from insights import Store, record_miss
-from insights.demo_loader import load_demo
+from insights.ingest.demo_loader import load_demo
 
 
 def settings_for(path: Path, admins: list[str]) -> Settings:

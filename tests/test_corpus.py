@@ -37,8 +37,8 @@ from corpus.pulse import PULSE_DIR
 from corpus.pulse.generate import WAVES, render_wave
 
 from insights import Store
-from insights.catalog import Catalog, load_catalog
-from insights.query import ACTIONS, Vocabulary, parse
+from insights.answers.catalog import Catalog, load_catalog
+from insights.answers.query import ACTIONS, Vocabulary, parse
 
 # Every kind of question issue 15 names; each must be in the corpus, for both surveys.
 INTENTS = {

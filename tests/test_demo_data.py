@@ -13,8 +13,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from insights.demo import CODEBOOK_PATH, DEMO_DIR, SURVEY_NAME, WAVES
-from insights.demo.generate import render_wave
+from insights.ingest.demo import CODEBOOK_PATH, DEMO_DIR, SURVEY_NAME, WAVES
+from insights.ingest.demo.generate import render_wave
 
 AGREE5 = ["Strongly disagree", "Disagree", "Neither agree nor disagree", "Agree", "Strongly agree"]
 SEGMENT_COLUMNS = ["respondent_id", "role", "seniority", "region"]

@@ -12,14 +12,14 @@ import pytest
 from support import TEAM, dump, table_counts
 
 from insights import Store, ask
-from insights.answer import answer_query, interpret
-from insights.catalog import load_catalog
-from insights.counts import SqlCounts
-from insights.demo import SURVEY_NAME
-from insights.demo_loader import demo_is_loaded, load_demo
-from insights.engine import Engine
-from insights.findings import GapReport, ThemeResult
-from insights.stats import percent
+from insights.answers.catalog import load_catalog
+from insights.answers.engine import Engine
+from insights.answers.findings import GapReport, ThemeResult
+from insights.answers.reply import answer_query, interpret
+from insights.answers.stats import percent
+from insights.ingest.demo import SURVEY_NAME
+from insights.ingest.demo_loader import demo_is_loaded, load_demo
+from insights.store.counts import SqlCounts
 
 
 def _gap_report(store: Store, text: str) -> GapReport:

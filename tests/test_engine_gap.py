@@ -8,9 +8,9 @@ import pytest
 from support import TEAM, WAVE_1, WAVE_2, Importer
 
 from insights import NotFoundError, Store, ask
-from insights.answer import answer_query, interpret
-from insights.findings import ChangeReport, GapReport
-from insights.stats import (
+from insights.answers.findings import ChangeReport, GapReport
+from insights.answers.reply import answer_query, interpret
+from insights.answers.stats import (
     PairedTable,
     fisher_exact_p,
     independent_difference,

@@ -1,4 +1,4 @@
-"""What a person at the terminal gets when an ``empathy`` command fails (bot.cli_errors):
+"""What a person at the terminal gets when an ``empathy`` command fails (bot.errors.cli):
 a library error is one paragraph on stderr with its exit code (2 a person's mistake, 3 an
 import refused, 4 an unusable database), under ``empathy`` and ``empathy digests`` alike;
 a failure of ours is a reference id and a file holding its traceback, never a traceback
@@ -18,8 +18,8 @@ import pytest
 from click.testing import CliRunner, Result
 from support import TINY_CODEBOOK
 
-from bot.cli_errors import INTERNAL_EXIT, in_cli_words
-from bot.digest_cli import digests
+from bot.entrypoints.digest_cli import digests
+from bot.errors.cli import INTERNAL_EXIT, in_cli_words
 from insights import Store, ask
 from insights.errors import EmpathyError
 
@@ -115,7 +115,7 @@ def test_at_a_real_terminal_a_failure_of_ours_prints_no_traceback(
 ) -> None:
     break_the_database(db_path)
     done = subprocess.run(
-        [sys.executable, "-c", "from bot.cli import main; main()", "ask", "gap"],
+        [sys.executable, "-c", "from bot.entrypoints.cli import main; main()", "ask", "gap"],
         capture_output=True,
         text=True,
         env=os.environ | {"PYTHONPATH": str(Path(__file__).parents[1])},

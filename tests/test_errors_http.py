@@ -1,5 +1,5 @@
 """What an HTTP client gets from the web process for each kind of failure
-(bot.http_errors): a store that cannot be used is 503, anything else 500, and the body is
+(bot.errors.http): a store that cannot be used is 503, anything else 500, and the body is
 a few words and a reference id, never the error's text or its traceback."""
 
 from __future__ import annotations
@@ -8,7 +8,7 @@ import logging
 
 import pytest
 
-from bot.http_errors import UNHEALTHY, failure, status_of, unhealthy
+from bot.errors.http import UNHEALTHY, failure, status_of, unhealthy
 from insights.errors import (
     CodebookError,
     ConflictError,

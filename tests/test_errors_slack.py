@@ -1,4 +1,4 @@
-"""What a person sees in Slack for each kind of failure (bot.slack_errors), and that the
+"""What a person sees in Slack for each kind of failure (bot.errors.slack), and that the
 upload flow tells the library's errors the same way as every other listener."""
 
 from __future__ import annotations
@@ -7,10 +7,11 @@ import logging
 
 import pytest
 
-from bot.blocks import INTERNAL_ERROR_MARK, USER_ERROR_MARK, is_error_message
-from bot.slack_errors import error_message
-from bot.uploads import translate
+from bot.errors.slack import error_message
+from bot.imports.uploads import translate
+from bot.views.answers import INTERNAL_ERROR_MARK, USER_ERROR_MARK, is_error_message
 from insights import Store, ask
+from insights.answers.render import Message
 from insights.errors import (
     CodebookError,
     ConflictError,
@@ -24,8 +25,7 @@ from insights.errors import (
     SuppressedError,
     UserError,
 )
-from insights.render import Message
-from insights.store import BUSY_MESSAGE
+from insights.store.database import BUSY_MESSAGE
 
 
 def shown(message: Message) -> str:

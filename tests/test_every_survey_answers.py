@@ -10,12 +10,12 @@ import pytest
 from support import TEAM, CliRun, rows_csv
 
 from insights import Store
-from insights.answer import ask
-from insights.charts import breakdown_chart, gap_chart
-from insights.codebook import parse_codebook
+from insights.answers.charts import breakdown_chart, gap_chart
+from insights.answers.findings import BreakdownReport, GapReport
+from insights.answers.reply import ask
 from insights.errors import QueryError
-from insights.findings import BreakdownReport, GapReport
-from insights.importer import import_file
+from insights.ingest.codebook import parse_codebook
+from insights.ingest.importer import import_file
 
 AGREE = ["Strongly disagree", "Disagree", "Neither agree nor disagree", "Agree", "Strongly agree"]
 

@@ -1,4 +1,4 @@
-"""bot.forget and bot.admin_blocks: `/empathy forget wave …` and its buttons, as functions
+"""bot.routing.forget and bot.views.admin: `/empathy forget wave …` and its buttons, as functions
 (no web process): who may, what the confirmation says and carries, what a click does."""
 
 from __future__ import annotations
@@ -11,14 +11,15 @@ from slack_sdk import WebClient
 from slack_sdk.models.blocks import Block
 from support import TEAM
 
-from bot import admin_blocks as ui
-from bot.forget import confirm_forget, handle, parse_forget
+from bot.routing.forget import confirm_forget, handle, parse_forget
 from bot.settings import Settings
-from insights import QueryError, Store, audit
-from insights.catalog import load_catalog
-from insights.demo_loader import load_demo
-from insights.render import Message
-from insights.waves import WaveToForget
+from bot.views import admin as ui
+from insights import QueryError, Store
+from insights.answers.catalog import load_catalog
+from insights.answers.render import Message
+from insights.ingest.demo_loader import load_demo
+from insights.store import audit
+from insights.store.waves import WaveToForget
 
 
 class Users:

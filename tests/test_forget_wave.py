@@ -1,4 +1,4 @@
-"""insights.waves.forget_wave: one wave's responses deleted in one transaction, with its
+"""insights.store.waves.forget_wave: one wave's responses deleted in one transaction, with its
 columns, and its audit entry written in the same transaction."""
 
 from __future__ import annotations
@@ -6,13 +6,14 @@ from __future__ import annotations
 import pytest
 from support import TEAM, Importer, Writer, table_counts
 
-from insights import NotFoundError, QueryError, Store, UserError, ask, audit, responses
-from insights.catalog import load_catalog
-from insights.codebook import Codebook
-from insights.demo_loader import load_demo
+from insights import NotFoundError, QueryError, Store, UserError, ask
+from insights.answers.catalog import load_catalog
 from insights.errors import ConflictError
-from insights.importer import import_file
-from insights.waves import forget_wave, wave_to_forget
+from insights.ingest.codebook import Codebook
+from insights.ingest.demo_loader import load_demo
+from insights.ingest.importer import import_file
+from insights.store import audit, responses
+from insights.store.waves import forget_wave, wave_to_forget
 
 ROWS = [
     [1, "north", "x", "Agree", "Agree", "Yes"],

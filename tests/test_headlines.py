@@ -27,13 +27,10 @@ from support import (
 from test_rankings import TEAMS, engine
 
 from insights import Store
-from insights.codebook import parse_codebook
-from insights.findings import BreakdownReport, Except, Finding, GapReport
-from insights.headline import headline
-from insights.importer import import_file
-from insights.render import to_blocks, to_text
-from insights.safe_text import escape_mrkdwn
-from insights.stats import (
+from insights.answers.findings import BreakdownReport, Except, Finding, GapReport
+from insights.answers.headline import headline
+from insights.answers.render import to_blocks, to_text
+from insights.answers.stats import (
     PairedTable,
     format_p,
     holm,
@@ -42,6 +39,9 @@ from insights.stats import (
     paired_difference,
     two_proportion_test,
 )
+from insights.ingest.codebook import parse_codebook
+from insights.ingest.importer import import_file
+from insights.safe_text import escape_mrkdwn
 
 MIN = 5
 
@@ -360,7 +360,7 @@ def test_a_rankings_sentence_states_the_reports_numbers(
 
 
 def round_half_away(value: float) -> int:
-    """Halves away from zero, written independently of insights.stats.whole."""
+    """Halves away from zero, written independently of insights.answers.stats.whole."""
     sign = -1 if value < 0 else 1
     return sign * int(abs(value) + 0.5 + 1e-9)
 

@@ -1,4 +1,4 @@
-"""The App Home view (``insights.home``): valid Block Kit within Slack's limits, the latest
+"""The App Home view (``insights.digests.home``): valid Block Kit within Slack's limits, the latest
 wave's headline gaps as ``/empathy gap`` states them, the workspace's digests, how to ask."""
 
 from __future__ import annotations
@@ -13,11 +13,11 @@ from slack_sdk.models.views import View
 from support import TEAM, assert_valid_blocks
 
 from insights import Store, ask
-from insights import subscriptions as subs
-from insights.demo_loader import load_demo
-from insights.findings import GapReport
-from insights.home import MAX_THEMES, home_view, report_blocks
-from insights.schedule import WeeklySchedule
+from insights.answers.findings import GapReport
+from insights.digests import subscriptions as subs
+from insights.digests.home import MAX_THEMES, home_view, report_blocks
+from insights.digests.schedule import WeeklySchedule
+from insights.ingest.demo_loader import load_demo
 
 SLACK_MAX_VIEW_BLOCKS = 100
 NOW = datetime(2026, 3, 28, 10, tzinfo=UTC)

@@ -8,9 +8,9 @@ import pytest
 from support import TEAM, Importer
 
 from insights import Store, ask
-from insights.answer import answer_query, interpret
-from insights.findings import BreakdownReport, ChangeReport, GapReport
-from insights.stats import holm
+from insights.answers.findings import BreakdownReport, ChangeReport, GapReport
+from insights.answers.reply import answer_query, interpret
+from insights.answers.stats import holm
 
 MIN = 5
 

@@ -7,11 +7,11 @@ import pandas as pd
 import pytest
 from support import TEAM, Importer, answer_rows, dump, segment_rows, table_counts
 
-import insights.importer
+import insights.ingest.importer
 from insights import ImportFailed, Store, ask
-from insights.catalog import WaveRef, load_catalog
-from insights.codebook import Codebook
-from insights.exports import Export
+from insights.answers.catalog import WaveRef, load_catalog
+from insights.ingest.codebook import Codebook
+from insights.ingest.exports import Export
 
 WAVE_1 = [
     ["r1", "A", "s1", "Agree", "Disagree", "Yes"],
@@ -123,14 +123,14 @@ def test_a_failure_while_writing_rolls_everything_back(
     import_rows(WAVE_1, wave="w1")
     before = dump(store)
 
-    original = insights.importer._write_wave
+    original = insights.ingest.importer._write_wave
 
     def fail(*args: object) -> int:
         original(*args)  # type: ignore[arg-type]
         raise RuntimeError("disk full")
 
     # Survey, questions, segments, wave, respondents and answers are written by now.
-    monkeypatch.setattr(insights.importer, "_write_wave", fail)
+    monkeypatch.setattr(insights.ingest.importer, "_write_wave", fail)
     with pytest.raises(RuntimeError, match="disk full"):
         import_rows(WAVE_2, wave="w2")
     assert dump(store) == before
@@ -144,13 +144,13 @@ def test_a_failed_first_import_leaves_an_empty_database(
     store: Store, import_rows: Importer, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     empty = table_counts(store)
-    original = insights.importer._replace_wave
+    original = insights.ingest.importer._replace_wave
 
     def fail_after_the_wave(*args: object) -> tuple[int, bool]:
         original(*args)  # type: ignore[arg-type]
         raise RuntimeError("crash")
 
-    monkeypatch.setattr(insights.importer, "_replace_wave", fail_after_the_wave)
+    monkeypatch.setattr(insights.ingest.importer, "_replace_wave", fail_after_the_wave)
     with pytest.raises(RuntimeError):
         import_rows(WAVE_1)
     assert table_counts(store) == empty
@@ -171,7 +171,7 @@ def test_survey_names_are_per_team(
     frame = pd.DataFrame(WAVE_2, columns=["id", "team", "site", "p", "o", "m"], dtype=str)
     frame.index = pd.RangeIndex(2, 4)
     export = Export.from_frame(frame, name="w1")
-    insights.importer.import_export(
+    insights.ingest.importer.import_export(
         store, export, tiny_codebook, team_id="OTHER", wave="w1", actor="cli:test"
     )
     rows = store.db.execute(

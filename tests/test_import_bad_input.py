@@ -12,8 +12,8 @@ import yaml
 from support import TEAM, TINY_CODEBOOK, TINY_COLUMNS, Importer, Writer, dump, rows_csv
 
 from insights import CodebookError, ImportFailed, Store
-from insights.codebook import Codebook, load_codebook, parse_codebook
-from insights.importer import import_file
+from insights.ingest.codebook import Codebook, load_codebook, parse_codebook
+from insights.ingest.importer import import_file
 
 GOOD = [
     ["r1", "A", "s1", "Agree", "Disagree", "Yes"],

@@ -16,11 +16,11 @@ from hostile_files import MAIN, huge_shared_string, sheet, workbook
 from support import TEAM, dump
 from support import pending_upload as upload
 
-from bot import uploads
-from bot.import_jobs import ImportJobs, Stopped, _child_env, run_child
+from bot.imports import uploads
+from bot.imports.jobs import ImportJobs, Stopped, _child_env, run_child
 from bot.settings import Settings
 from insights import ImportFailed, Store
-from insights import pending as pending_imports
+from insights.ingest import pending as pending_imports
 
 
 def settings_for(database: Path, **limits: int) -> Settings:
@@ -45,7 +45,7 @@ def import_children() -> list[int]:
                 command = (entry / "cmdline").read_bytes()
             except OSError:
                 continue
-            if fields[1] == mine and b"bot.import_child" in command:
+            if fields[1] == mine and b"bot.imports.child" in command:
                 found.append(int(entry.name))
     return found
 

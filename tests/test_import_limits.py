@@ -11,10 +11,10 @@ import pytest
 from support import TEAM, TINY_CODEBOOK, TINY_COLUMNS, dump, rows_csv
 
 from insights import ImportFailed, Store
-from insights.codebook import parse_codebook
-from insights.exports import Limits, open_export
-from insights.importer import import_export
-from insights.suggest import suggest_codebook
+from insights.ingest.codebook import parse_codebook
+from insights.ingest.exports import Limits, open_export
+from insights.ingest.importer import import_export
+from insights.ingest.suggest import suggest_codebook
 
 LIMITS = Limits(max_cell_chars=100)
 # The reader checks the header and the first records itself; the importer the rest.

@@ -9,9 +9,9 @@ import pytest
 from support import TEAM, TINY_COLUMNS, answer_rows, dump, segment_rows, table_counts
 
 from insights import ImportFailed, Store, ask
-from insights.codebook import Codebook, parse_codebook
-from insights.exports import Column, Export, Layout, Progress
-from insights.importer import import_export
+from insights.ingest.codebook import Codebook, parse_codebook
+from insights.ingest.exports import Column, Export, Layout, Progress
+from insights.ingest.importer import import_export
 
 ROWS = [
     ["r1", "A", "s1", "Agree", "Disagree", "Yes"],

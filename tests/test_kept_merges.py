@@ -12,15 +12,16 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from insights import Store, privacy
-from insights import columns as columns_module
-from insights.codebook import parse_codebook
-from insights.columns import ColumnCounts, WaveColumns
-from insights.counts import Layout, answered_column
-from insights.exports import open_export
-from insights.importer import import_export
-from insights.privacy import MAX_AUDIT_ATOMS, Family, WaveView
-from insights.store import BUSY_TIMEOUT_MS
+from insights import Store
+from insights.answers import privacy
+from insights.answers.privacy import MAX_AUDIT_ATOMS, Family, WaveView
+from insights.ingest.codebook import parse_codebook
+from insights.ingest.exports import open_export
+from insights.ingest.importer import import_export
+from insights.store import columns as columns_module
+from insights.store.columns import ColumnCounts, WaveColumns
+from insights.store.counts import Layout, answered_column
+from insights.store.database import BUSY_TIMEOUT_MS
 
 K = 5
 CODEBOOK = parse_codebook(

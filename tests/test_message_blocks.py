@@ -9,8 +9,8 @@ import pytest
 from support import TEAM, Importer, Writer, assert_valid_blocks
 
 from insights import Store, ask
-from insights.codebook import parse_codebook
-from insights.importer import import_file
+from insights.ingest.codebook import parse_codebook
+from insights.ingest.importer import import_file
 
 SLACK_MAX_BLOCKS = 50
 

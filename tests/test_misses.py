@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 
 from insights import Store, record_miss, top_misses
-from insights.misses import MAX_MISSES_PER_TEAM, MAX_TEXT, normalise
-from insights.render import render, to_text
+from insights.answers.misses import MAX_MISSES_PER_TEAM, MAX_TEXT, normalise
+from insights.answers.render import render, to_text
 
 T0 = datetime(2024, 5, 1, 9, 0, tzinfo=UTC)
 
@@ -149,7 +149,7 @@ def test_a_busy_database_is_logged_and_skipped(
     other = sqlite3.connect(path, isolation_level=None)
     other.execute("BEGIN IMMEDIATE")
     try:
-        with caplog.at_level(logging.WARNING, logger="insights.misses"):
+        with caplog.at_level(logging.WARNING, logger="insights.answers.misses"):
             record_miss(store, "T1", "gap for martians", "not understood", now=T0)
     finally:
         other.execute("ROLLBACK")

@@ -10,10 +10,10 @@ import pytest
 from support import TEAM, CliRun, rows_csv
 
 from insights import Store
-from insights.answer import ask
-from insights.codebook import parse_codebook
+from insights.answers.reply import ask
 from insights.errors import CodebookError, ImportFailed
-from insights.importer import ImportSummary, import_file
+from insights.ingest.codebook import parse_codebook
+from insights.ingest.importer import ImportSummary, import_file
 
 CODEBOOK = """
 [survey]

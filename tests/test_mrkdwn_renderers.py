@@ -29,15 +29,18 @@ from hostile_survey import (
 )
 from support import markup_from_data, shown_by_slack
 
-from bot import admin_blocks, import_blocks, subscribe
-from bot.blocks import quoted_query, shared_by, user_error_message
+from bot.routing import subscribe
 from bot.settings import Settings
-from insights import Store, ask, audit, waves
-from insights import subscriptions as subs
-from insights.digest import Snapshot, build_digest, digest_query, render_digest
-from insights.home import home_view
-from insights.render import Message, to_text
-from insights.schedule import parse_weekly
+from bot.views import admin as admin_blocks
+from bot.views import imports as import_blocks
+from bot.views.answers import quoted_query, shared_by, user_error_message
+from insights import Store, ask
+from insights.answers.render import Message, to_text
+from insights.digests import subscriptions as subs
+from insights.digests.content import Snapshot, build_digest, digest_query, render_digest
+from insights.digests.home import home_view
+from insights.digests.schedule import parse_weekly
+from insights.store import audit, waves
 
 TEAM = "T-HOSTILE"
 CHANNEL = "CDIGEST"

@@ -12,14 +12,14 @@ import pytest
 from support import TEAM
 
 from insights import QueryError, RefusedError, Store, ask, top_misses
-from insights.answer import read_in_thread
-from insights.catalog import load_catalog
-from insights.codebook import load_codebook
-from insights.demo import DEMO_DIR
-from insights.demo_loader import load_demo
-from insights.findings import Except, GapReport
-from insights.importer import import_file
-from insights.query import Vocabulary, action_of, is_follow_up, read
+from insights.answers.catalog import load_catalog
+from insights.answers.findings import Except, GapReport
+from insights.answers.query import Vocabulary, action_of, is_follow_up, read
+from insights.answers.reply import read_in_thread
+from insights.ingest.codebook import load_codebook
+from insights.ingest.demo import DEMO_DIR
+from insights.ingest.demo_loader import load_demo
+from insights.ingest.importer import import_file
 
 
 @pytest.fixture(scope="module")

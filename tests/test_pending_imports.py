@@ -1,4 +1,5 @@
-"""insights.pending: uploads waiting for Import or Cancel, kept per workspace in the store."""
+"""insights.ingest.pending: uploads waiting for Import or Cancel, kept per workspace in the
+store."""
 
 from __future__ import annotations
 
@@ -6,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from insights import Store
-from insights import pending as pi
+from insights.ingest import pending as pi
 
 NOW = datetime(2026, 3, 28, 10, 0, tzinfo=UTC)
 

@@ -1,4 +1,4 @@
-"""bot.permissions: who is an admin, who may manage digests, import survey data, forget a
+"""bot.slack.permissions: who is an admin, who may manage digests, import survey data, forget a
 wave and read the audit log; and the one refusal they all get."""
 
 from __future__ import annotations
@@ -9,8 +9,9 @@ import pytest
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
-from bot import uploads
-from bot.permissions import (
+from bot.imports import uploads
+from bot.settings import Settings
+from bot.slack.permissions import (
     is_admin,
     may_delete,
     may_import,
@@ -18,7 +19,6 @@ from bot.permissions import (
     may_view_audit,
     refusal,
 )
-from bot.settings import Settings
 
 
 class Users:

@@ -11,9 +11,9 @@ from fake_slack import UPLOAD, FakeSlack, server_error
 from slack_sdk import WebClient
 from support import TEAM
 
-from bot.charts import NOT_A_MEMBER, UPLOAD_FAILED, post_chart
+from bot.slack.charts import NOT_A_MEMBER, UPLOAD_FAILED, post_chart
 from insights import Store, ask
-from insights.findings import Finding
+from insights.answers.findings import Finding
 
 
 @pytest.fixture

@@ -1,4 +1,4 @@
-"""bot.posting: the one door for posting a message, against the fake Slack Web API."""
+"""bot.slack.posting: the one door for posting a message, against the fake Slack Web API."""
 
 from __future__ import annotations
 
@@ -7,9 +7,9 @@ from collections.abc import Iterator
 import pytest
 from slack_sdk import WebClient
 
-from bot.posting import post_ephemeral, post_message
+from bot.slack.posting import post_ephemeral, post_message
+from insights.answers.render import Message
 from insights.blocks import section
-from insights.render import Message
 from tests.fake_slack import FakeSlack
 
 MESSAGE = Message(text="Hello &amp; welcome", blocks=[section("Hello &amp; welcome")])

@@ -23,12 +23,12 @@ from privacy_attacker import Leak, Printed, Respondents, leaks, record
 from support import TEAM
 
 from insights import Store, UserError
-from insights.catalog import SegmentRef, load_catalog
-from insights.codebook import parse_codebook
-from insights.columns import counts_for
-from insights.engine import Engine, Filters
-from insights.findings import Except
-from insights.importer import import_file
+from insights.answers.catalog import SegmentRef, load_catalog
+from insights.answers.engine import Engine, Filters
+from insights.answers.findings import Except
+from insights.ingest.codebook import parse_codebook
+from insights.ingest.importer import import_file
+from insights.store.columns import counts_for
 
 MIN = 5
 SEGMENTS = ("region", "dept", "site")

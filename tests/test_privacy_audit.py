@@ -7,8 +7,15 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from insights.counts import FrameCounts, Layout, answered_column
-from insights.privacy import MAX_AUDIT_ATOMS, OTHER, Family, WaveView, audit, merge_small_values
+from insights.answers.privacy import (
+    MAX_AUDIT_ATOMS,
+    OTHER,
+    Family,
+    WaveView,
+    audit,
+    merge_small_values,
+)
+from insights.store.counts import FrameCounts, Layout, answered_column
 
 K = 5
 

@@ -15,8 +15,8 @@ from privacy_attacker import Printed, Respondents, leaks, record
 from support import TEAM, Importer
 
 from insights import Store, SuppressedError
-from insights.answer import answer_query, interpret
-from insights.findings import BreakdownReport, GapReport
+from insights.answers.findings import BreakdownReport, GapReport
+from insights.answers.reply import answer_query, interpret
 
 MIN = 5
 AGREE = {"Agree": 1.0, "Disagree": 0.0, "Neutral": 0.0, "Yes": 1.0, "No": 0.0, "": np.nan}

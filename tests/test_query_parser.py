@@ -9,9 +9,9 @@ from hypothesis import strategies as st
 from support import TEAM
 
 from insights import QueryError, Store, UserError, ask
-from insights.answer import interpret
-from insights.catalog import load_catalog
-from insights.query import Query, Vocabulary, parse, read, tokenize
+from insights.answers.catalog import load_catalog
+from insights.answers.query import Query, Vocabulary, parse, read, tokenize
+from insights.answers.reply import interpret
 
 
 @pytest.fixture(scope="module")

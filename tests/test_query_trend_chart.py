@@ -9,11 +9,11 @@ import pytest
 from click.testing import CliRunner
 from support import TEAM
 
-from bot.cli import cli
+from bot.entrypoints.cli import cli
 from insights import QueryError, Store, ask
-from insights.catalog import load_catalog
-from insights.findings import TrendReport
-from insights.query import Vocabulary, parse
+from insights.answers.catalog import load_catalog
+from insights.answers.findings import TrendReport
+from insights.answers.query import Vocabulary, parse
 
 
 @pytest.fixture(scope="module")

@@ -10,18 +10,18 @@ import pytest
 from support import TEAM, Importer
 
 from insights import Store
-from insights.catalog import Catalog, load_catalog
-from insights.charts import chart_for
-from insights.columns import counts_for
-from insights.engine import RANK_TEST, Engine
-from insights.findings import BreakdownReport, Except
-from insights.stats import (
+from insights.answers.catalog import Catalog, load_catalog
+from insights.answers.charts import chart_for
+from insights.answers.engine import RANK_TEST, Engine
+from insights.answers.findings import BreakdownReport, Except
+from insights.answers.stats import (
     PairedTable,
     holm,
     independent_difference,
     interval_test,
     paired_difference,
 )
+from insights.store.columns import counts_for
 
 MIN = 5
 

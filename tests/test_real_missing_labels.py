@@ -11,7 +11,7 @@ from pathlib import Path
 
 from support import CliRun
 
-from insights.stats import percent
+from insights.answers.stats import percent
 
 REAL = Path(__file__).parent / "exports" / "real" / "stacks-governance"
 K = 5  # the MIN_GROUP_SIZE the ``run`` fixture sets

@@ -1,4 +1,4 @@
-"""bot.listeners.routing: one decision, for every entry point, of whether a text is an
+"""bot.routing.router: one decision, for every entry point, of whether a text is an
 action (and which, with whose permission, and who sees the reply) or a question.
 
 Slack's users.info is played by a small stand-in; everything else is the real code on a
@@ -12,21 +12,21 @@ from typing import Any, cast
 import pytest
 from slack_sdk import WebClient
 
-from bot.actions import KNOWN_ACTIONS, read_action
 from bot.deps import Deps, StorePerThread
-from bot.listeners.routing import (
+from bot.routing.actions import KNOWN_ACTIONS, read_action
+from bot.routing.router import (
     ActionReply,
     Asker,
     OpenImportForm,
     Surface,
     route,
 )
-from bot.permissions import Refusal
 from bot.settings import Settings
+from bot.slack.permissions import Refusal
 from insights import record_miss
-from insights import subscriptions as subs
-from insights.demo_loader import load_demo
-from insights.query import ACTIONS
+from insights.answers.query import ACTIONS
+from insights.digests import subscriptions as subs
+from insights.ingest.demo_loader import load_demo
 
 TEAM = "TROUTE"
 ADMIN = "UADMIN"

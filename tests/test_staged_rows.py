@@ -6,8 +6,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from insights.codebook import Codebook, parse_codebook
-from insights.import_checks import Problems, coded_chunk, staged_rows
+from insights.ingest.checks import Problems, coded_chunk, staged_rows
+from insights.ingest.codebook import Codebook, parse_codebook
 
 CODEBOOK = """
 [survey]

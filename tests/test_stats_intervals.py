@@ -12,7 +12,7 @@ import pytest
 from hypothesis import example, given
 from hypothesis import strategies as st
 
-from insights.stats import (
+from insights.answers.stats import (
     SIGNIFICANCE,
     Z95,
     Interval,

@@ -8,7 +8,7 @@ from fractions import Fraction
 
 import pytest
 
-from insights.stats import (
+from insights.answers.stats import (
     EXACT_BELOW,
     binomial_mid_p,
     chi2_1df_sf,

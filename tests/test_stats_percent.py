@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from insights.stats import format_p, percent
+from insights.answers.stats import format_p, percent
 
 
 @pytest.mark.parametrize(

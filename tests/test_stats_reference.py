@@ -1,4 +1,4 @@
-"""insights.stats against reference values computed once with scipy and statsmodels.
+"""insights.answers.stats against reference values computed once with scipy and statsmodels.
 
 tests/reference/make_stats_reference.py computed them (in its own environment: neither
 library is a dependency) and wrote tests/reference/stats_reference.json; its docstring
@@ -23,7 +23,7 @@ from typing import Any
 
 import pytest
 
-from insights.stats import (
+from insights.answers.stats import (
     EXACT_BELOW,
     Z95,
     Interval,

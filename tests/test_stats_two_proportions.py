@@ -8,7 +8,7 @@ import math
 
 import pytest
 
-from insights.stats import (
+from insights.answers.stats import (
     Proportion,
     fisher_exact_p,
     holm,

@@ -6,7 +6,7 @@ import math
 
 import pytest
 
-from insights.stats import Z95, Proportion, wilson_interval
+from insights.answers.stats import Z95, Proportion, wilson_interval
 
 Z2 = Z95 * Z95  # 3.841459...
 

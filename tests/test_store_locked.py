@@ -12,8 +12,8 @@ import pytest
 from support import TEAM, TINY_COLUMNS, rows_csv
 
 from insights import Store, StoreError
-from insights.codebook import Codebook
-from insights.importer import import_file
+from insights.ingest.codebook import Codebook
+from insights.ingest.importer import import_file
 
 
 def hold_write_lock(path: Path, seconds: float, started: threading.Event) -> None:

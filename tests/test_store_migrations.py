@@ -9,7 +9,7 @@ import pytest
 from support import Importer, table_counts
 
 from insights import Store, StoreError
-from insights.store import _MIGRATIONS
+from insights.store.database import _MIGRATIONS
 
 NEWEST = _MIGRATIONS[-1][0]
 

@@ -8,12 +8,12 @@ import pandas as pd
 import pytest
 
 from insights import Store
-from insights.codebook import Codebook, load_codebook, parse_codebook
-from insights.exports._model import Export
-from insights.importer import import_export
-from insights.suggest import Suggestion, suggest_codebook
+from insights.ingest.codebook import Codebook, load_codebook, parse_codebook
+from insights.ingest.exports._model import Export
+from insights.ingest.importer import import_export
+from insights.ingest.suggest import Suggestion, suggest_codebook
 
-DEMO = Path(__file__).resolve().parents[1] / "insights" / "demo"
+DEMO = Path(__file__).resolve().parents[1] / "insights" / "ingest" / "demo"
 
 
 def demo_export(wave: str) -> Export:

@@ -8,11 +8,11 @@ from collections.abc import Iterator, Mapping, Sequence
 import pandas as pd
 import pytest
 
-from insights.codebook import Codebook
 from insights.errors import CodebookError
-from insights.exports._model import Column, Export, Format, Progress
-from insights.suggest import Suggestion, suggest_codebook
-from insights.suggest._scan import DISTINCT_CAP, scan
+from insights.ingest.codebook import Codebook
+from insights.ingest.exports._model import Column, Export, Format, Progress
+from insights.ingest.suggest import Suggestion, suggest_codebook
+from insights.ingest.suggest._scan import DISTINCT_CAP, scan
 
 AGREE5 = ["Strongly disagree", "Disagree", "Neither agree nor disagree", "Agree", "Strongly agree"]
 PERSONAL_VALUE = "I personally believe customer empathy is necessary to create business value"

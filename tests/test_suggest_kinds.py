@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import pytest
 
-from insights.codebook import parse_codebook
-from insights.exports._model import Column
-from insights.suggest import suggest_codebook
-from insights.suggest._scales import match_scale, numeric_codes
+from insights.ingest.codebook import parse_codebook
+from insights.ingest.exports._model import Column
+from insights.ingest.suggest import suggest_codebook
+from insights.ingest.suggest._scales import match_scale, numeric_codes
 from tests.test_suggest_formats import GRID_STEM, export
 
 IMPRESSIVE = ["1 - Not at all impressive", "2", "3", "4", "5", "6", "7 - Very impressive"]

@@ -7,8 +7,8 @@ from __future__ import annotations
 import csv
 from pathlib import Path
 
-from insights.exports import open_export
-from insights.suggest import Suggestion, suggest_codebook
+from insights.ingest.exports import open_export
+from insights.ingest.suggest import Suggestion, suggest_codebook
 
 REAL = Path(__file__).parent / "exports" / "real"
 

@@ -15,10 +15,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from benchmarks import themes_baseline
-from insights.codebook import Perspective
-from insights.suggest._notes import listed
-from insights.suggest._themes import MISMATCHED_NOTES, Candidate, Themes, assign_themes
-from insights.suggest._wording import Wording
+from insights.ingest.codebook import Perspective
+from insights.ingest.suggest._notes import listed
+from insights.ingest.suggest._themes import MISMATCHED_NOTES, Candidate, Themes, assign_themes
+from insights.ingest.suggest._wording import Wording
 
 REPO = Path(__file__).resolve().parents[1]
 # Few words, so statements often share some (plural and singular fold together, some are
@@ -132,8 +132,8 @@ _SUGGEST_WIDE = textwrap.dedent(
     """
     import sys
     import pandas as pd
-    from insights.exports import Export
-    from insights.suggest import suggest_codebook
+    from insights.ingest.exports import Export
+    from insights.ingest.suggest import suggest_codebook
     frame = pd.read_csv(sys.argv[1], dtype=str, keep_default_na=False)
     suggestion = suggest_codebook(Export.from_frame(frame, name="wide.csv"))
     print(len(suggestion.codebook.questions))

@@ -1,4 +1,4 @@
-"""Recognising answer vocabularies and numeric codes (insights.suggest._scales)."""
+"""Recognising answer vocabularies and numeric codes (insights.ingest.suggest._scales)."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import random
 
 import pytest
 
-from insights.suggest._scales import ScaleSpec, match_scale, numeric_codes
+from insights.ingest.suggest._scales import ScaleSpec, match_scale, numeric_codes
 
 AGREE5 = ["Strongly disagree", "Disagree", "Neither agree nor disagree", "Agree", "Strongly agree"]
 

@@ -8,10 +8,10 @@ import pandas as pd
 from hypothesis import given
 from hypothesis import strategies as st
 
-from insights.codebook import parse_codebook
-from insights.exports._model import Column, Export
-from insights.suggest import Suggestion, suggest_codebook
-from insights.suggest._toml import string
+from insights.ingest.codebook import parse_codebook
+from insights.ingest.exports._model import Column, Export
+from insights.ingest.suggest import Suggestion, suggest_codebook
+from insights.ingest.suggest._toml import string
 
 AGREE5 = ["Strongly disagree", "Disagree", "Neither agree nor disagree", "Agree", "Strongly agree"]
 AWKWARD = [

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from insights.exports._model import Column
-from insights.suggest._themes import Candidate, assign_themes
-from insights.suggest._wording import read_wording, segment_name, tokens
+from insights.ingest.exports._model import Column
+from insights.ingest.suggest._themes import Candidate, assign_themes
+from insights.ingest.suggest._wording import read_wording, segment_name, tokens
 
 
 @pytest.mark.parametrize(

@@ -7,9 +7,9 @@ import pytest
 from support import TEAM, Importer
 
 from insights import Store, SuppressedError, ask
-from insights.answer import answer_query, interpret
-from insights.engine import NOT_STATED_LABEL
-from insights.findings import BreakdownReport, GapReport, Group
+from insights.answers.engine import NOT_STATED_LABEL
+from insights.answers.findings import BreakdownReport, GapReport, Group
+from insights.answers.reply import answer_query, interpret
 
 MIN = 5
 OTHER = "Other (small groups"

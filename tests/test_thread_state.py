@@ -16,7 +16,7 @@ from bot.deps import Deps
 from bot.listeners.events import first_delivery
 from bot.settings import Settings
 from insights import Store, StoreError
-from insights.bot_state import claim_event, load_context, save_context
+from insights.store.bot_state import claim_event, load_context, save_context
 
 
 @pytest.fixture

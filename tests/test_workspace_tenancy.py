@@ -1,5 +1,5 @@
-"""bot.workspaces and the org list of bot.oauth: which workspace a request speaks for, by
-payload kind; which store team its authorization lets it use; and which workspaces an
+"""bot.slack.workspaces and the org list of bot.slack.oauth: which workspace a request speaks
+for, by payload kind; which store team its authorization lets it use; and which workspaces an
 org-wide install serves, as Slack last listed them (the end-to-end checks are in
 tests/e2e/test_org_wide_tenancy.py)."""
 
@@ -11,9 +11,9 @@ from typing import Any
 import pytest
 from slack_bolt import BoltContext
 
-from bot import oauth
-from bot.oauth import InstallationStore
-from bot.workspaces import Refusal, authorized_store_team, request_workspace
+from bot.slack import oauth
+from bot.slack.oauth import InstallationStore
+from bot.slack.workspaces import Refusal, authorized_store_team, request_workspace
 
 ORG, HQ, BRANCH, BETA = "EGLOBEX", "THQ", "TBRANCH", "TBETA"
 

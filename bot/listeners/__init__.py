@@ -4,7 +4,7 @@ none of them.
 
 What every group shares lives here: :func:`attach` (the app's :class:`bot.deps.Deps`) and
 :func:`acknowledge` (the empty ack every lazy listener sends first). A question is answered
-by :func:`bot.listeners.routing.answer`.
+by :func:`bot.routing.router.answer`.
 """
 
 from __future__ import annotations

@@ -32,13 +32,13 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from insights import Store
-from insights.answer import interpret
-from insights.catalog import Catalog, load_catalog
-from insights.codebook import load_codebook
-from insights.demo_loader import load_demo
+from insights.answers.catalog import Catalog, load_catalog
+from insights.answers.query import ACTIONS, Query, Vocabulary, action_of, parse
+from insights.answers.reply import interpret
 from insights.errors import QueryError
-from insights.importer import import_file
-from insights.query import ACTIONS, Query, Vocabulary, action_of, parse
+from insights.ingest.codebook import load_codebook
+from insights.ingest.demo_loader import load_demo
+from insights.ingest.importer import import_file
 
 from .pulse import CODEBOOK_PATH, PULSE_DIR
 from .pulse.generate import WAVES as PULSE_WAVES

@@ -20,12 +20,12 @@ from click.testing import CliRunner, Result
 from fake_slack import FakeSlack
 from fake_slack import Scripted as Scripted  # the tests import it from here
 
-from bot.digest_cli import digests
+from bot.entrypoints.digest_cli import digests
 from bot.settings import Settings
 from insights import Store
-from insights import subscriptions as subs
-from insights.demo_loader import load_demo
-from insights.schedule import parse_weekly
+from insights.digests import subscriptions as subs
+from insights.digests.schedule import parse_weekly
+from insights.ingest.demo_loader import load_demo
 
 BOT_TOKEN = "xoxb-test"
 TEAM = "local"
@@ -115,7 +115,9 @@ class DigestsCli:
 
     def process(self, *args: str) -> subprocess.Popen[str]:
         """The same command in a separate OS process (its own database connection)."""
-        code = "from bot.digest_cli import digests; digests(prog_name='empathy digests')"
+        code = (
+            "from bot.entrypoints.digest_cli import digests; digests(prog_name='empathy digests')"
+        )
         return subprocess.Popen(
             [sys.executable, "-c", code, *args],
             cwd=self.cwd,

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from bot.routing.subscribe import handle
 from bot.settings import Settings
-from bot.subscribe import handle
 from insights import Store
-from insights import subscriptions as subs
+from insights.digests import subscriptions as subs
 
 if TYPE_CHECKING:
     from conftest import DigestsCli, FakeSlack

@@ -6,19 +6,19 @@ from typing import TYPE_CHECKING, Any
 
 from slack_sdk.models.blocks import Block
 
-from bot.blocks import DRILL_DOWN_ACTION_ID, with_drill_down
-from bot.digests import tick
 from bot.settings import Settings
+from bot.slack.digests import tick
+from bot.views.answers import DRILL_DOWN_ACTION_ID, with_drill_down
 from insights import Store, ask
-from insights.answer import answer_query, interpret
-from insights.digest import (
+from insights.answers.findings import ChangeReport, GapReport
+from insights.answers.reply import answer_query, interpret
+from insights.digests.content import (
     GapPoint,
     Snapshot,
     build_digest,
     render_digest,
 )
-from insights.findings import ChangeReport, GapReport
-from insights.subscriptions import parse_iso
+from insights.digests.subscriptions import parse_iso
 
 if TYPE_CHECKING:
     from conftest import DigestsCli, FakeSlack

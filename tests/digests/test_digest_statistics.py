@@ -13,9 +13,9 @@ import pytest
 from support import TEAM, TINY_CODEBOOK, rows_csv
 
 from insights import Store
-from insights.codebook import parse_codebook
-from insights.digest import NEWCOMERS_TEST, Snapshot, build_digest, render_digest
-from insights.importer import import_file
+from insights.digests.content import NEWCOMERS_TEST, Snapshot, build_digest, render_digest
+from insights.ingest.codebook import parse_codebook
+from insights.ingest.importer import import_file
 
 MIN = 5
 

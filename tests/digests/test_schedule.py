@@ -6,8 +6,8 @@ from datetime import UTC, datetime, time, timedelta
 
 import pytest
 
+from insights.digests.schedule import Timing, WeeklySchedule, classify, parse_weekly, period_key
 from insights.errors import QueryError
-from insights.schedule import Timing, WeeklySchedule, classify, parse_weekly, period_key
 
 BERLIN = WeeklySchedule(0, time(9, 0), "Europe/Berlin")
 NEW_YORK = WeeklySchedule(0, time(9, 0), "America/New_York")

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from bot.permissions import may_manage_subscriptions
+from bot.routing.subscribe import handle
 from bot.settings import Settings
-from bot.subscribe import handle
+from bot.slack.permissions import may_manage_subscriptions
 from insights import Store
-from insights import subscriptions as subs
-from insights.subscriptions import parse_iso
+from insights.digests import subscriptions as subs
+from insights.digests.subscriptions import parse_iso
 
 if TYPE_CHECKING:
     from conftest import FakeSlack

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 import pytest
 
 from insights import Store
-from insights import subscriptions as subs
+from insights.digests import subscriptions as subs
 
 if TYPE_CHECKING:
     from conftest import DigestsCli, FakeSlack

@@ -5,11 +5,11 @@ from __future__ import annotations
 import threading
 from typing import TYPE_CHECKING, Any
 
-from bot.digests import tick
 from bot.settings import Settings
+from bot.slack.digests import tick
 from insights import Store
-from insights import subscriptions as subs
-from insights.subscriptions import RunRecord
+from insights.digests import subscriptions as subs
+from insights.digests.subscriptions import RunRecord
 
 if TYPE_CHECKING:
     from conftest import DigestsCli, FakeSlack

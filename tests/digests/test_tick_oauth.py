@@ -16,14 +16,14 @@ from fake_slack import Call, FakeSlack, _Reply, server_error
 from slack_sdk.oauth.installation_store import Installation
 from support import TINY_CODEBOOK, rows_csv
 
-from bot.digests import tick
-from bot.oauth import InstallationStore
 from bot.settings import Settings
+from bot.slack.digests import tick
+from bot.slack.oauth import InstallationStore
 from insights import Store
-from insights import subscriptions as subs
-from insights.codebook import parse_codebook
-from insights.importer import import_file
-from insights.schedule import parse_weekly
+from insights.digests import subscriptions as subs
+from insights.digests.schedule import parse_weekly
+from insights.ingest.codebook import parse_codebook
+from insights.ingest.importer import import_file
 
 CLIENT_ID, CLIENT_SECRET = "9999.digests", "digest-client-secret"
 SLOT = subs.parse_iso("2026-03-30T07:00:00Z")  # Monday 09:00 in Berlin

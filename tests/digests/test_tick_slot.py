@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from insights import Store
-from insights import subscriptions as subs
+from insights.digests import subscriptions as subs
 
 if TYPE_CHECKING:
     from conftest import DigestsCli, FakeSlack
@@ -72,7 +72,7 @@ def test_run_forever_ticks_until_stopped(
 ) -> None:
     import threading
 
-    from bot.digests import run_forever
+    from bot.slack.digests import run_forever
 
     subscribe_channel()
     stop = threading.Event()
@@ -90,7 +90,7 @@ def test_run_forever_ticks_until_stopped(
 
 
 def test_every_command_has_help(cli: DigestsCli) -> None:
-    from bot.digest_cli import digests
+    from bot.entrypoints.digest_cli import digests
 
     assert sorted(digests.commands) == ["log", "preview", "run", "tick"]
     for name, command in digests.commands.items():

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from bot.routing.subscribe import handle
 from bot.settings import Settings
-from bot.subscribe import handle
 from insights import Store
-from insights.subscriptions import parse_iso
+from insights.digests.subscriptions import parse_iso
 
 if TYPE_CHECKING:
     from conftest import DigestsCli, FakeSlack

@@ -31,7 +31,7 @@ from fake_slack import WAIT_SECONDS, Call, FakeSlack, _Reply
 
 from benchmarks import procfile
 from insights import Store
-from insights.demo_loader import load_demo
+from insights.ingest.demo_loader import load_demo
 
 REPO = Path(__file__).resolve().parents[2]
 BOT_TOKEN = "xoxb-1111-2222-e2eSecretBotToken"
@@ -490,7 +490,8 @@ def start_web(
     database: Path,
     extra_env: Mapping[str, str | None] | None = None,
 ) -> WebProcess:
-    """Start the Procfile's web process (uvicorn, from bot.server) and wait for /healthz.
+    """Start the Procfile's web process (uvicorn, from bot.entrypoints.server) and wait for
+    /healthz.
 
     ``extra_env`` adds settings (e.g. ADMIN_USER_IDS) on top of the test defaults; a value
     of None removes that setting (e.g. ``{"SLACK_BOT_TOKEN": None}``).

@@ -33,7 +33,7 @@ from harness import (
 
 from bot.settings import BOT_SCOPES
 from insights import Store
-from insights.demo_loader import load_demo
+from insights.ingest.demo_loader import load_demo
 
 ACME = "TACME"
 

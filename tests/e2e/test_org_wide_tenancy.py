@@ -39,9 +39,9 @@ from harness import (
 from support import TINY_CODEBOOK, rows_csv
 
 from insights import Store
-from insights.codebook import parse_codebook
-from insights.demo_loader import load_demo
-from insights.importer import import_file
+from insights.ingest.codebook import parse_codebook
+from insights.ingest.demo_loader import load_demo
+from insights.ingest.importer import import_file
 
 ORG, HQ, BRANCH, BETA = "EGLOBEX", "TGLOBEXHQ", "TGLOBEXBRANCH", "TBETA"
 BETA_GAP = "80 points"  # Beta's own answer to `gap`

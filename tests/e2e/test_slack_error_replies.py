@@ -1,5 +1,5 @@
 """A request Slack sends that cannot be answered as asked gets, through the real web
-process, the message bot.slack_errors makes: the person's mistake in friendly words, with
+process, the message bot.errors.slack makes: the person's mistake in friendly words, with
 the closest reading offered for a question not understood; never a reference id for it.
 (A failure of ours, with its reference id: test_internal_error.py.)"""
 

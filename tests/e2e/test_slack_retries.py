@@ -21,7 +21,7 @@ from harness import (
 )
 
 from insights import Store
-from insights.demo_loader import load_demo
+from insights.ingest.demo_loader import load_demo
 
 
 def answered_once(fake: FakeSlack, slack: SlackClient, stamp: str) -> list[int]:

@@ -8,8 +8,8 @@ from typing import TYPE_CHECKING
 
 from pydantic import SecretStr
 
+from bot.entrypoints.socket import run_socket_mode
 from bot.settings import Settings
-from bot.socket import run_socket_mode
 
 if TYPE_CHECKING:
     from harness import FakeSlack

@@ -33,16 +33,16 @@ from harness import (
 )
 from support import TINY_CODEBOOK, rows_csv
 
-from bot.admin_blocks import ForgetTarget, forget_value
-from bot.digests import tick
 from bot.settings import Settings
+from bot.slack.digests import tick
+from bot.views.admin import ForgetTarget, forget_value
 from insights import Store
-from insights import pending as pending_imports
-from insights import subscriptions as subs
-from insights.codebook import parse_codebook
-from insights.demo_loader import load_demo
-from insights.importer import import_file
-from insights.schedule import parse_weekly
+from insights.digests import subscriptions as subs
+from insights.digests.schedule import parse_weekly
+from insights.ingest import pending as pending_imports
+from insights.ingest.codebook import parse_codebook
+from insights.ingest.demo_loader import load_demo
+from insights.ingest.importer import import_file
 
 ALPHA, BETA = "TALPHA", "TBETA"
 ADMIN_A, ADMIN_B = "UADMINA", "UADMINB"

@@ -24,9 +24,9 @@ from harness import (
 )
 
 from insights import Store
-from insights import subscriptions as subs
-from insights.demo_loader import load_demo
-from insights.schedule import parse_weekly
+from insights.digests import subscriptions as subs
+from insights.digests.schedule import parse_weekly
+from insights.ingest.demo_loader import load_demo
 
 STAYS, LEAVES, REVOKES = "TSTAYS", "TLEAVES", "TREVOKES"
 

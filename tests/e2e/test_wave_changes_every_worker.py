@@ -1,6 +1,6 @@
 """Every worker process of the web answers from the wave as it is now: after a wave is
 replaced or forgotten by another process, no worker answers from the columns or the view
-it kept (``insights.columns.ColumnCounts`` checks the wave's version on every question)."""
+it kept (``insights.store.columns.ColumnCounts`` checks the wave's version on every question)."""
 
 from __future__ import annotations
 
@@ -11,9 +11,9 @@ from typing import TYPE_CHECKING
 from harness import PULSE_CODEBOOK, PULSE_CSV
 
 from insights import Store
-from insights.codebook import parse_codebook
-from insights.importer import import_file
-from insights.waves import forget_wave
+from insights.ingest.codebook import parse_codebook
+from insights.ingest.importer import import_file
+from insights.store.waves import forget_wave
 
 if TYPE_CHECKING:
     from harness import FakeSlack, SlackClient, WebControl

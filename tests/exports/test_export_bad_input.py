@@ -11,7 +11,7 @@ from export_fixtures import write_plain
 from openpyxl import Workbook
 
 from insights.errors import ImportFailed
-from insights.exports import open_export
+from insights.ingest.exports import open_export
 
 
 def refusal(path: Path, **options: object) -> str:

@@ -9,7 +9,7 @@ import pytest
 from export_fixtures import write_plain, write_qualtrics
 
 from insights.errors import ImportFailed
-from insights.exports import _decode, open_export
+from insights.ingest.exports import _decode, open_export
 
 HEADER = ["id", "Région", "comment"]
 ROWS = [["r1", "Zürich", "“Great” service, didn’t wait"], ["r2", "Île-de-France", "Ça va"]]

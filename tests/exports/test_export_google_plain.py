@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from export_fixtures import MATRIX_QUESTION, MATRIX_ROWS, write_google_forms, write_plain
 
-from insights.exports import Column, open_export
+from insights.ingest.exports import Column, open_export
 
 HEADER = ["id", "team", "site", "p", "o"]
 ROWS = [["r1", "Support", "Lyon", "Agree", "Neutral"], ["r2", "Sales", "Zürich", "NA", ""]]

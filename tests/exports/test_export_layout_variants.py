@@ -6,7 +6,7 @@ from __future__ import annotations
 import csv
 from pathlib import Path
 
-from insights.exports import open_export
+from insights.ingest.exports import open_export
 
 OLD_SURVEYMONKEY = [
     [

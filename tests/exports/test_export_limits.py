@@ -18,8 +18,8 @@ from export_fixtures import write_plain
 from hostile_files import MAIN, huge_shared_string, sheet, wide_csv, wide_row, workbook
 
 from insights.errors import ImportFailed
-from insights.exports import Limits, open_export
-from insights.exports._model import CELLS_PER_CHUNK
+from insights.ingest.exports import Limits, open_export
+from insights.ingest.exports._model import CELLS_PER_CHUNK
 
 REPO = Path(__file__).resolve().parents[2]
 _READ_ALL = textwrap.dedent(
@@ -27,7 +27,7 @@ _READ_ALL = textwrap.dedent(
     import resource, sys
     resource.setrlimit(resource.RLIMIT_AS, (1024 ** 3, 1024 ** 3))
     from insights.errors import ImportFailed
-    from insights.exports import open_export
+    from insights.ingest.exports import open_export
     try:
         for _ in open_export(sys.argv[1]).chunks():
             pass

@@ -17,7 +17,7 @@ from export_fixtures import (
 )
 
 from insights.errors import ImportFailed
-from insights.exports import Column, open_export
+from insights.ingest.exports import Column, open_export
 
 QUESTION_IDS = ["Q1", "Q2", "Q2_4_TEXT", "Q3_1", "Q3_2", "Q4", "Q5"]
 METADATA_IDS = [m[0] for m in QUALTRICS_METADATA]

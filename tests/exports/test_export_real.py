@@ -14,9 +14,9 @@ import openpyxl
 from support import TEAM
 
 from insights import Store
-from insights.codebook import parse_codebook
-from insights.exports import open_export
-from insights.importer import import_file
+from insights.ingest.codebook import parse_codebook
+from insights.ingest.exports import open_export
+from insights.ingest.importer import import_file
 
 REAL = Path(__file__).parent / "real"
 

@@ -11,7 +11,7 @@ import pytest
 from export_fixtures import response_id, sample_responses, write_plain, write_qualtrics
 from openpyxl import Workbook
 
-from insights.exports import Export, open_export
+from insights.ingest.exports import Export, open_export
 
 RESPONDENTS = 30_000
 

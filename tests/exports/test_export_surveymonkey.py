@@ -16,7 +16,7 @@ from export_fixtures import (
 )
 
 from insights.errors import ImportFailed
-from insights.exports import Column, open_export
+from insights.ingest.exports import Column, open_export
 
 REGION = "Which region do you work in?"
 CHANNELS = "Which channels do you use to talk with customers?"

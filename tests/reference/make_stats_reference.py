@@ -1,4 +1,5 @@
-"""Write stats_reference.json: reference values for insights.stats, from scipy and statsmodels.
+"""Write stats_reference.json: reference values for insights.answers.stats, from scipy and
+statsmodels.
 
 Run once, from the repository root, in a separate environment (scipy and statsmodels are
 not dependencies of Empathy Gap, and the tests only read the JSON this writes):
@@ -36,7 +37,7 @@ Where each reference comes from:
   the formulas of Newcombe (1998, Stat Med 17:2635-2650) as Fagerland, Lydersen & Laake
   state them ("Recommended tests and confidence intervals for paired binomial
   proportions", Stat Med 2014, 33:2850-2875; and their book "Statistical Analysis of
-  Contingency Tables", 2017, chapter 8) — not from insights/stats.py. Its Wilson
+  Contingency Tables", 2017, chapter 8) — not from insights/answers/stats.py. Its Wilson
   intervals come from statsmodels.
 * Tango's (1998, Stat Med 17:891-908) asymptotic score interval for paired proportions,
   the other method issue 14 allows: likewise no library here has it, so the script

@@ -14,19 +14,20 @@ from slack_bolt import Ack, App, BoltContext, Respond
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
-from bot import forget, uploads
-from bot.admin_blocks import FORGET_ACTION_ID, FORGET_CANCEL_ACTION_ID, forget_cancelled
-from bot.blocks import (
+from bot.deps import Deps
+from bot.imports import uploads
+from bot.listeners import acknowledge, deps_of
+from bot.listeners.actions import answer_buttons
+from bot.routing import forget
+from bot.views.admin import FORGET_ACTION_ID, FORGET_CANCEL_ACTION_ID, forget_cancelled
+from bot.views.answers import (
     CHART_ACTION_ID,
     DRILL_DOWN_ACTION_ID,
     SHARE_ACTION_ID,
     STEP_ACTION_PREFIX,
 )
-from bot.deps import Deps
-from bot.import_blocks import CANCEL_ACTION_ID, IMPORT_ACTION_ID
-from bot.listeners import acknowledge, deps_of
-from bot.listeners.actions import answer_buttons
-from insights.render import Message
+from bot.views.imports import CANCEL_ACTION_ID, IMPORT_ACTION_ID
+from insights.answers.render import Message
 
 logger = logging.getLogger(__name__)
 

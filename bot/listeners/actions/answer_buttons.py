@@ -16,13 +16,13 @@ from typing import Any
 from slack_bolt import BoltContext, Respond
 from slack_sdk import WebClient
 
-from bot.blocks import query_from_value, quoted_query, shared_by, with_answer_actions
-from bot.charts import post_chart
 from bot.deps import Deps
-from bot.listeners.routing import Answer, answer
-from bot.posting import post_message
-from insights.bot_state import save_context
-from insights.render import Message
+from bot.routing.router import Answer, answer
+from bot.slack.charts import post_chart
+from bot.slack.posting import post_message
+from bot.views.answers import query_from_value, quoted_query, shared_by, with_answer_actions
+from insights.answers.render import Message
+from insights.store.bot_state import save_context
 
 logger = logging.getLogger(__name__)
 

@@ -1,8 +1,8 @@
 """``/empathy QUERY``: acknowledged at once, answered after the ack through the response_url.
 
-What the text asks for is decided by :mod:`bot.listeners.routing`, the same for mentions and
+What the text asks for is decided by :mod:`bot.routing.router`, the same for mentions and
 direct messages: an action's reply (subscriptions, forget, audit, misses) is sent as it is,
-``import`` opens the upload modal for admins (see :mod:`bot.uploads`), and anything else is
+``import`` opens the upload modal for admins (see :mod:`bot.imports.uploads`), and anything else is
 a question, answered here with buttons for the next steps.
 """
 
@@ -15,12 +15,12 @@ from slack_bolt import App, BoltContext, Respond
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
-from bot.blocks import quoted_query, with_answer_actions
-from bot.charts import post_chart
 from bot.deps import Deps
-from bot.import_blocks import upload_modal
 from bot.listeners import acknowledge, deps_of
-from bot.listeners.routing import ActionReply, Asker, answer, route
+from bot.routing.router import ActionReply, Asker, answer, route
+from bot.slack.charts import post_chart
+from bot.views.answers import quoted_query, with_answer_actions
+from bot.views.imports import upload_modal
 
 COMMAND = "/empathy"
 logger = logging.getLogger(__name__)

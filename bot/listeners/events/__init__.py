@@ -1,14 +1,15 @@
 """``app_mention`` and direct messages: answered in the thread, with the thread's context.
-What they ask for is decided by :mod:`bot.listeners.routing`, as for ``/empathy``: an
+What they ask for is decided by :mod:`bot.routing.router`, as for ``/empathy``: an
 action (subscriptions, import, forget, audit, misses) gets its reply (in a channel, to the
 asker alone when it is for them only); anything else is a question.
-A file shared in a direct message is an upload for :mod:`bot.uploads` (admins only).
+A file shared in a direct message is an upload for :mod:`bot.imports.uploads` (admins only).
 
 Slack re-sends an event it believes was lost; each ``event_id`` is claimed in the store
 before any work, so a retry is never answered twice, even while the first is in progress.
 
 ``app_uninstalled`` and ``tokens_revoked`` (bot) delete the workspace's tokens and pause its
-digests (:func:`bot.oauth.forget_workspace`); both may arrive, in either order, more than once.
+digests (:func:`bot.slack.oauth.forget_workspace`); both may arrive, in either order, more
+than once.
 """
 
 from __future__ import annotations
@@ -19,14 +20,11 @@ from typing import Any
 from slack_bolt import App, BoltContext
 from slack_sdk import WebClient
 
-from bot import downloads, uploads
-from bot.blocks import with_answer_actions
-from bot.charts import post_chart
 from bot.deps import Deps
-from bot.home import publish_home
-from bot.import_jobs import ImportJobs, jobs_for
+from bot.imports import uploads
+from bot.imports.jobs import ImportJobs, jobs_for
 from bot.listeners import acknowledge, deps_of
-from bot.listeners.routing import (
+from bot.routing.router import (
     ActionReply,
     Asker,
     Surface,
@@ -34,12 +32,16 @@ from bot.listeners.routing import (
     route,
     send_in_conversation,
 )
-from bot.oauth import TOKENS_REVOKED, UNINSTALLED, InstallationStore, forget_workspace
-from bot.posting import post_message
-from bot.threads import strip_mentions
+from bot.slack import downloads
+from bot.slack.charts import post_chart
+from bot.slack.home import publish_home
+from bot.slack.oauth import TOKENS_REVOKED, UNINSTALLED, InstallationStore, forget_workspace
+from bot.slack.posting import post_message
+from bot.slack.threads import strip_mentions
+from bot.views.answers import with_answer_actions
 from insights import StoreError
-from insights.bot_state import claim_event, load_context, save_context
-from insights.render import Message
+from insights.answers.render import Message
+from insights.store.bot_state import claim_event, load_context, save_context
 
 logger = logging.getLogger(__name__)
 

@@ -1,7 +1,7 @@
 """Modal submissions: the ``/empathy import`` upload form and an upload's Import form.
 
 Both are acknowledged at once (closing the modal); the work — downloading, reading,
-importing — happens after the ack, in the upload pool (:mod:`bot.import_jobs`), and its
+importing — happens after the ack, in the upload pool (:mod:`bot.imports.jobs`), and its
 outcome arrives as a DM from the bot.
 """
 
@@ -12,18 +12,18 @@ from typing import Any
 from slack_bolt import App, BoltContext
 from slack_sdk import WebClient
 
-from bot import uploads
 from bot.deps import Deps
-from bot.import_blocks import (
+from bot.imports import uploads
+from bot.imports.jobs import ImportJobs, jobs_for
+from bot.listeners import acknowledge, deps_of
+from bot.slack.posting import post_message
+from bot.views.imports import (
     CONFIRM_VIEW_ID,
     SURVEY_BLOCK_ID,
     UPLOAD_VIEW_ID,
     WAVE_BLOCK_ID,
     submitted_text,
 )
-from bot.import_jobs import ImportJobs, jobs_for
-from bot.listeners import acknowledge, deps_of
-from bot.posting import post_message
 
 
 def _who(deps: Deps, body: dict[str, Any], context: BoltContext) -> tuple[str, str]:

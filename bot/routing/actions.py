@@ -1,0 +1,33 @@
+"""How every edge reads an action typed as text, without Slack: the Slack router
+(:mod:`bot.routing.router`) and ``empathy ask`` (:mod:`bot.entrypoints.cli`) both go through
+:func:`read_action`, so a text is an action at one entry point exactly when it is at all.
+
+Which action is the library's decision (:func:`insights.answers.query.action_of`: the first word);
+here it is paired with the text from that word on, as the action's handler reads it.
+"""
+
+from __future__ import annotations
+
+import re
+
+from insights.answers.query import action_of
+
+CHANNEL_ACTIONS = frozenset({"subscribe", "unsubscribe", "subscriptions"})
+ADMIN_ACTIONS = frozenset({"forget", "audit", "misses"})
+IMPORT_ACTION = "import"
+KNOWN_ACTIONS = CHANNEL_ACTIONS | ADMIN_ACTIONS | {IMPORT_ACTION}
+_PUNCTUATION = " ?!.:,;"
+
+
+def read_action(text: str) -> tuple[str, str] | None:
+    """``(action, text from the action word on)``, or ``None`` when ``text`` is a question.
+
+    What comes before the word (a ``/empathy`` typed out, a mention) and punctuation stuck
+    to it (``audit?``, ``forget: wave 2022``) is dropped: ``("forget", "forget wave 2022")``.
+    """
+    action = action_of(text)
+    if action not in KNOWN_ACTIONS:
+        return None
+    found = re.search(rf"(?<![\w-]){re.escape(action)}(?![\w-])", text, re.IGNORECASE)
+    rest = text[found.end() :].lstrip(_PUNCTUATION) if found else ""
+    return action, f"{action} {rest}".strip()
