@@ -8,7 +8,7 @@ from typing import Annotated
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
-from insights.ingest.exports import DEFAULT_LIMITS, Limits
+from insights.ingest import DEFAULT_LIMITS, Limits
 
 # The bot scopes of manifest.yml: what an OAuth install asks each workspace for.
 BOT_SCOPES = (

@@ -1,10 +1,14 @@
-"""Empathy Gap's library: store, import, statistics, query language, gap engine, rendering.
+"""Empathy Gap's library, by stage: ``ingest`` (exports in) → ``store`` (SQLite) →
+``answers`` (a question in, findings out) → ``digests`` (what is sent without asking).
 
-No Slack transport lives here; ``bot/`` and the CLI are thin edges over this surface.
+Three modules serve every stage: ``errors`` (every error the library raises on purpose, one
+tree), ``safe_text`` (text from surveys and people made safe for where it is shown) and
+``blocks`` (the Block Kit primitives). No Slack transport lives here; ``bot/`` and the CLI
+are edges that import each package's ``__init__`` (its public face) and these three modules,
+never a package's inner modules.
 """
 
-from insights.answers.misses import record_miss, top_misses
-from insights.answers.reply import Reply, ask
+from insights.answers import Reply, ask, record_miss, top_misses
 from insights.errors import (
     CodebookError,
     EmpathyError,
@@ -16,7 +20,7 @@ from insights.errors import (
     SuppressedError,
     UserError,
 )
-from insights.store.database import Store
+from insights.store import Store
 
 __all__ = [
     "CodebookError",

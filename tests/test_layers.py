@@ -6,19 +6,34 @@ from __future__ import annotations
 import ast
 import importlib.util
 import re
+import types
 from pathlib import Path
 
 from insights import Store
 
-# Edge modules that still import library modules rather than names, left as they were while
-# other parts of issue 18 change them; remove each from here when it is converted.
-_MODULE_IMPORTS_LEFT = {
-    "bot/entrypoints/cli.py",
+# Edge modules that still import the digests' modules rather than the package's face, left
+# as they are while the digest run loop moves into the library; remove each when converted.
+_INNER_IMPORTS_LEFT = {
     "bot/entrypoints/digest_cli.py",
     "bot/slack/digests.py",
-    "bot/imports/child.py",
     "bot/routing/subscribe.py",
-    "bot/imports/uploads.py",
+    "bot/slack/home.py",
+    "bot/slack/oauth.py",
+}
+
+# What the edge may import from the library: each package's public face (its __init__) and
+# the three modules every stage shares. Charts have their own face: they load matplotlib,
+# which only a chart should pay for.
+FACES = {
+    "insights",
+    "insights.ingest",
+    "insights.store",
+    "insights.answers",
+    "insights.answers.charts",
+    "insights.digests",
+    "insights.errors",
+    "insights.safe_text",
+    "insights.blocks",
 }
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -76,6 +91,14 @@ def is_module(name: str) -> bool:
         return False
 
 
+def binds_module(package: str, name: str) -> bool:
+    """Whether ``from package import name`` binds a module (a face may export a function
+    named as one of its modules: ``insights.answers.render``; the name wins)."""
+    if not is_module(f"{package}.{name}"):
+        return False
+    return isinstance(getattr(importlib.import_module(package), name, None), types.ModuleType)
+
+
 def bound_modules(path: Path) -> list[tuple[int, str, str]]:
     """Each module an import statement of ``path`` binds to a name: line, name, module."""
     found = []
@@ -86,7 +109,7 @@ def bound_modules(path: Path) -> list[tuple[int, str, str]]:
                 found.append((node.lineno, bound, alias.name if alias.asname else bound))
         elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
             for alias in node.names:
-                if is_module(f"{node.module}.{alias.name}"):
+                if binds_module(node.module, alias.name):
                     module = f"{node.module}.{alias.name}"
                     found.append((node.lineno, alias.asname or alias.name, module))
     return found
@@ -99,22 +122,70 @@ def edge_modules() -> list[tuple[str, list[tuple[int, str, str]]]]:
     ]
 
 
+def library_imports(path: Path) -> list[tuple[int, str]]:
+    """Each library module a ``from … import`` of ``path`` reads from, with its line."""
+    tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+    return [
+        (node.lineno, node.module)
+        for node in ast.walk(tree)
+        if isinstance(node, ast.ImportFrom)
+        and node.module
+        and not node.level
+        and (node.module == "insights" or node.module.startswith("insights."))
+    ]
+
+
+def edge_files() -> list[tuple[str, Path]]:
+    return [(str(path.relative_to(ROOT)), path) for path in sorted((ROOT / "bot").rglob("*.py"))]
+
+
 def test_the_edge_imports_names_from_the_library_never_its_modules() -> None:
     """One style, ``from insights.x import name``: a reader sees where each name is from."""
     found = [
         f"{path}:{line}: {module}"
         for path, bound in edge_modules()
-        if path not in _MODULE_IMPORTS_LEFT
+        if path not in _INNER_IMPORTS_LEFT
         for line, _, module in bound
         if module == "insights" or module.startswith("insights.")
     ]
     assert found == []
-    converted = [
-        path
-        for path, bound in edge_modules()
-        if path in _MODULE_IMPORTS_LEFT and not any(m.startswith("insights") for *_, m in bound)
+
+
+def test_the_edge_imports_only_the_librarys_faces() -> None:
+    """A package's inner modules can change without the edge noticing: the edge reads the
+    library only through :data:`FACES`."""
+    found = [
+        f"{name}:{line}: {module}"
+        for name, path in edge_files()
+        if name not in _INNER_IMPORTS_LEFT
+        for line, module in library_imports(path)
+        if module not in FACES
     ]
-    assert converted == [], "converted: take these out of _MODULE_IMPORTS_LEFT"
+    assert found == []
+    converted = [
+        name
+        for name, path in edge_files()
+        if name in _INNER_IMPORTS_LEFT
+        and all(module in FACES for _, module in library_imports(path))
+        and not any(m.startswith("insights") for *_, m in bound_modules(path))
+    ]
+    assert converted == [], "converted: take these out of _INNER_IMPORTS_LEFT"
+
+
+def test_every_face_is_a_package_or_a_shared_module() -> None:
+    """The faces exist and say what they are (a docstring), and each package of the library
+    is one (so a new package cannot be reached only through its inner modules)."""
+    for face in FACES:
+        spec = importlib.util.find_spec(face)
+        assert spec is not None and spec.origin is not None, face
+        assert ast.get_docstring(ast.parse(Path(spec.origin).read_text(encoding="utf-8"))), face
+    packages = {
+        ".".join(init.parent.relative_to(ROOT).parts)
+        for init in (ROOT / "insights").rglob("__init__.py")
+    }
+    inner = {"insights.ingest.exports", "insights.ingest.suggest", "insights.ingest.demo"}
+    inner |= {p for p in packages if p.startswith("insights.store.migrations")}
+    assert packages - inner <= FACES, "a new package needs a face (and an entry in FACES)"
 
 
 def test_a_name_means_one_module_across_the_edge() -> None:

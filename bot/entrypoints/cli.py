@@ -23,15 +23,18 @@ from bot.routing.actions import CHANNEL_ACTIONS, IMPORT_ACTION, read_action
 from bot.routing.forget import parse_forget
 from bot.settings import Settings
 from insights import Store, UserError, ask, top_misses
-from insights.answers.misses import MAX_MISSES_PER_TEAM
-from insights.answers.render import to_text
-from insights.ingest.codebook import load_codebook
-from insights.ingest.demo_loader import load_demo
-from insights.ingest.exports import FORMATS, Format, open_export
-from insights.ingest.importer import import_file
-from insights.ingest.suggest import suggest_codebook
+from insights.answers import MAX_MISSES_PER_TEAM, to_text
+from insights.ingest import (
+    FORMATS,
+    Format,
+    import_file,
+    load_codebook,
+    load_demo,
+    open_export,
+    suggest_codebook,
+)
 from insights.safe_text import printable
-from insights.store import audit, waves
+from insights.store import AUDIT_LIMIT, cli_actor, forget_wave, read_audit, wave_to_forget
 
 
 def _say(text: str, *, err: bool = False, nl: bool = True) -> None:
@@ -68,7 +71,7 @@ def demo(settings: Settings, team: str | None) -> None:
     store = _open(settings)
     team_id = team or settings.default_team_id
     with _translated():
-        summaries = load_demo(store, team_id, actor=audit.cli_actor())
+        summaries = load_demo(store, team_id, actor=cli_actor())
     if not summaries:
         click.echo("The demo survey is already loaded; nothing changed.")
     for summary in summaries:
@@ -123,7 +126,7 @@ def import_(
             include_unfinished=include_unfinished,
             progress=progress,
             limits=settings.export_limits,
-            actor=audit.cli_actor(),
+            actor=cli_actor(),
             min_group_size=settings.min_group_size,
         )
     _say(summary.describe())
@@ -215,7 +218,7 @@ def run_action(ctx: click.Context, action: str, text: str, team: str | None) -> 
     so is an admin), or, for one only Slack can do, a usage error naming what to use."""
     with _translated():
         if action == "audit":
-            ctx.invoke(audit_, team=team, limit=audit.DEFAULT_LIMIT)
+            ctx.invoke(audit_, team=team, limit=AUDIT_LIMIT)
         elif action == "misses":
             ctx.invoke(misses_, team=team, limit=DEFAULT_MISSES)
         elif action == "forget":
@@ -262,7 +265,7 @@ def start(ctx: click.Context) -> None:
     settings: Settings = ctx.obj
     store = _open(settings)
     with _translated():
-        summaries = load_demo(store, settings.default_team_id, actor=audit.cli_actor())
+        summaries = load_demo(store, settings.default_team_id, actor=cli_actor())
     for summary in summaries:
         _say(summary.describe())
     store.close()
@@ -279,7 +282,7 @@ def start(ctx: click.Context) -> None:
 @click.option(
     "--limit",
     type=click.IntRange(1, 10_000),
-    default=audit.DEFAULT_LIMIT,
+    default=AUDIT_LIMIT,
     show_default=True,
     help="How many entries to show, newest first.",
 )
@@ -288,7 +291,7 @@ def audit_(settings: Settings, team: str | None, limit: int) -> None:
     """List who imported, replaced or forgot survey data and changed digests, and when."""
     store = _open(settings)
     with _translated():
-        entries = audit.read(store, team or settings.default_team_id, limit)
+        entries = read_audit(store, team or settings.default_team_id, limit)
     if not entries:
         click.echo("The audit log is empty.")
         return
@@ -330,14 +333,14 @@ def misses_(settings: Settings, team: str | None, limit: int) -> None:
 @click.option("--team", help="Workspace id whose wave it is (default: DEFAULT_TEAM_ID).")
 @click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
 @click.pass_obj
-def forget_wave(
+def forget_wave_command(
     settings: Settings, label: str, survey: str | None, team: str | None, yes: bool
 ) -> None:
     """Delete every response of one wave (recorded in the audit log); asks first."""
     store = _open(settings)
     team_id = team or settings.default_team_id
     with _translated():
-        wave = waves.wave_to_forget(store, team_id, survey, label)
+        wave = wave_to_forget(store, team_id, survey, label)
     if not yes:
         also = " It is the survey's only wave, so the survey goes too." if wave.last_wave else ""
         question = (
@@ -348,8 +351,8 @@ def forget_wave(
             click.echo("Nothing was deleted.")
             return
     with _translated():
-        summary = waves.forget_wave(
-            store, team_id, wave.survey, wave.wave, actor=audit.cli_actor(), wave_id=wave.wave_id
+        summary = forget_wave(
+            store, team_id, wave.survey, wave.wave, actor=cli_actor(), wave_id=wave.wave_id
         )
     _say(summary.describe())
 

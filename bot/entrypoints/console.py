@@ -27,7 +27,7 @@ from slack_sdk.signature import SignatureVerifier
 from bot.app import create_app
 from bot.settings import Settings
 from bot.views.answers import is_error_message
-from insights.answers.query import CHART_WORDS, tokenize
+from insights.answers import CHART_WORDS, tokenize
 from insights.safe_text import printable, unescape_mrkdwn
 
 BOT_USER_ID = "UEMPATHYBOT"

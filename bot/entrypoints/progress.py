@@ -9,7 +9,7 @@ from typing import Any
 
 import click
 
-from insights.ingest.exports import Progress
+from insights.ingest import Progress
 
 
 @contextmanager

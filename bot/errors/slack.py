@@ -12,7 +12,7 @@ import logging
 from bot.errors.references import log_failure
 from bot.views.answers import closest_reading, internal_error_message, user_error_message
 from bot.views.imports import problems_message
-from insights.answers.render import Message
+from insights.answers import Message
 from insights.errors import (
     ActionNotQuestion,
     EmpathyError,

@@ -30,12 +30,20 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 
 from insights import CodebookError, EmpathyError, ImportFailed, Store
-from insights.ingest import pending as pending_imports
-from insights.ingest.checks import missing_columns
-from insights.ingest.codebook import Codebook, parse_codebook
-from insights.ingest.exports import Export, Limits, open_export
-from insights.ingest.importer import ImportSummary, import_export
-from insights.ingest.suggest import Suggestion, suggest_codebook
+from insights.ingest import (
+    Codebook,
+    Export,
+    ImportSummary,
+    Limits,
+    Suggestion,
+    delete_pending,
+    get_pending,
+    import_export,
+    missing_columns,
+    open_export,
+    parse_codebook,
+    suggest_codebook,
+)
 
 Result = dict[str, Any]
 MB = 1024 * 1024
@@ -131,7 +139,7 @@ def import_pending(args: Result, limits: Limits) -> Result:
     store = Store.open(args["database"])
     try:
         team_id, pending_id = args["team_id"], args["pending_id"]
-        pending = pending_imports.get(store, team_id, pending_id)
+        pending = get_pending(store, team_id, pending_id)
         if pending is None:
             raise Gone
         codebook = parse_codebook(
@@ -139,7 +147,7 @@ def import_pending(args: Result, limits: Limits) -> Result:
         )
 
         def forget_upload(summary: ImportSummary) -> None:
-            pending_imports.delete(store, team_id, pending_id)
+            delete_pending(store, team_id, pending_id)
 
         with opened(pending.content, pending.file_name, limits) as export:
             summary = import_export(

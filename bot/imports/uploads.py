@@ -46,10 +46,18 @@ from bot.slack.downloads import (
 from bot.slack.permissions import may_import
 from bot.views import imports as ui
 from insights import Store
-from insights.answers.catalog import list_surveys
-from insights.answers.render import Message
-from insights.ingest import pending as pending_imports
-from insights.ingest.pending import CodebookFormat, PendingImport
+from insights.answers import Message, list_surveys
+from insights.ingest import (
+    CodebookFormat,
+    PendingImport,
+    cancel_pending,
+    claim_pending,
+    create_pending,
+    get_pending,
+    pending_in_thread,
+    release_pending,
+    update_pending,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -240,7 +248,7 @@ def _offer(
 ) -> Outcome:
     """Keep a read export as a pending import, offered with its mapping (or why none)."""
     suggestion = read.get("suggestion") or {}
-    pending = pending_imports.create(
+    pending = create_pending(
         store,
         team_id=where.team_id,
         user_id=where.user_id,
@@ -278,9 +286,7 @@ def replace_codebook(settings: Settings, client: WebClient, where: Where, file: 
     def run(store: Store) -> Outcome:
         pending = None
         if where.thread_ts:
-            pending = pending_imports.in_thread(
-                store, where.team_id, where.channel_id, where.thread_ts
-            )
+            pending = pending_in_thread(store, where.team_id, where.channel_id, where.thread_ts)
         if pending is None:
             raise UploadRefused(
                 "A codebook replaces the mapping of an uploaded export: upload the export"
@@ -309,7 +315,7 @@ def _remapped(
     fmt: CodebookFormat,
     checked: dict[str, Any],
 ) -> Outcome:
-    updated = pending_imports.update(
+    updated = update_pending(
         store,
         where.team_id,
         pending.id,
@@ -339,7 +345,7 @@ def confirm_view(
     # other admin may finish the import.
     if not may_import(settings, client, user_id):
         return refusal()
-    pending = pending_imports.get(store, team_id, pending_id)
+    pending = get_pending(store, team_id, pending_id)
     if pending is None:
         return gone()
     if not pending.codebook:
@@ -364,7 +370,7 @@ def run_import(
     the pending import so the caller can answer in its thread."""
     if not may_import(settings, client, user_id):
         return Outcome(refusal())  # to the submitter alone, not into the uploader's thread
-    pending = pending_imports.get(store, team_id, pending_id)
+    pending = get_pending(store, team_id, pending_id)
     if pending is None:
         return Outcome(gone())
     if not pending.codebook:
@@ -389,7 +395,7 @@ def _import(
     upload and records the audit entry with the wave, so the upload is gone exactly when
     the import committed, even if the child was stopped right after."""
     team_id = pending.team_id
-    if not pending_imports.claim(store, team_id, pending.id):
+    if not claim_pending(store, team_id, pending.id):
         return Outcome(ui.notice("This file is already being imported.", "hourglass"), pending)
     args: dict[str, object] = {"survey": survey, "wave": wave, "user_id": user_id}
     args |= {
@@ -401,13 +407,13 @@ def _import(
     try:
         done = run_child(settings, "import", args, pending.file_name)
     except (Stopped, ChildFailed) as error:
-        if pending_imports.get(store, team_id, pending.id) is None:
+        if get_pending(store, team_id, pending.id) is None:
             logger.warning("An import stopped after it committed: %s", error)
             return Outcome(_imported_unreported(pending.file_name, survey, wave), pending)
-        pending_imports.release(store, team_id, pending.id)
+        release_pending(store, team_id, pending.id)
         return Outcome(translate(error), pending)
     except Exception as error:
-        pending_imports.release(store, team_id, pending.id)
+        release_pending(store, team_id, pending.id)
         return Outcome(translate(error), pending)
     logger.info("User %s imported %s as %s/%s", user_id, pending.file_name, survey, wave)
     text = f"{done['text']} Ask away, e.g. /empathy gap"
@@ -426,12 +432,12 @@ def cancel(
     settings: Settings, store: Store, client: WebClient, team_id: str, user_id: str, pending_id: str
 ) -> Message:
     """The Cancel button: forget the pending import (not while it is being imported)."""
-    pending = pending_imports.get(store, team_id, pending_id)
+    pending = get_pending(store, team_id, pending_id)
     if pending is None:
         return gone()
     if user_id != pending.user_id and not may_import(settings, client, user_id):
         return refusal()
-    if not pending_imports.cancel(store, team_id, pending_id):
+    if not cancel_pending(store, team_id, pending_id):
         return ui.notice(
             f"{pending.file_name} is being imported right now, so it cannot be cancelled.",
             "hourglass",
@@ -473,4 +479,4 @@ def open_dm(client: WebClient, user_id: str) -> str | None:
 def remember_thread(store: Store, pending: PendingImport, ts: str) -> None:
     """A mapping posted as a new message starts the thread its codebook and results go in."""
     if not pending.thread_ts:
-        pending_imports.update(store, pending.team_id, pending.id, thread_ts=ts)
+        update_pending(store, pending.team_id, pending.id, thread_ts=ts)

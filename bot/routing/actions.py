@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from insights.answers.query import action_of
+from insights.answers import action_of
 
 CHANNEL_ACTIONS = frozenset({"subscribe", "unsubscribe", "subscriptions"})
 ADMIN_ACTIONS = frozenset({"forget", "audit", "misses"})

@@ -19,9 +19,8 @@ from bot.settings import Settings
 from bot.slack.permissions import may_delete, may_view_audit, may_view_misses, refusal
 from bot.views import admin as admin_blocks
 from insights import QueryError, Store, UserError, top_misses
-from insights.answers.render import Message, render
-from insights.store.audit import read as read_audit
-from insights.store.waves import forget_wave, wave_to_forget
+from insights.answers import Message, render
+from insights.store import forget_wave, read_audit, wave_to_forget
 
 MISSES_LIMIT = 15
 _KEYWORDS = ("wave", "survey")

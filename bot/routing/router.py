@@ -34,8 +34,7 @@ from bot.settings import Settings
 from bot.slack.permissions import Refusal, may_import
 from bot.slack.posting import post_ephemeral, post_message
 from insights import ask
-from insights.answers.findings import Finding
-from insights.answers.render import Message
+from insights.answers import Finding, Message
 
 logger = logging.getLogger(__name__)
 

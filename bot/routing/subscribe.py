@@ -19,7 +19,7 @@ from bot.errors.slack import error_message
 from bot.settings import Settings
 from bot.slack.permissions import may_manage_subscriptions, refusal, user_info
 from insights import Store, UserError
-from insights.answers.render import Message
+from insights.answers import Message
 from insights.blocks import section
 from insights.digests import subscriptions as subs
 from insights.digests.content import digest_query

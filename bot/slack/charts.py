@@ -17,8 +17,8 @@ from slack_sdk.errors import SlackApiError, SlackClientError
 
 from bot.errors.slack import error_message
 from insights import UserError
+from insights.answers import Finding
 from insights.answers.charts import chart_for
-from insights.answers.findings import Finding
 
 logger = logging.getLogger(__name__)
 

@@ -24,7 +24,7 @@ from slack_sdk.errors import SlackApiError
 
 from bot.settings import Settings
 from bot.views.answers import escape_mrkdwn
-from insights.answers.render import Message
+from insights.answers import Message
 
 logger = logging.getLogger(__name__)
 

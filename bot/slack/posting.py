@@ -12,7 +12,7 @@ import logging
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
-from insights.answers.render import Message
+from insights.answers import Message
 
 logger = logging.getLogger(__name__)
 

@@ -18,11 +18,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from bot.views.answers import MAX_BUTTON_VALUE
-from insights.answers.render import Message
+from insights.answers import Message
 from insights.blocks import Block, context, packed_sections, section
 from insights.safe_text import escape_mrkdwn
-from insights.store.audit import AuditEntry
-from insights.store.waves import ForgetSummary, WaveToForget
+from insights.store import AuditEntry, ForgetSummary, WaveToForget
 
 FORGET_ACTION_ID = "forget_wave_delete"
 FORGET_CANCEL_ACTION_ID = "forget_wave_cancel"

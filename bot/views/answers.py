@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from insights.answers.render import Message
+from insights.answers import Message
 from insights.blocks import Block, context, section
 from insights.safe_text import clip, echo
 from insights.safe_text import escape_mrkdwn as escape_mrkdwn  # the edge's name for it

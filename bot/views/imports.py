@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from bot.views.answers import MAX_BLOCKS
-from insights.answers.render import Message
+from insights.answers import Message
 from insights.blocks import Block, context, packed_sections, section
 from insights.safe_text import clip_mrkdwn, escape_mrkdwn
 

@@ -1,1 +1,36 @@
-"""insights.answers."""
+"""Answers: a question's text in, a rendered answer out.
+
+The path of every question (``reply.ask``): ``query`` reads the text (one interpreter for
+every entry point; ``phrases`` and ``wording`` are its vocabulary) against the ``catalog``
+of what the team's surveys contain; ``engine`` counts through the store's ``CountSource``,
+with ``privacy`` deciding what may be shown and ``stats`` the intervals and tests (a new
+statistic goes there); ``findings`` is the one model every answer is, which ``headline``
+opens with a sentence, ``render`` turns into Block Kit and text, and ``charts/`` into a
+picture. ``misses`` logs what could not be answered, for admins.
+
+The edge imports the names below (and charts from ``insights.answers.charts``, kept apart
+because it loads matplotlib) and nothing else from this package.
+"""
+
+from insights.answers.catalog import list_surveys
+from insights.answers.findings import Finding
+from insights.answers.misses import MAX_MISSES_PER_TEAM, record_miss, top_misses
+from insights.answers.query import CHART_WORDS, action_of, tokenize
+from insights.answers.render import Message, render, to_text
+from insights.answers.reply import Reply, ask
+
+__all__ = [
+    "CHART_WORDS",
+    "MAX_MISSES_PER_TEAM",
+    "Finding",
+    "Message",
+    "Reply",
+    "action_of",
+    "ask",
+    "list_surveys",
+    "record_miss",
+    "render",
+    "tokenize",
+    "to_text",
+    "top_misses",
+]

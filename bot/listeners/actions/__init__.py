@@ -27,7 +27,7 @@ from bot.views.answers import (
     STEP_ACTION_PREFIX,
 )
 from bot.views.imports import CANCEL_ACTION_ID, IMPORT_ACTION_ID
-from insights.answers.render import Message
+from insights.answers import Message
 
 logger = logging.getLogger(__name__)
 

@@ -21,8 +21,8 @@ from bot.routing.router import Answer, answer
 from bot.slack.charts import post_chart
 from bot.slack.posting import post_message
 from bot.views.answers import query_from_value, quoted_query, shared_by, with_answer_actions
-from insights.answers.render import Message
-from insights.store.bot_state import save_context
+from insights.answers import Message
+from insights.store import save_context
 
 logger = logging.getLogger(__name__)
 

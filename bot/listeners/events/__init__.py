@@ -40,8 +40,8 @@ from bot.slack.posting import post_message
 from bot.slack.threads import strip_mentions
 from bot.views.answers import with_answer_actions
 from insights import StoreError
-from insights.answers.render import Message
-from insights.store.bot_state import claim_event, load_context, save_context
+from insights.answers import Message
+from insights.store import claim_event, load_context, save_context
 
 logger = logging.getLogger(__name__)
 
