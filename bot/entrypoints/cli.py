@@ -223,7 +223,7 @@ def run_action(ctx: click.Context, action: str, text: str, team: str | None) -> 
             ctx.invoke(misses_, team=team, limit=DEFAULT_MISSES)
         elif action == "forget":
             survey, label = parse_forget(text.partition(" ")[2])
-            ctx.invoke(forget_wave, label=label, survey=survey, team=team, yes=False)
+            ctx.invoke(forget_wave_command, label=label, survey=survey, team=team, yes=False)
         elif action in CHANNEL_ACTIONS:
             raise UserError(
                 "Digests belong to a Slack channel: type `/empathy subscribe weekly monday"
