@@ -12,7 +12,7 @@ from concurrent.futures import ThreadPoolExecutor
 from slack_bolt import App
 
 from bot.deps import Deps, StorePerThread
-from bot.listeners import actions, attach, commands, events, views
+from bot.listeners import register
 from bot.settings import Settings
 from bot.slack.clients import respond_with_retries, web_client
 from bot.slack.oauth import NOT_INSTALLED, oauth_flow, org_membership
@@ -112,9 +112,7 @@ def create_app(
         )
         app.use(store_team_middleware(None, settings.default_team_id))
     app.use(respond_with_retries(settings))
-    attach(app, deps)
-    for group in (commands, events, actions, views):
-        group.register(app)
+    register(app, deps)
     return app
 
 

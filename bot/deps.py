@@ -4,11 +4,12 @@ built once by the app factory (:func:`bot.app.create_app`) from the one ``Settin
 from __future__ import annotations
 
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from slack_bolt import BoltContext
 
+from bot.imports.jobs import ImportJobs
 from bot.settings import Settings
 from bot.slack.workspaces import store_team_of
 from insights import Store
@@ -35,6 +36,11 @@ class Deps:
 
     settings: Settings
     store: StorePerThread
+    # The upload pool: one per app, so one per web process (its threads start on first use).
+    jobs: ImportJobs = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "jobs", ImportJobs(self.settings.max_concurrent_imports))
 
     def team_for(self, context: BoltContext) -> str:
         """The store team of the request whose ``context`` this is: every survey,

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from bot.deps import Deps
-from bot.listeners.events import first_delivery
+from bot.listeners.events.conversation import first_delivery
 from bot.settings import Settings
 from insights import Store, StoreError
 from insights.store.bot_state import claim_event, load_context, save_context

@@ -17,13 +17,10 @@ import signal
 import subprocess
 import sys
 import threading
-import weakref
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict
 from typing import Any, TypeVar
-
-from slack_bolt import App
 
 from bot.settings import Settings
 from bot.slack.downloads import UploadRefused
@@ -73,19 +70,6 @@ class ImportJobs:
             then(result)
         except Exception:
             logger.exception("Delivering an upload's outcome failed")
-
-
-_JOBS: weakref.WeakKeyDictionary[App, ImportJobs] = weakref.WeakKeyDictionary()
-_JOBS_LOCK = threading.Lock()
-
-
-def jobs_for(app: App, settings: Settings) -> ImportJobs:
-    """The upload pool of ``app`` (one per app, so one per web process)."""
-    with _JOBS_LOCK:
-        jobs = _JOBS.get(app)
-        if jobs is None:
-            jobs = _JOBS[app] = ImportJobs(settings.max_concurrent_imports)
-        return jobs
 
 
 # --- the child process ---------------------------------------------------------------

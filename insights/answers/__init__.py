@@ -30,7 +30,7 @@ __all__ = [
     "list_surveys",
     "record_miss",
     "render",
-    "tokenize",
     "to_text",
+    "tokenize",
     "top_misses",
 ]
