@@ -15,7 +15,7 @@ from insights import Store
 _MODULE_IMPORTS_LEFT = {
     "bot/entrypoints/cli.py",
     "bot/entrypoints/digest_cli.py",
-    "bot/slack/digests.py",
+    "bot/slack/digest_sender.py",
     "bot/imports/child.py",
     "bot/routing/subscribe.py",
     "bot/imports/uploads.py",

@@ -58,7 +58,7 @@ def digests() -> None:
 @click.option("--now", "now_text", help="Pretend it is this instant (ISO 8601 with offset).")
 def tick(now_text: str | None) -> None:
     """Send every digest due now and not yet sent for its week, then exit (for cron)."""
-    from bot.slack.digests import tick as run_tick
+    from bot.slack.digest_sender import tick as run_tick
 
     settings = _settings()
     now = _parse_now(now_text)
@@ -80,7 +80,7 @@ def tick(now_text: str | None) -> None:
 def run() -> None:
     """Check for due digests every minute until stopped (the Procfile's worker)."""
     from bot.app import configure_logging
-    from bot.slack.digests import run_forever
+    from bot.slack.digest_sender import run_forever
 
     settings = _settings()
     if not settings.can_post:

@@ -17,7 +17,7 @@ from slack_sdk.oauth.installation_store import Installation
 from support import TINY_CODEBOOK, rows_csv
 
 from bot.settings import Settings
-from bot.slack.digests import tick
+from bot.slack.digest_sender import tick
 from bot.slack.oauth import InstallationStore
 from insights import Store
 from insights.digests import subscriptions as subs
