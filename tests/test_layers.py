@@ -11,16 +11,6 @@ from pathlib import Path
 
 from insights import Store
 
-# Edge modules that still import the digests' modules rather than the package's face, left
-# as they are while the digest run loop moves into the library; remove each when converted.
-_INNER_IMPORTS_LEFT = {
-    "bot/entrypoints/digest_cli.py",
-    "bot/slack/digests.py",
-    "bot/routing/subscribe.py",
-    "bot/slack/home.py",
-    "bot/slack/oauth.py",
-}
-
 # What the edge may import from the library: each package's public face (its __init__) and
 # the three modules every stage shares. Charts have their own face: they load matplotlib,
 # which only a chart should pay for.
@@ -144,7 +134,6 @@ def test_the_edge_imports_names_from_the_library_never_its_modules() -> None:
     found = [
         f"{path}:{line}: {module}"
         for path, bound in edge_modules()
-        if path not in _INNER_IMPORTS_LEFT
         for line, _, module in bound
         if module == "insights" or module.startswith("insights.")
     ]
@@ -157,19 +146,10 @@ def test_the_edge_imports_only_the_librarys_faces() -> None:
     found = [
         f"{name}:{line}: {module}"
         for name, path in edge_files()
-        if name not in _INNER_IMPORTS_LEFT
         for line, module in library_imports(path)
         if module not in FACES
     ]
     assert found == []
-    converted = [
-        name
-        for name, path in edge_files()
-        if name in _INNER_IMPORTS_LEFT
-        and all(module in FACES for _, module in library_imports(path))
-        and not any(m.startswith("insights") for *_, m in bound_modules(path))
-    ]
-    assert converted == [], "converted: take these out of _INNER_IMPORTS_LEFT"
 
 
 def test_every_face_is_a_package_or_a_shared_module() -> None:

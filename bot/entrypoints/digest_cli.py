@@ -1,4 +1,5 @@
-"""``empathy digests …``: the scheduler's commands (tick, run, log, preview).
+"""``empathy digests …``: the run loop from a terminal or cron (tick, run) and its log and
+previews (log, preview); it decides and posts nothing itself.
 
 Register with ``cli.add_command(digests)``. Settings come from the main group's context
 object when there is one, else from the environment. Failures are told by
@@ -17,9 +18,14 @@ import click
 from bot.errors.cli import TranslatingGroup
 from bot.settings import Settings
 from insights import Store
-from insights.digests import subscriptions as subs
-from insights.digests.content import Snapshot, build_digest, to_text
-from insights.digests.subscriptions import RunRecord
+from insights.digests import (
+    RunRecord,
+    digest_text,
+    iso_utc,
+    next_digest,
+    read_run_log,
+    require_channel_subscription,
+)
 from insights.safe_text import printable
 
 
@@ -58,7 +64,7 @@ def digests() -> None:
 @click.option("--now", "now_text", help="Pretend it is this instant (ISO 8601 with offset).")
 def tick(now_text: str | None) -> None:
     """Send every digest due now and not yet sent for its week, then exit (for cron)."""
-    from bot.slack.digests import tick as run_tick
+    from bot.slack.digest_sender import tick as run_tick
 
     settings = _settings()
     now = _parse_now(now_text)
@@ -73,14 +79,14 @@ def tick(now_text: str | None) -> None:
         store.close()
     _echo(records)
     if not records:
-        click.echo(f"Nothing due at {subs.iso(now)}.")
+        click.echo(f"Nothing due at {iso_utc(now)}.")
 
 
 @digests.command()
 def run() -> None:
     """Check for due digests every minute until stopped (the Procfile's worker)."""
     from bot.app import configure_logging
-    from bot.slack.digests import run_forever
+    from bot.slack.digest_sender import run_forever
 
     settings = _settings()
     if not settings.can_post:
@@ -107,7 +113,7 @@ def log(limit: int, team: str | None) -> None:
     """Show the scheduler's run log: sent, skipped, missed and failed, with reasons."""
     store = _store(_settings())
     try:
-        records = subs.read_log(store, limit, team)
+        records = read_run_log(store, limit, team)
     finally:
         store.close()
     _echo(records)
@@ -123,17 +129,10 @@ def preview(channel: str, team: str | None) -> None:
     settings = _settings()
     store = _store(settings)
     try:
-        sub = subs.require_channel_subscription(store, team or settings.default_team_id, channel)
-        previous = subs.last_snapshot(store, sub.id)
-        digest = build_digest(
-            store,
-            sub.team_id,
-            sub.query,
-            min_group_size=settings.min_group_size,
-            previous=Snapshot.from_json(previous) if previous else None,
-        )
+        sub = require_channel_subscription(store, team or settings.default_team_id, channel)
+        digest = next_digest(store, sub, settings.min_group_size)
     finally:
         store.close()
     chart = " · with chart (posted in the digest's thread)" if sub.chart else ""
     click.echo(f"# {sub.schedule.describe()} · status {sub.status}{chart}")
-    click.echo(printable(to_text(digest)), nl=False)
+    click.echo(printable(digest_text(digest)), nl=False)

@@ -21,9 +21,17 @@ from bot.slack.permissions import may_manage_subscriptions, refusal, user_info
 from insights import Store, UserError
 from insights.answers import Message
 from insights.blocks import section
-from insights.digests import subscriptions as subs
-from insights.digests.content import digest_query
-from insights.digests.schedule import USAGE, parse_weekly, valid_zone
+from insights.digests import (
+    SCHEDULE_USAGE,
+    Subscription,
+    channel_subscription,
+    digest_query,
+    parse_weekly,
+    subscribe_channel,
+    subscription_query,
+    unsubscribe_channel,
+    valid_time_zone,
+)
 from insights.safe_text import escape_mrkdwn
 
 logger = logging.getLogger(__name__)
@@ -74,8 +82,8 @@ def subscribe(
     chart in its thread."""
     schedule, filters = parse_weekly(text, lambda: _default_zone(settings, client, user_id))
     query, _ = digest_query(store, team_id, filters)
-    stored = subs.stored_query(query.canonical(), query.chart)
-    sub = subs.subscribe(store, team_id, channel_id, schedule, stored, user_id, now)
+    stored = subscription_query(query.canonical(), query.chart)
+    sub = subscribe_channel(store, team_id, channel_id, schedule, stored, user_id, now)
     next_send = _local(sub.schedule.next_slot(now), sub.tz)
     text = escape_mrkdwn(
         f"Subscribed this channel to a digest {schedule.describe()}"
@@ -87,11 +95,11 @@ def subscribe(
 def _default_zone(settings: Settings, client: WebClient, user_id: str) -> str:
     # Only asked when the command names no zone; Slack's may be missing or unknown here.
     tz = str(user_info(client, user_id).get("tz") or "")
-    return tz if tz and valid_zone(tz) else settings.default_timezone
+    return tz if tz and valid_time_zone(tz) else settings.default_timezone
 
 
 def unsubscribe(store: Store, team_id: str, channel_id: str, user_id: str) -> Message:
-    if subs.unsubscribe(store, team_id, channel_id, actor=user_id):
+    if unsubscribe_channel(store, team_id, channel_id, actor=user_id):
         text = "Unsubscribed: this channel will get no more digests."
     else:
         text = "This channel has no digest subscription."
@@ -100,9 +108,9 @@ def unsubscribe(store: Store, team_id: str, channel_id: str, user_id: str) -> Me
 
 def list_subscriptions(store: Store, team_id: str, channel_id: str, now: datetime) -> Message:
     """This channel's subscription with its next send time in the subscription's zone."""
-    sub = subs.channel_subscription(store, team_id, channel_id)
+    sub = channel_subscription(store, team_id, channel_id)
     if sub is None:
-        text = escape_mrkdwn(f"This channel has no digest subscription. {USAGE}")
+        text = escape_mrkdwn(f"This channel has no digest subscription. {SCHEDULE_USAGE}")
         return Message(text=text, blocks=[section(text)])
     line = f"Digest {sub.schedule.describe()} · `/empathy {sub.gap_query}`{_with_chart(sub)}"
     if sub.status == "paused":
@@ -113,7 +121,7 @@ def list_subscriptions(store: Store, team_id: str, channel_id: str, now: datetim
     return Message(text=text, blocks=[section(text)])
 
 
-def _with_chart(sub: subs.Subscription) -> str:
+def _with_chart(sub: Subscription) -> str:
     return " · with chart" if sub.chart else ""
 
 

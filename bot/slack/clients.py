@@ -1,16 +1,19 @@
-"""Slack Web API clients that survive Slack's bad moments.
+"""Slack Web API clients that survive Slack's bad moments: the app's one retry policy.
 
-Every client the app and the digest worker use gets slack_sdk's retry handlers
-(:func:`web_client`): a 429 waits for its ``Retry-After`` (up to :data:`MAX_RETRY_AFTER`,
-beyond which the caller decides), any 5xx and a dropped connection back off, at most
-``SLACK_MAX_RETRIES`` times in all. Replies to a request's response_url get the same
-(:func:`respond_with_retries`).
+Every client the app and the digest sender use gets these retry handlers
+(:func:`web_client`): a 429 waits its ``Retry-After`` (1 s without one) unless that is
+more than :data:`MAX_RETRY_AFTER`, which is left to the caller; any 5xx and a dropped
+connection back off 1, 2, 4 … seconds (:func:`backoff`); at most ``SLACK_MAX_RETRIES``
+retries in all. When they are spent, the call raises as slack_sdk does and the caller
+decides (the digest run records the period failed, for a later tick to retry). Replies to
+a request's response_url get the same (:func:`respond_with_retries`). The waits are
+exact (no jitter): Slack names the 429's wait, and a backoff's doubling already spreads
+the few clients one process has.
 """
 
 from __future__ import annotations
 
 import logging
-import random
 import time
 from collections.abc import Callable, Sequence
 from typing import Any
@@ -35,12 +38,45 @@ from bot.settings import Settings
 
 logger = logging.getLogger(__name__)
 
-
+Sleep = Callable[[float], object]
 MAX_RETRY_AFTER = 30.0  # a 429 asking for a longer wait is not retried: the caller decides
+FIRST_BACKOFF = 1.0  # seconds before the first retry of a 5xx or dropped connection
 
 
-class ServerErrorRetry(ServerErrorRetryHandler):
+def backoff(attempt: int) -> float:
+    """Seconds to wait before retry number ``attempt`` (0 first) of a 5xx or dropped
+    connection: doubling from :data:`FIRST_BACKOFF`."""
+    return FIRST_BACKOFF * 2.0**attempt
+
+
+class _Waiting(RetryHandler):
+    """A handler that waits :meth:`wait` seconds through ``sleep`` before its retry, so the
+    digest worker's waits end when it is told to stop (its sleep is the stop event's)."""
+
+    sleep: Sleep
+
+    def wait(self, state: RetryState, response: HttpResponse | None) -> float:
+        return backoff(state.current_attempt)
+
+    def prepare_for_next_attempt(
+        self,
+        *,
+        state: RetryState,
+        request: HttpRequest,
+        response: HttpResponse | None = None,
+        error: Exception | None = None,
+    ) -> None:
+        state.next_attempt_requested = True
+        self.sleep(self.wait(state, response))
+        state.increment_current_attempt()
+
+
+class ServerErrorRetry(_Waiting, ServerErrorRetryHandler):
     """Retries any HTTP 5xx with backoff (slack_sdk's own handler retries only 500 and 503)."""
+
+    def __init__(self, max_retry_count: int, sleep: Sleep = time.sleep) -> None:
+        super().__init__(max_retry_count=max_retry_count)
+        self.sleep = sleep
 
     def _can_retry(
         self,
@@ -51,6 +87,15 @@ class ServerErrorRetry(ServerErrorRetryHandler):
         error: Exception | None = None,
     ) -> bool:
         return response is not None and 500 <= response.status_code < 600
+
+
+class ConnectionRetry(_Waiting, ConnectionErrorRetryHandler):
+    """Retries a dropped or refused connection with backoff (slack_sdk's handler decides
+    which errors are such)."""
+
+    def __init__(self, max_retry_count: int, sleep: Sleep = time.sleep) -> None:
+        super().__init__(max_retry_count=max_retry_count)
+        self.sleep = sleep
 
 
 def retry_after(headers: dict[str, Any] | None) -> float | None:
@@ -66,13 +111,16 @@ def retry_after(headers: dict[str, Any] | None) -> float | None:
     return None
 
 
-class RateLimitRetry(RateLimitErrorRetryHandler):
+class RateLimitRetry(_Waiting, RateLimitErrorRetryHandler):
     """Retries a 429 after its ``Retry-After`` (1 s if it has none), unless Slack asks for
     more than ``max_wait`` seconds: such a wait is not for a request thread to sit out."""
 
-    def __init__(self, max_retry_count: int, max_wait: float = MAX_RETRY_AFTER) -> None:
+    def __init__(
+        self, max_retry_count: int, max_wait: float = MAX_RETRY_AFTER, sleep: Sleep = time.sleep
+    ) -> None:
         super().__init__(max_retry_count=max_retry_count)
         self.max_wait = max_wait
+        self.sleep = sleep
 
     def _can_retry(
         self,
@@ -87,35 +135,30 @@ class RateLimitRetry(RateLimitErrorRetryHandler):
         wait = retry_after(response.headers)
         return wait is None or wait <= self.max_wait
 
-    def prepare_for_next_attempt(
-        self,
-        *,
-        state: RetryState,
-        request: HttpRequest,
-        response: HttpResponse | None = None,
-        error: Exception | None = None,
-    ) -> None:
-        wait = retry_after(response.headers if response is not None else None)
-        time.sleep((1.0 if wait is None else wait) + random.uniform(0, 0.25))
-        state.next_attempt_requested = True
-        state.increment_current_attempt()
+    def wait(self, state: RetryState, response: HttpResponse | None) -> float:
+        found = retry_after(response.headers if response is not None else None)
+        return 1.0 if found is None else found
 
 
-def retry_handlers(max_retries: int) -> list[RetryHandler]:
-    """429, 5xx and dropped connections, each retried; ``max_retries`` counts all of them."""
+def retry_handlers(max_retries: int, sleep: Sleep = time.sleep) -> list[RetryHandler]:
+    """429, 5xx and dropped connections, each retried; ``max_retries`` counts all of them
+    (slack_sdk keeps one attempt count per call, which every handler reads)."""
     return [
-        RateLimitRetry(max_retry_count=max_retries),
-        ServerErrorRetry(max_retry_count=max_retries),
-        ConnectionErrorRetryHandler(max_retry_count=max_retries),
+        RateLimitRetry(max_retry_count=max_retries, sleep=sleep),
+        ServerErrorRetry(max_retry_count=max_retries, sleep=sleep),
+        ConnectionRetry(max_retry_count=max_retries, sleep=sleep),
     ]
 
 
-def web_client(settings: Settings, token: str | None = None) -> WebClient:
-    """A Web API client at ``settings.slack_api_url`` with the retry handlers."""
+def web_client(
+    settings: Settings, token: str | None = None, sleep: Sleep = time.sleep
+) -> WebClient:
+    """A Web API client at ``settings.slack_api_url`` with the retry handlers, which wait
+    through ``sleep``."""
     return WebClient(
         token=token,
         base_url=settings.slack_api_url,
-        retry_handlers=retry_handlers(settings.slack_max_retries),
+        retry_handlers=retry_handlers(settings.slack_max_retries, sleep),
     )
 
 

@@ -12,7 +12,7 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from insights import Store
-from insights.digests.home import home_view
+from insights.digests import home_view
 
 logger = logging.getLogger(__name__)
 

@@ -54,7 +54,7 @@ from bot.settings import Settings
 from bot.slack.clients import web_client
 from bot.slack.workspaces import OrgMembership, parse_team_key
 from insights import Store
-from insights.digests.subscriptions import pause_team
+from insights.digests import pause_team_subscriptions
 
 logger = logging.getLogger(__name__)
 
@@ -626,12 +626,12 @@ def forget_workspace(
     were paused. A single-workspace bot (no ``installations``) pauses its one team's."""
     if installations is None:
         key = single_workspace_team or ""
-        return pause_team(store, key, reason) if key else 0
+        return pause_team_subscriptions(store, key, reason) if key else 0
     deleted = installations.forget(enterprise_id, None if org_wide else team_id)
     if org_wide and enterprise_id:
-        paused = pause_team(store, enterprise_id, reason, org_wide=True)
+        paused = pause_team_subscriptions(store, enterprise_id, reason, org_wide=True)
     elif team_id:
-        paused = pause_team(store, team_id, reason)
+        paused = pause_team_subscriptions(store, team_id, reason)
     else:
         paused = 0
     logger.info(

@@ -1,5 +1,5 @@
-"""Posting a message to Slack, for every sender on the edge but the digest scheduler (which
-retries by its own policy, ``bot.slack.digests.post``).
+"""Posting a message to Slack, for every sender on the edge but the digest sender (which needs
+Slack's error code to pause or retry, ``bot.slack.digest_sender``); all retry by the clients'.
 
 A refusal is Slack's answer, not our failure: it is logged with what was being posted and
 where, and the caller learns it from the return value; nothing here raises SlackApiError.

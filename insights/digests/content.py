@@ -1,4 +1,5 @@
-"""A subscription's weekly digest: the findings to send, and their Block Kit and text forms.
+"""What a digest says: its findings and their Block Kit and text forms (never when or how
+it is sent: that is ``runs``' and the edge sender's).
 
 The figures come from the same ``Engine`` every answer uses; this module only chooses
 which findings a digest shows and compares them with what the previous digest showed

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 from slack_sdk.models.blocks import Block
 
 from bot.settings import Settings
-from bot.slack.digests import tick
+from bot.slack.digest_sender import tick
 from bot.views.answers import DRILL_DOWN_ACTION_ID, with_drill_down
 from insights import Store, ask
 from insights.answers.findings import ChangeReport, GapReport

@@ -6,7 +6,7 @@ import threading
 from typing import TYPE_CHECKING, Any
 
 from bot.settings import Settings
-from bot.slack.digests import tick
+from bot.slack.digest_sender import tick
 from insights import Store
 from insights.digests import subscriptions as subs
 from insights.digests.subscriptions import RunRecord

@@ -17,7 +17,7 @@ from slack_sdk.oauth.installation_store import Installation
 from support import TINY_CODEBOOK, rows_csv
 
 from bot.settings import Settings
-from bot.slack.digests import tick
+from bot.slack.digest_sender import tick
 from bot.slack.oauth import InstallationStore
 from insights import Store
 from insights.digests import subscriptions as subs
@@ -241,11 +241,11 @@ def test_a_revoked_token_pauses_the_subscription(
     )
 
 
-def test_the_posting_client_never_doubles_the_schedulers_own_waits(
+def test_a_workspace_clients_429_waits_once_through_the_ticks_sleep(
     oauth: Settings, workspaces: Workspaces, store: Store, db_path: Path
 ) -> None:
-    """chat.postMessage's 429 is waited out by the scheduler (its sleep), not also by
-    slack_sdk's retry handler: one wait per 429."""
+    """chat.postMessage's 429 is waited out once, by the clients' retry policy, through the
+    tick's sleep (the stop event's wait under run_forever), never by a hidden time.sleep."""
     installed(db_path, "local", workspaces.issue("local"))
     subscribe(store, "local", "CDEMO")
     workspaces.rate_limit("chat.postMessage", retry_after=7)

@@ -1,11 +1,12 @@
-"""Slack 429 and 5xx: wait and retry; give up for this tick and retry on the next one."""
+"""Slack 429 and 5xx: the clients' one retry policy waits and retries (through the tick's
+sleep); when its retries are spent the period fails for this tick and the next one retries."""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
 from bot.settings import Settings
-from bot.slack.digests import tick
+from bot.slack.digest_sender import tick
 from insights import Store
 from insights.digests import subscriptions as subs
 
@@ -51,11 +52,12 @@ def test_429_waits_retry_after_before_retrying(
 def test_5xx_backs_off_then_fails_and_the_next_tick_sends_once(
     settings: Settings, fake_slack: FakeSlack, subscribe_channel: Any, store: Store
 ) -> None:
+    settings = settings.model_copy(update={"slack_max_retries": 3})
     subscription = subscribe_channel()
     fake_slack.script("chat.postMessage", *(server_error() for _ in range(4)))
     waits: list[float] = []
     [failed] = tick(settings, subs.parse_iso(SLOT), sleep=waits.append)
-    assert waits == [1.0, 2.0, 4.0]  # backoff, then give up for this tick
+    assert waits == [1.0, 2.0, 4.0]  # SLACK_MAX_RETRIES backoffs, then give up for this tick
     assert failed.status == "failed"
     assert "service_unavailable" in (failed.reason or "")
     assert subs.run_status(store, subscription.id, "2026-W14") == "failed"
@@ -78,3 +80,22 @@ def test_a_failed_week_left_beyond_the_grace_window_becomes_missed(
     assert missed.status == "missed"
     assert subs.run_status(store, subscription.id, "2026-W14") == "missed"
     assert fake_slack.delivered() == 0
+
+
+def test_a_429_asking_for_more_than_the_cap_is_left_to_the_next_tick(
+    settings: Settings, fake_slack: FakeSlack, subscribe_channel: Any, store: Store
+) -> None:
+    """No tick sits out a long Retry-After: the period fails now, and a later tick within
+    the grace window sends it once."""
+    subscription = subscribe_channel()
+    fake_slack.script("chat.postMessage", rate_limited("600"))
+    waits: list[float] = []
+    [failed] = tick(settings, subs.parse_iso(SLOT), sleep=waits.append)
+    assert waits == []
+    assert failed.status == "failed"
+    assert failed.reason == "rate limited by Slack: will retry on the next tick"
+    assert subs.run_status(store, subscription.id, "2026-W14") == "failed"
+
+    [sent] = tick(settings, subs.parse_iso("2026-03-30T07:10:00Z"), sleep=waits.append)
+    assert sent.status == "sent" and waits == []
+    assert fake_slack.delivered() == 1

@@ -72,7 +72,7 @@ def test_run_forever_ticks_until_stopped(
 ) -> None:
     import threading
 
-    from bot.slack.digests import run_forever
+    from bot.slack.digest_sender import run_forever
 
     subscribe_channel()
     stop = threading.Event()

@@ -34,7 +34,7 @@ from harness import (
 from support import TINY_CODEBOOK, rows_csv
 
 from bot.settings import Settings
-from bot.slack.digests import tick
+from bot.slack.digest_sender import tick
 from bot.views.admin import ForgetTarget, forget_value
 from insights import Store
 from insights.digests import subscriptions as subs
