@@ -11,6 +11,7 @@ from concurrent.futures import ThreadPoolExecutor
 from slack_bolt import App
 
 from bot.listeners import Deps, StorePerThread, actions, attach, commands, events, views
+from bot.model_reader import reader_from
 from bot.oauth import NOT_INSTALLED, oauth_flow, org_membership
 from bot.settings import Settings
 from bot.slack_clients import respond_with_retries, web_client
@@ -88,7 +89,11 @@ def create_app(
         raise MissingCredentials("SLACK_SIGNING_SECRET is not set.")
     secret = settings.slack_signing_secret
     signing_secret = secret.get_secret_value() if secret is not None else None
-    deps = Deps(settings=settings, store=stores or StorePerThread(settings.database_path))
+    deps = Deps(
+        settings=settings,
+        store=stores or StorePerThread(settings.database_path),
+        reader=reader_from(settings),
+    )
     if settings.oauth_enabled:
         app = _many_workspaces(settings, signing_secret, request_verification_enabled)
     else:

@@ -20,6 +20,7 @@ from bot.actions import CHANNEL_ACTIONS, IMPORT_ACTION, read_action
 from bot.cli_errors import TranslatingGroup, translated
 from bot.digest_cli import digests
 from bot.forget import parse_forget
+from bot.model_reader import reader_from
 from bot.progress import progress_bar
 from bot.settings import Settings
 from insights import Store, UserError, ask, audit, top_misses, waves
@@ -191,7 +192,11 @@ def ask_(
     store = _open(settings)
     with _translated():
         reply = ask(
-            store, team or settings.default_team_id, text, min_group_size=settings.min_group_size
+            store,
+            team or settings.default_team_id,
+            text,
+            min_group_size=settings.min_group_size,
+            reader=reader_from(settings),
         )
         chart = None
         if chart_path and reply.finding:

@@ -23,6 +23,7 @@ from bot.slack_errors import error_message
 from bot.workspaces import store_team_of
 from insights import Store, ask
 from insights.findings import Finding
+from insights.model_reading import QuestionReader
 from insights.render import Message
 
 logger = logging.getLogger("bot.listeners")
@@ -49,6 +50,7 @@ class Deps:
 
     settings: Settings
     store: StorePerThread
+    reader: QuestionReader | None = None  # the language model, when settings name one
 
     def team_for(self, context: BoltContext) -> str:
         """The store team of the request whose ``context`` this is: every survey,
@@ -110,6 +112,7 @@ def answer(deps: Deps, team_id: str, text: str, previous: str | None = None) -> 
             text,
             min_group_size=deps.settings.min_group_size,
             previous=previous,
+            reader=deps.reader,
         )
     except Exception as error:
         failed = error_message(error, doing="answer a Slack request", question=True)
