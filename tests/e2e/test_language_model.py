@@ -56,6 +56,7 @@ def test_a_mention_the_rules_cannot_read_is_answered_as_the_model_reads_it(
     [call] = model.wait_for(1)
     assert call.header("Authorization") == f"Bearer {API_KEY}"
     assert UNREAD in call.prompt
+    assert "UBOTE2E" not in call.prompt  # Slack's mention of the bot is not sent
 
     # The model fails: the person gets the usual reply, in words.
     slack.mention(UNREAD, channel=channel, ts="1700009200.000100")
