@@ -13,6 +13,7 @@ from slack_bolt import App
 
 from bot.deps import Deps, StorePerThread
 from bot.listeners import register
+from bot.model_reader import reader_from
 from bot.settings import Settings
 from bot.slack.clients import respond_with_retries, web_client
 from bot.slack.oauth import NOT_INSTALLED, oauth_flow, org_membership
@@ -90,7 +91,11 @@ def create_app(
         raise MissingCredentials("SLACK_SIGNING_SECRET is not set.")
     secret = settings.slack_signing_secret
     signing_secret = secret.get_secret_value() if secret is not None else None
-    deps = Deps(settings=settings, store=stores or StorePerThread(settings.database_path))
+    deps = Deps(
+        settings=settings,
+        store=stores or StorePerThread(settings.database_path),
+        reader=reader_from(settings),
+    )
     if settings.oauth_enabled:
         app = _many_workspaces(settings, signing_secret, request_verification_enabled)
     else:

@@ -13,6 +13,7 @@ from bot.imports.jobs import ImportJobs
 from bot.settings import Settings
 from bot.slack.workspaces import store_team_of
 from insights import Store
+from insights.answers import QuestionReader
 
 
 class StorePerThread:
@@ -36,6 +37,7 @@ class Deps:
 
     settings: Settings
     store: StorePerThread
+    reader: QuestionReader | None = None  # the language model, when settings name one
     # The upload pool: one per app, so one per web process (its threads start on first use).
     jobs: ImportJobs = field(init=False, repr=False, compare=False)
 

@@ -79,6 +79,13 @@ class Settings(BaseSettings):
     max_concurrent_imports: int = Field(default=2, ge=1, le=16)
     import_memory_mb: int = Field(default=1536, ge=256, le=65_536)
     import_timeout_seconds: int = Field(default=300, ge=1, le=3600)
+    # An optional language model that reads questions the rules cannot
+    # (insights.answers.model_reading): on only when LLM_BASE_URL and LLM_MODEL are both set.
+    # No key for local servers (Ollama).
+    llm_base_url: str | None = None
+    llm_api_key: SecretStr | None = None
+    llm_model: str | None = None
+    llm_timeout_seconds: float = Field(default=4, gt=0, le=60)
 
     @field_validator("admin_user_ids", mode="before")
     @classmethod
@@ -94,7 +101,9 @@ class Settings(BaseSettings):
             return [part.strip() for part in value.split(",") if part.strip()] or list(BOT_SCOPES)
         return value
 
-    @field_validator("slack_client_id", "slack_redirect_uri", mode="before")
+    @field_validator(
+        "slack_client_id", "slack_redirect_uri", "llm_base_url", "llm_model", mode="before"
+    )
     @classmethod
     def _empty_is_unset(cls, value: object) -> object:
         return None if isinstance(value, str) and not value.strip() else value
@@ -130,6 +139,12 @@ class Settings(BaseSettings):
     def can_post(self) -> bool:
         """Whether there is a bot token to post with: SLACK_BOT_TOKEN, or OAuth installs."""
         return self.oauth_enabled or self.slack_bot_token is not None
+
+    @property
+    def llm_enabled(self) -> bool:
+        """Whether questions the rules cannot read go to a language model: LLM_BASE_URL and
+        LLM_MODEL both set."""
+        return bool(self.llm_base_url) and bool(self.llm_model)
 
     @property
     def has_slack_credentials(self) -> bool:

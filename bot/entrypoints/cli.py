@@ -19,6 +19,7 @@ import click
 from bot.entrypoints.digest_cli import digests
 from bot.entrypoints.progress import progress_bar
 from bot.errors.cli import TranslatingGroup, translated
+from bot.model_reader import reader_from
 from bot.routing.actions import CHANNEL_ACTIONS, IMPORT_ACTION, read_action
 from bot.routing.forget import parse_forget
 from bot.settings import Settings
@@ -195,7 +196,11 @@ def ask_(
     store = _open(settings)
     with _translated():
         reply = ask(
-            store, team or settings.default_team_id, text, min_group_size=settings.min_group_size
+            store,
+            team or settings.default_team_id,
+            text,
+            min_group_size=settings.min_group_size,
+            reader=reader_from(settings),
         )
         chart = None
         if chart_path and reply.finding:

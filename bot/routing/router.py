@@ -171,6 +171,7 @@ def answer(deps: Deps, team_id: str, text: str, previous: str | None = None) -> 
             text,
             min_group_size=deps.settings.min_group_size,
             previous=previous,
+            reader=deps.reader,
         )
     except Exception as error:
         failed = error_message(error, doing="answer a Slack request", question=True)

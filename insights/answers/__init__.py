@@ -6,7 +6,8 @@ of what the team's surveys contain; ``engine`` counts through the store's ``Coun
 with ``privacy`` deciding what may be shown and ``stats`` the intervals and tests (a new
 statistic goes there); ``findings`` is the one model every answer is, which ``headline``
 opens with a sentence, ``render`` turns into Block Kit and text, and ``charts/`` into a
-picture. ``misses`` logs what could not be answered, for admins.
+picture. ``misses`` logs what could not be answered, for admins. ``model_reading`` is the
+optional language model that reads a question the rules could not, and sees no figure.
 
 The edge imports the names below (and charts from ``insights.answers.charts``, kept apart
 because it loads matplotlib) and nothing else from this package.
@@ -15,6 +16,7 @@ because it loads matplotlib) and nothing else from this package.
 from insights.answers.catalog import list_surveys
 from insights.answers.findings import Finding
 from insights.answers.misses import MAX_MISSES_PER_TEAM, record_miss, top_misses
+from insights.answers.model_reading import ModelReader, QuestionReader
 from insights.answers.query import CHART_WORDS, action_of, tokenize
 from insights.answers.render import Message, render, to_text
 from insights.answers.reply import Reply, ask
@@ -24,6 +26,8 @@ __all__ = [
     "MAX_MISSES_PER_TEAM",
     "Finding",
     "Message",
+    "ModelReader",
+    "QuestionReader",
     "Reply",
     "action_of",
     "ask",

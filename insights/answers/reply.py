@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import Any
@@ -10,6 +11,12 @@ from insights.answers.catalog import Catalog, QuestionRef, list_surveys, load_ca
 from insights.answers.engine import Engine, Filters, merged_names
 from insights.answers.findings import Finding, Help, Listing
 from insights.answers.misses import FALLBACK, NOT_UNDERSTOOD, record_miss
+from insights.answers.model_reading import (
+    MODEL_READ,
+    CatalogueNames,
+    QuestionReader,
+    uses_only_the_grammar,
+)
 from insights.answers.privacy import OTHER
 from insights.answers.query import (
     Query,
@@ -17,16 +24,20 @@ from insights.answers.query import (
     Vocabulary,
     action_of,
     is_follow_up,
+    is_strict,
     named_survey,
     parse,
     read,
+    tokenize,
 )
 from insights.answers.render import Message, render
 from insights.blocks import context
-from insights.errors import ActionNotQuestion, NotFoundError, QueryError, RefusedError
+from insights.errors import ActionNotQuestion, NotFoundError, QueryError, RefusedError, UserError
 from insights.safe_text import escape_mrkdwn
 from insights.store.columns import counts_for
 from insights.store.database import Store
+
+logger = logging.getLogger(__name__)
 
 EXAMPLES: tuple[tuple[str, str], ...] = (
     ("how are we doing?", "the headline: every theme's gap in the latest wave"),
@@ -82,8 +93,13 @@ def ask(
     *,
     min_group_size: int = 5,
     previous: str | None = None,
+    reader: QuestionReader | None = None,
 ) -> Reply:
     """Answer ``text`` for ``team_id``; ``previous`` is a thread's last query (follow-ups).
+
+    ``reader`` (None: no language model, and nothing calls out) is asked only for a
+    question in plain words the rules could not read; its reply is answered only when it
+    is one valid strict query (:func:`read_by_model`), and the answer says it was read so.
 
     Raises a ``UserError`` subclass with a message written for the person asking.
     """
@@ -96,9 +112,15 @@ def ask(
         reading, catalog = read_in_thread(store, team_id, text, previous)
     except RefusedError:
         raise  # understood, and refused: not a miss
-    except QueryError:
-        record_miss(store, team_id, text, NOT_UNDERSTOOD)  # what to learn next
-        raise
+    except QueryError as error:
+        by_model = read_by_model(store, team_id, text, previous, reader, error)
+        if by_model is None:
+            record_miss(store, team_id, text, NOT_UNDERSTOOD)  # what to learn next
+            raise
+        reading, catalog = by_model
+        record_miss(store, team_id, text, MODEL_READ)  # what the rules should learn
+    else:
+        by_model = None
     if reading.skipped:
         record_miss(store, team_id, text, FALLBACK)
     query = reading.query
@@ -107,19 +129,23 @@ def ask(
     remembered = query.canonical() if query.command in ("gap", "overview", "count") else None
     steps = next_steps(query, catalog) if catalog and remembered is not None else ()
     line = None
-    if (reading.natural or reading.notes) and remembered is not None:
-        message, line = explained(message, remembered, reading.notes)
+    if (reading.natural or reading.notes or by_model) and remembered is not None:
+        how = "Read with the language model as" if by_model else "Read as"
+        message, line = explained(message, remembered, reading.notes, how=how)
     return Reply(message.text, message.blocks, remembered, finding, query.chart, steps, line)
 
 
-def explained(message: Message, strict: str, notes: Sequence[str]) -> tuple[Message, str]:
+def explained(
+    message: Message, strict: str, notes: Sequence[str], *, how: str = "Read as"
+) -> tuple[Message, str]:
     """``message`` with, small at its end, how the question was read: its strict query (so
-    people learn the grammar and can see a misreading) and what was assumed."""
+    people learn the grammar and can see a misreading), what was assumed, and ``how`` it
+    was read (by the rules, or by the language model)."""
     said = "; ".join(notes)
     shown = escape_mrkdwn(strict.replace("`", "'"))
-    line = f"Read as `{shown}`" + (f" · {escape_mrkdwn(said)}" if said else "")
+    line = f"{how} `{shown}`" + (f" · {escape_mrkdwn(said)}" if said else "")
     block = context(line)
-    plain = f"Read as: {strict}" + (f" ({said})" if said else "")
+    plain = f"{how}: {strict}" + (f" ({said})" if said else "")
     text = f"{message.text}\n\n{escape_mrkdwn(plain)}"
     return Message(text=text, blocks=[*message.blocks, block]), plain
 
@@ -159,9 +185,7 @@ def read_in_thread(
     what it names; a complete question starts afresh."""
     if _is_help(text):
         return Reading(Query("help")), None
-    names = [s.name for s in list_surveys(store, team_id)]
-    survey = named_survey(text, names) or (named_survey(previous, names) if previous else None)
-    catalog = load_catalog(store, team_id, survey)
+    catalog = catalog_for(store, team_id, text, previous)
     vocab = Vocabulary.from_catalog(catalog)
     reading = read(text, vocab)
     query = reading.query
@@ -175,6 +199,64 @@ def read_in_thread(
             suggestion="Say who, e.g. `everyone but consultants`.",
         )
     return reading, catalog
+
+
+def catalog_for(store: Store, team_id: str, text: str, previous: str | None = None) -> Catalog:
+    """The survey ``text`` names, or else the one the thread's ``previous`` query named, or
+    else the team's most recently imported one."""
+    names = [s.name for s in list_surveys(store, team_id)]
+    survey = named_survey(text, names) or (named_survey(previous, names) if previous else None)
+    return load_catalog(store, team_id, survey)
+
+
+MODEL_COMMANDS = ("gap", "overview", "count")
+
+
+def read_by_model(
+    store: Store,
+    team_id: str,
+    text: str,
+    previous: str | None,
+    reader: QuestionReader | None,
+    error: QueryError,
+) -> tuple[Reading, Catalog] | None:
+    """How a language model reads ``text``, which the rules failed on with ``error``, or
+    None. The model is not asked when there is no ``reader``, when the rules offered a
+    closest reading (an edge shows it as a button), or when ``text`` was strict already
+    (its error says exactly what to fix). Its reply counts only when it is one strict
+    query of the grammar's and the catalogue's words, read without a note or a word read
+    past, asking for figures (``gap`` or ``count``): the same parse as a typed query."""
+    if reader is None or error.reading is not None or is_strict(tokenize(text)):
+        return None
+    try:
+        names = CatalogueNames.of(catalog_for(store, team_id, text, previous))
+        candidate = reader(text, previous, names)
+    except Exception:  # a reader must never stop the usual reply
+        logger.warning("The question reader failed", exc_info=True)
+        return None
+    reading = _strict_reading(store, team_id, candidate, names) if candidate else None
+    if candidate is not None and reading is None:
+        logger.info("The language model's reply is not a strict query here; not answered")
+    return reading
+
+
+def _strict_reading(
+    store: Store, team_id: str, candidate: str, names: CatalogueNames
+) -> tuple[Reading, Catalog] | None:
+    """``candidate`` read as a typed strict query of figures, or None if it is not one."""
+    tokens = tokenize(candidate)
+    if action_of(candidate) is not None or not is_strict(tokens):
+        return None
+    if not uses_only_the_grammar(candidate, names.all_names()):
+        return None
+    try:
+        reading, catalog = read_in_thread(store, team_id, candidate)
+    except UserError:
+        return None
+    query = reading.query
+    if reading.natural or reading.notes or reading.skipped or query.command not in MODEL_COMMANDS:
+        return None
+    return (reading, catalog) if catalog is not None else None
 
 
 def _is_help(text: str) -> bool:
