@@ -19,7 +19,8 @@ Hierarchy::
     │   │   ├── RefusedError     a question about individuals: never answered
     │   │   └── ActionNotQuestion  an action (subscribe, import…) asked as a question
     │   ├── NotFoundError        a survey, wave, theme or segment does not exist
-    │   │   └── NoSurveyError    none imported for this team yet
+    │   │   ├── NoSurveyError    none imported for this team yet
+    │   │   └── NoSubscriptionError  the channel gets no digest
     │   ├── SuppressedError      the group asked for is too small to show (privacy)
     │   └── ConflictError        what a confirmation showed changed before it was confirmed
     ├── ImportFailed             a file or codebook cannot be imported; nothing was written
@@ -89,6 +90,15 @@ class NoSurveyError(NotFoundError):
     """Raised when the team has no survey imported yet. It carries no suggestion: how to
     import one is each edge's to say in its own words (a CLI command at the terminal, an
     upload or ``/empathy import`` in Slack)."""
+
+
+class NoSubscriptionError(NotFoundError):
+    """Raised when a channel has no digest subscription. How to subscribe is each edge's to
+    say (``subscribe …`` is typed in Slack); the error carries the ``channel_id``."""
+
+    def __init__(self, message: str, *, channel_id: str) -> None:
+        super().__init__(message)
+        self.channel_id = channel_id
 
 
 class SuppressedError(UserError):

@@ -164,3 +164,11 @@ def test_an_action_asked_of_the_library_is_pointed_to_slack_in_cli_words(store: 
     said = in_cli_words(caught.value)
     assert said.startswith("`subscribe` is something I do, not a question about the survey.")
     assert said.endswith("Use `/empathy subscribe` in Slack.")
+
+
+def test_a_channel_without_a_digest_is_told_how_to_subscribe_in_slack(run: Run, demo: None) -> None:
+    """The library raises the channel (``NoSubscriptionError``); the CLI words the hint."""
+    said = one_paragraph_error(run("digests", "preview", "CNOWHERE"), 2)
+    assert "Channel CNOWHERE has no digest subscription." in said
+    hint = "Subscribe it in Slack: type `/empathy subscribe weekly monday 09:00` there."
+    assert said.rstrip().endswith(hint)

@@ -17,6 +17,7 @@ from insights.errors import (
     ConflictError,
     EmpathyError,
     ImportFailed,
+    NoSubscriptionError,
     NoSurveyError,
     NotFoundError,
     QueryError,
@@ -133,3 +134,10 @@ def test_an_action_asked_of_the_library_is_pointed_to_the_slash_command(store: S
     assert "`subscribe` is something I do" in said
     assert "Type `/empathy subscribe` to do it." in said
     assert "in Slack" not in said  # the person is in Slack already
+
+
+def test_a_channel_without_a_digest_is_told_the_slash_command() -> None:
+    error = NoSubscriptionError("Channel C1 has no digest subscription.", channel_id="C1")
+    said = shown(error_message(error, doing="answer a test"))
+    assert "Channel C1 has no digest subscription." in said
+    assert "`/empathy subscribe weekly monday 09:00`" in said

@@ -1,4 +1,4 @@
-"""The App Home view (``insights.digests.home``): valid Block Kit within Slack's limits, the latest
+"""The App Home view (``bot.views.home``): valid Block Kit within Slack's limits, the latest
 wave's headline gaps as ``/empathy gap`` states them, the workspace's digests, how to ask."""
 
 from __future__ import annotations
@@ -12,10 +12,10 @@ import pytest
 from slack_sdk.models.views import View
 from support import TEAM, assert_valid_blocks
 
+from bot.views.home import MAX_THEMES, home_view, report_blocks
 from insights import Store, ask
 from insights.answers.findings import GapReport
 from insights.digests import subscriptions as subs
-from insights.digests.home import MAX_THEMES, home_view, report_blocks
 from insights.digests.schedule import WeeklySchedule
 from insights.ingest.demo_loader import load_demo
 

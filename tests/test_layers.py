@@ -74,6 +74,54 @@ def test_the_library_names_no_slack_action_ids() -> None:
     assert found == []
 
 
+# How people reach the bot is each edge's to say: a slash command in Slack, a command and
+# its flags at a terminal. The library's texts name neither (its docstrings may).
+_EDGE_WORDS = re.compile(r"/empathy\b|`empathy [a-z]|(?<![\w-])--[a-z][a-z-]+")
+# The one exception: the interpreter reads text pasted with its command ("/empathy gap").
+_READS_INPUT = {("insights/answers/query.py", "/empathy")}
+
+
+def texts(path: Path) -> list[tuple[int, str]]:
+    """The string literals of a module that are not docstrings, with their lines."""
+    tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+    docstrings = {
+        id(node.body[0].value)
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Module | ast.ClassDef | ast.FunctionDef | ast.AsyncFunctionDef)
+        and node.body
+        and isinstance(node.body[0], ast.Expr)
+        and isinstance(node.body[0].value, ast.Constant)
+    }
+    return [
+        (node.lineno, node.value)
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Constant) and isinstance(node.value, str)
+        if id(node) not in docstrings
+    ]
+
+
+def test_the_library_names_no_edges_commands_or_flags() -> None:
+    found = [
+        f"{name}:{line}: {text!r}"
+        for path in sorted((ROOT / "insights").rglob("*.py"))
+        for name in [str(path.relative_to(ROOT))]
+        for line, text in texts(path)
+        if _EDGE_WORDS.search(text) and (name, text) not in _READS_INPUT
+    ]
+    assert found == [], "raise data (an error's fields) and let each edge word the hint"
+
+
+def test_the_edge_words_check_sees_a_command_and_a_flag(tmp_path: Path) -> None:
+    module = tmp_path / "m.py"
+    module.write_text(
+        '"""`/empathy gap` in a docstring is fine."""\nA = "try `/empathy gap`"\nB = "--codebook"\n'
+    )
+    assert [text for _, text in texts(module) if _EDGE_WORDS.search(text)] == [
+        "try `/empathy gap`",
+        "--codebook",
+    ]
+
+
 def is_module(name: str) -> bool:
     try:
         return importlib.util.find_spec(name) is not None

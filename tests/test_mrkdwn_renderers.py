@@ -34,11 +34,11 @@ from bot.settings import Settings
 from bot.views import admin as admin_blocks
 from bot.views import imports as import_blocks
 from bot.views.answers import quoted_query, shared_by, user_error_message
+from bot.views.home import home_view
 from insights import Store, ask
 from insights.answers.render import Message, to_text
 from insights.digests import subscriptions as subs
 from insights.digests.content import Snapshot, build_digest, digest_query, render_digest
-from insights.digests.home import home_view
 from insights.digests.schedule import parse_weekly
 from insights.store import audit, waves
 

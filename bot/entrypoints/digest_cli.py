@@ -8,6 +8,7 @@ object when there is one, else from the environment. Failures are told by
 
 from __future__ import annotations
 
+import shlex
 import signal
 import threading
 from datetime import UTC, datetime
@@ -135,4 +136,5 @@ def preview(channel: str, team: str | None) -> None:
         store.close()
     chart = " · with chart (posted in the digest's thread)" if sub.chart else ""
     click.echo(f"# {sub.schedule.describe()} · status {sub.status}{chart}")
-    click.echo(printable(digest_text(digest)), nl=False)
+    drill_down = f"empathy ask {shlex.quote(digest.query)}"
+    click.echo(printable(digest_text(digest, drill_down=drill_down)), nl=False)

@@ -16,7 +16,13 @@ from typing import Any
 import click
 
 from bot.errors.references import new_reference
-from insights.errors import ActionNotQuestion, EmpathyError, ImportFailed, NoSurveyError
+from insights.errors import (
+    ActionNotQuestion,
+    EmpathyError,
+    ImportFailed,
+    NoSubscriptionError,
+    NoSurveyError,
+)
 from insights.safe_text import echo, printable
 
 # An error may quote what was typed (`empathy ask "…"`); past this it is cut.
@@ -78,6 +84,8 @@ def _cli_hint(error: EmpathyError) -> str | None:
             "An admin can load one with `empathy import FILE --codebook CODEBOOK`"
             " (or `empathy demo` for the demo survey)."
         )
+    if isinstance(error, NoSubscriptionError):
+        return "Subscribe it in Slack: type `/empathy subscribe weekly monday 09:00` there."
     return None
 
 

@@ -17,6 +17,7 @@ from insights.errors import (
     ActionNotQuestion,
     EmpathyError,
     ImportFailed,
+    NoSubscriptionError,
     NoSurveyError,
     QueryError,
     StoreError,
@@ -68,6 +69,8 @@ def _suggested(error: EmpathyError) -> str | None:
             "An admin can import one: type `/empathy import` in any channel, or send the"
             " export to me in a direct message."
         )
+    if isinstance(error, NoSubscriptionError):
+        return "Subscribe with `/empathy subscribe weekly monday 09:00` in that channel."
     return error.suggestion
 
 

@@ -94,7 +94,8 @@ class SlackDigestSender:
         client = self._client(team_id)
         if isinstance(client, TokenProblem):  # the loop asks unavailable() first
             return Delivery(reason=client.reason, pause=client.pause, retry=not client.pause)
-        message = with_drill_down(render_digest(digest), digest.query)
+        drill_down = f"/empathy {digest.query}"
+        message = with_drill_down(render_digest(digest, drill_down=drill_down), digest.query)
         try:
             response = client.chat_postMessage(
                 channel=channel_id,

@@ -1,7 +1,7 @@
 """Publishing the App Home tab (``views.publish``) when someone opens it.
 
-The content is the library's (``insights.digests.home``); this module only publishes it. Opening a
-tab must never break anything else, so every failure is logged and swallowed.
+The view is :mod:`bot.views.home`'s; this module only publishes it. Opening a tab must
+never break anything else, so every failure is logged and swallowed.
 """
 
 from __future__ import annotations
@@ -11,8 +11,8 @@ import logging
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
+from bot.views.home import home_view
 from insights import Store
-from insights.digests import home_view
 
 logger = logging.getLogger(__name__)
 

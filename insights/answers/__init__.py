@@ -14,27 +14,37 @@ because it loads matplotlib) and nothing else from this package.
 """
 
 from insights.answers.catalog import list_surveys
-from insights.answers.findings import Finding
+from insights.answers.findings import Context, Finding, GapReport, ThemeResult
 from insights.answers.misses import MAX_MISSES_PER_TEAM, record_miss, top_misses
 from insights.answers.model_reading import ModelReader, QuestionReader
 from insights.answers.query import CHART_WORDS, action_of, tokenize
-from insights.answers.render import Message, render, to_text
-from insights.answers.reply import Reply, ask
+from insights.answers.render import MRKDWN, Message, figure, render, to_text, verdict
+from insights.answers.reply import EXAMPLES, Reply, ask, help_finding
+from insights.answers.stats import whole
 
 __all__ = [
     "CHART_WORDS",
+    "EXAMPLES",
     "MAX_MISSES_PER_TEAM",
+    "MRKDWN",
+    "Context",
     "Finding",
+    "GapReport",
     "Message",
     "ModelReader",
     "QuestionReader",
     "Reply",
+    "ThemeResult",
     "action_of",
     "ask",
+    "figure",
+    "help_finding",
     "list_surveys",
     "record_miss",
     "render",
     "to_text",
     "tokenize",
     "top_misses",
+    "verdict",
+    "whole",
 ]

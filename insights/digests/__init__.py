@@ -7,7 +7,6 @@ loop that sends each one once; the edge supplies only the transport (a :class:`D
 * ``subscriptions``: the store's rows (subscriptions, the per-period claim, the run log);
 * ``runs``: the loop (each tick's due periods, claimed, built, handed to the sender, settled
   and logged);
-* ``home``: the App Home view (the headline figures and the workspace's subscriptions).
 
 The edge imports these names from here, never the modules. Names too generic outside their
 module are exported under what they mean (``subscribe`` as :func:`subscribe_channel`,
@@ -16,7 +15,6 @@ module are exported under what they mean (``subscribe`` as :func:`subscribe_chan
 
 from insights.digests.content import Digest, digest_query, render_digest
 from insights.digests.content import to_text as digest_text
-from insights.digests.home import home_view
 from insights.digests.runs import (
     Delivery,
     DigestSender,
@@ -32,6 +30,7 @@ from insights.digests.subscriptions import (
     Subscription,
     channel_subscription,
     require_channel_subscription,
+    team_subscriptions,
 )
 from insights.digests.subscriptions import iso as iso_utc
 from insights.digests.subscriptions import pause_team as pause_team_subscriptions
@@ -52,7 +51,6 @@ __all__ = [
     "digest_query",
     "digest_text",
     "every_minute",
-    "home_view",
     "iso_utc",
     "next_digest",
     "parse_weekly",
@@ -63,6 +61,7 @@ __all__ = [
     "send_due_digests",
     "subscribe_channel",
     "subscription_query",
+    "team_subscriptions",
     "unsubscribe_channel",
     "valid_time_zone",
 ]

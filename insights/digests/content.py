@@ -369,11 +369,16 @@ def _sections(digest: Digest, bold: bool) -> list[tuple[str, str]]:
     ]
 
 
-def to_text(digest: Digest, title: str = "Weekly empathy digest") -> str:
+def to_text(
+    digest: Digest, title: str = "Weekly empathy digest", *, drill_down: str | None = None
+) -> str:
+    """The digest as plain text; ``drill_down`` is how the edge's people ask its query
+    (the edge's words: a slash command in Slack, a command line at a terminal)."""
     out = [title, _context_line(digest.context), f"Filters: {digest.context.filter_text}"]
     for name, body in _sections(digest, bold=False):
         out += ["", name, *(f"  {line}" for line in body.split("\n"))]
-    out += ["", f"Drill down: /empathy {digest.query}"]
+    if drill_down:
+        out += ["", f"Drill down: {drill_down}"]
     return "\n".join(out) + "\n"
 
 
@@ -388,10 +393,13 @@ def to_blocks(digest: Digest, title: str = "Weekly empathy digest") -> list[Bloc
     return blocks
 
 
-def render_digest(digest: Digest, title: str = "Weekly empathy digest") -> Message:
+def render_digest(
+    digest: Digest, title: str = "Weekly empathy digest", *, drill_down: str | None = None
+) -> Message:
     """The digest for Slack: its blocks, and ``to_text`` escaped as the fallback. Buttons
     are the edge's to add (``bot.views.answers.with_drill_down``): they name its action ids."""
-    return Message(text=escape_mrkdwn(to_text(digest, title)), blocks=to_blocks(digest, title))
+    text = to_text(digest, title, drill_down=drill_down)
+    return Message(text=escape_mrkdwn(text), blocks=to_blocks(digest, title))
 
 
 def _section(text: str) -> Block:

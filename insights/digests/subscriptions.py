@@ -16,7 +16,7 @@ from dataclasses import dataclass, replace
 from datetime import UTC, datetime, time
 
 from insights.digests.schedule import WeeklySchedule
-from insights.errors import NotFoundError
+from insights.errors import NoSubscriptionError
 from insights.store import audit
 from insights.store.database import Store
 
@@ -181,9 +181,8 @@ def channel_subscription(store: Store, team_id: str, channel_id: str) -> Subscri
 def require_channel_subscription(store: Store, team_id: str, channel_id: str) -> Subscription:
     found = channel_subscription(store, team_id, channel_id)
     if found is None:
-        raise NotFoundError(
-            f"Channel {channel_id} has no digest subscription.",
-            suggestion="Subscribe with `/empathy subscribe weekly monday 09:00`.",
+        raise NoSubscriptionError(
+            f"Channel {channel_id} has no digest subscription.", channel_id=channel_id
         )
     return found
 

@@ -116,6 +116,7 @@ def test_posted_digest_carries_text_fallback_and_blocks(
     tick(settings, parse_iso("2026-04-06T07:00:00Z"))
     first, second = fake_slack.posts()
     assert "Filters: role = In-house" in first.payload["text"]
+    assert first.payload["text"].endswith("Drill down: /empathy gap role=In-house\n")
     assert first.payload["blocks"]
     assert "New responses since the last digest: 0." in second.payload["text"]
 
@@ -128,6 +129,8 @@ def test_preview_prints_what_would_be_sent(
     assert result.exit_code == 0, result.output
     assert "Weekly empathy digest" in result.output
     assert "Filters: region = Europe" in result.output
+    # The same digest, drilled down in the terminal's words (the library names no command).
+    assert result.output.endswith("Drill down: empathy ask 'gap region=Europe'\n")
     assert fake_slack.posts() == []
     missing = cli("preview", "CNOPE")
     assert missing.exit_code == 2 and "no digest subscription" in missing.output

@@ -1,5 +1,7 @@
-"""The App Home tab: the latest wave's headline gaps, the workspace's digest subscriptions,
-and how to ask. A pure function of the store: a Block Kit ``home`` view out, no Slack.
+"""The App Home tab's view: the latest wave's headline gaps, the workspace's digest
+subscriptions, and how to ask (in Slack's words: ``/empathy``, a DM, the ``empathy`` CLI).
+A pure function of the store: a Block Kit ``home`` view out, no Slack call
+(:mod:`bot.slack.home` publishes it).
 
 The figures come from the same ``ask`` every answer uses and are worded by the same
 ``insights.answers.render`` helpers, so the Home tab and ``/empathy gap`` never disagree.
@@ -13,16 +15,22 @@ from __future__ import annotations
 
 from typing import Any
 
-from insights.answers.catalog import list_surveys
-from insights.answers.findings import Context, GapReport, ThemeResult
-from insights.answers.render import MRKDWN, figure, verdict
-from insights.answers.reply import EXAMPLES, ask, help_finding
-from insights.answers.stats import whole
+from insights import Store, UserError, ask
+from insights.answers import (
+    EXAMPLES,
+    MRKDWN,
+    Context,
+    GapReport,
+    ThemeResult,
+    figure,
+    help_finding,
+    list_surveys,
+    verdict,
+    whole,
+)
 from insights.blocks import MAX_SECTION_TEXT, Block, context, section
-from insights.digests.subscriptions import Subscription, team_subscriptions
-from insights.errors import UserError
+from insights.digests import Subscription, team_subscriptions
 from insights.safe_text import clip, escape_mrkdwn
-from insights.store.database import Store
 
 View = dict[str, Any]
 
