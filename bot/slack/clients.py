@@ -53,7 +53,9 @@ class _Waiting(RetryHandler):
     """A handler that waits :meth:`wait` seconds through ``sleep`` before its retry, so the
     digest worker's waits end when it is told to stop (its sleep is the stop event's)."""
 
-    sleep: Sleep
+    def __init__(self, max_retry_count: int, sleep: Sleep = time.sleep) -> None:
+        super().__init__(max_retry_count=max_retry_count)
+        self.sleep = sleep
 
     def wait(self, state: RetryState, response: HttpResponse | None) -> float:
         return backoff(state.current_attempt)
@@ -74,10 +76,6 @@ class _Waiting(RetryHandler):
 class ServerErrorRetry(_Waiting, ServerErrorRetryHandler):
     """Retries any HTTP 5xx with backoff (slack_sdk's own handler retries only 500 and 503)."""
 
-    def __init__(self, max_retry_count: int, sleep: Sleep = time.sleep) -> None:
-        super().__init__(max_retry_count=max_retry_count)
-        self.sleep = sleep
-
     def _can_retry(
         self,
         *,
@@ -92,10 +90,6 @@ class ServerErrorRetry(_Waiting, ServerErrorRetryHandler):
 class ConnectionRetry(_Waiting, ConnectionErrorRetryHandler):
     """Retries a dropped or refused connection with backoff (slack_sdk's handler decides
     which errors are such)."""
-
-    def __init__(self, max_retry_count: int, sleep: Sleep = time.sleep) -> None:
-        super().__init__(max_retry_count=max_retry_count)
-        self.sleep = sleep
 
 
 def retry_after(headers: dict[str, Any] | None) -> float | None:
@@ -118,9 +112,8 @@ class RateLimitRetry(_Waiting, RateLimitErrorRetryHandler):
     def __init__(
         self, max_retry_count: int, max_wait: float = MAX_RETRY_AFTER, sleep: Sleep = time.sleep
     ) -> None:
-        super().__init__(max_retry_count=max_retry_count)
+        super().__init__(max_retry_count, sleep)
         self.max_wait = max_wait
-        self.sleep = sleep
 
     def _can_retry(
         self,
