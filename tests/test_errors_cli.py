@@ -172,3 +172,13 @@ def test_a_channel_without_a_digest_is_told_how_to_subscribe_in_slack(run: Run, 
     assert "Channel CNOWHERE has no digest subscription." in said
     hint = "Subscribe it in Slack: type `/empathy subscribe weekly monday 09:00` there."
     assert said.rstrip().endswith(hint)
+
+
+def test_forgetting_a_wave_before_any_survey_names_the_cli_commands_that_load_one(
+    run: Run,
+) -> None:
+    """``forget_wave`` raises ``NoSurveyError`` like a question does, so the hint is the
+    edge's: the CLI's import command, not Slack's."""
+    said = one_paragraph_error(run("forget-wave", "2022", "--yes"), 2)
+    assert "No survey has been imported for this workspace yet." in said
+    assert "`empathy import FILE --codebook CODEBOOK`" in said and "/empathy" not in said

@@ -16,7 +16,7 @@ from datetime import datetime
 
 import sqlite_utils
 
-from insights.errors import ConflictError, NotFoundError, QueryError
+from insights.errors import ConflictError, NoSurveyError, NotFoundError, QueryError
 from insights.store import audit, responses
 from insights.store.database import Store
 
@@ -114,7 +114,7 @@ def _locate(
         raise QueryError("Say which wave to forget.", suggestion=_known(db, team_id, None))
     names = [str(row[0]) for row in db.execute(_SURVEYS, [team_id])]
     if not names:
-        raise NotFoundError("No survey has been imported for this workspace yet.")
+        raise NoSurveyError("No survey has been imported for this workspace yet.")
     if survey is not None:
         chosen = [name for name in names if name.casefold() == survey.strip().casefold()]
         if not chosen:
