@@ -159,6 +159,9 @@ class Answer:
     finding: Finding | None = None
     wants_chart: bool = False
     next_steps: tuple[tuple[str, str], ...] = ()
+    # The question as typed when it was read from plain words: the answer then asks
+    # whether ``query`` read it right (feedback buttons). None for strict questions.
+    asked: str | None = None
 
 
 def answer(deps: Deps, team_id: str, text: str, previous: str | None = None) -> Answer:
@@ -177,4 +180,7 @@ def answer(deps: Deps, team_id: str, text: str, previous: str | None = None) -> 
         failed = error_message(error, doing="answer a Slack request", question=True)
         return Answer(failed, None, ok=False)
     message = Message(text=reply.text, blocks=list(reply.blocks))
-    return Answer(message, reply.query, True, reply.finding, reply.wants_chart, reply.next_steps)
+    asked = text if reply.natural else None
+    return Answer(
+        message, reply.query, True, reply.finding, reply.wants_chart, reply.next_steps, asked
+    )

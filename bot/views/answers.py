@@ -10,9 +10,11 @@ Text from data or from a person is escaped where it joins mrkdwn, with the libra
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
+from dataclasses import dataclass
 
-from insights.answers import Message
+from insights.answers import Message, normalise_question, plain_reading
 from insights.blocks import Block, context, section
 from insights.safe_text import clip, echo
 from insights.safe_text import escape_mrkdwn as escape_mrkdwn  # the edge's name for it
@@ -33,6 +35,11 @@ MAX_BLOCKS = 50
 MAX_QUOTED_QUERY = 200
 # An error's suggestion lists names ("Values: …"); past this it is cut.
 MAX_SUGGESTION = 1500
+FEEDBACK_ACTION_ID = "answer_feedback"
+FEEDBACK_BLOCK_ID = "empathy_feedback"
+# A feedback button's value: the verdict's prefix, then {"q": question, "r": reading}.
+HELPFUL_PREFIX = "f+:"
+UNHELPFUL_PREFIX = "f-:"
 
 
 def quoted_query(query: str) -> str:
@@ -99,12 +106,90 @@ def with_answer_actions(
     steps: Sequence[tuple[str, str]] = (),
     *,
     share: bool = True,
+    asked: str | None = None,
 ) -> list[Block]:
-    """``blocks`` followed by the answer's buttons when there is a query and room for them."""
+    """``blocks`` followed by the answer's buttons when there is a query and room for them,
+    and, when the question was ``asked`` in plain words and ``query`` is how it was read,
+    last, feedback buttons on that reading (:func:`feedback_block`) if room is left."""
+    decorated = list(blocks)
     actions = answer_actions(query, steps, share=share) if query is not None else None
-    if actions is None or len(blocks) >= MAX_BLOCKS:
-        return list(blocks)
-    return [*blocks, actions]
+    if actions is not None and len(decorated) < MAX_BLOCKS:
+        decorated.append(actions)
+    feedback = feedback_block(asked, query) if asked is not None and query is not None else None
+    if feedback is not None and len(decorated) < MAX_BLOCKS:
+        decorated.append(feedback)
+    return decorated
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """What a feedback button carries: whether the reading helped, the question (normalised:
+    no Slack reference to anyone) and the strict query it was read as. Never who clicked."""
+
+    helpful: bool
+    question: str
+    reading: str
+
+
+def _printable(text: str) -> str:
+    """``text`` without characters JSON would spell as six (controls, lone surrogates)."""
+    return "".join(ch for ch in text if ch.isprintable())
+
+
+def feedback_value(verdict: Verdict) -> str:
+    """A button value for ``verdict``: its question as the library stores it (normalised, so
+    at most 200 characters and no mention of anyone) and its reading likewise, as JSON after
+    the verdict's prefix. Printable characters only, so the value stays within
+    MAX_BUTTON_VALUE whatever was typed."""
+    carried = {
+        "q": _printable(normalise_question(verdict.question)),
+        "r": _printable(plain_reading(verdict.reading)),
+    }
+    prefix = HELPFUL_PREFIX if verdict.helpful else UNHELPFUL_PREFIX
+    return prefix + json.dumps(carried, ensure_ascii=False, separators=(",", ":"))
+
+
+def verdict_from_value(value: str) -> Verdict | None:
+    """The verdict a feedback button carries, or ``None`` for a value we did not make."""
+    helpful = value.startswith(HELPFUL_PREFIX)
+    if not helpful and not value.startswith(UNHELPFUL_PREFIX):
+        return None
+    try:
+        carried = json.loads(value[len(HELPFUL_PREFIX) :])
+    except ValueError:
+        return None
+    if not isinstance(carried, dict):
+        return None
+    question, reading = carried.get("q"), carried.get("r")
+    if not isinstance(question, str) or not isinstance(reading, str) or not question.strip():
+        return None
+    return Verdict(helpful, question, reading)
+
+
+def _feedback_button(emoji: str, label: str, value: str) -> Block:
+    return {
+        "text": {"type": "plain_text", "text": emoji, "emoji": True},
+        "accessibility_label": label,
+        "value": value,
+    }
+
+
+def feedback_block(question: str, reading: str) -> Block | None:
+    """A ``context_actions`` block of ``feedback_buttons`` asking whether ``question`` (in
+    plain words) was read right as the strict query ``reading``. Each button carries the
+    question and the reading (:func:`feedback_value`), so a click is recorded without
+    state and without anything about the person; ``None`` when there is nothing to carry."""
+    good = feedback_value(Verdict(True, question, reading))
+    bad = feedback_value(Verdict(False, question, reading))
+    if verdict_from_value(good) is None or max(len(good), len(bad)) > MAX_BUTTON_VALUE:
+        return None
+    element = {
+        "type": "feedback_buttons",
+        "action_id": FEEDBACK_ACTION_ID,
+        "positive_button": _feedback_button("👍", "Yes, my question was read right", good),
+        "negative_button": _feedback_button("👎", "No, my question was misread", bad),
+    }
+    return {"type": "context_actions", "block_id": FEEDBACK_BLOCK_ID, "elements": [element]}
 
 
 def shared_by(blocks: list[Block], user_id: str | None, query: str) -> list[Block]:
@@ -166,3 +251,19 @@ def with_drill_down(digest: Message, query: str) -> Message:
     }
     block = {"type": "actions", "block_id": DRILL_DOWN_BLOCK_ID, "elements": [button]}
     return Message(text=digest.text, blocks=[*digest.blocks, block])
+
+
+THANKS = "Thanks — noted."
+THANKS_FOR_A_MISS = (
+    "Thanks — admins will see this question in /empathy misses so the bot can learn it."
+)
+UNREADABLE_FEEDBACK = (
+    "Sorry, I could not read that feedback button. Ask again, and use the buttons under"
+    " the new answer."
+)
+
+
+def feedback_thanks(helpful: bool) -> Message:
+    """The acknowledgement the clicker alone sees; a thumbs down says where it goes."""
+    said = THANKS if helpful else THANKS_FOR_A_MISS
+    return Message(text=said, blocks=[context(said)])

@@ -6,16 +6,20 @@ of what the team's surveys contain; ``engine`` counts through the store's ``Coun
 with ``privacy`` deciding what may be shown and ``stats`` the intervals and tests (a new
 statistic goes there); ``findings`` is the one model every answer is, which ``headline``
 opens with a sentence, ``render`` turns into Block Kit and text, and ``charts/`` into a
-picture. ``misses`` logs what could not be answered, for admins. ``model_reading`` is the
-optional language model that reads a question the rules could not, and sees no figure.
+picture. ``misses`` logs what could not be answered, for admins; ``feedback`` records
+whether a question in plain words was read right (a thumbs down is also a miss), never
+who said so. ``model_reading`` is the optional language model that reads a question the
+rules could not, and sees no figure.
 
 The edge imports the names below (and charts from ``insights.answers.charts``, kept apart
 because it loads matplotlib) and nothing else from this package.
 """
 
 from insights.answers.catalog import list_surveys
+from insights.answers.feedback import MAX_FEEDBACK_PER_TEAM, plain_reading, record_feedback
 from insights.answers.findings import Context, Finding, GapReport, ThemeResult
 from insights.answers.misses import MAX_MISSES_PER_TEAM, record_miss, top_misses
+from insights.answers.misses import normalise as normalise_question
 from insights.answers.model_reading import ModelReader, QuestionReader
 from insights.answers.query import CHART_WORDS, action_of, tokenize
 from insights.answers.render import MRKDWN, Message, figure, render, to_text, verdict
@@ -25,6 +29,7 @@ from insights.answers.stats import whole
 __all__ = [
     "CHART_WORDS",
     "EXAMPLES",
+    "MAX_FEEDBACK_PER_TEAM",
     "MAX_MISSES_PER_TEAM",
     "MRKDWN",
     "Context",
@@ -40,6 +45,9 @@ __all__ = [
     "figure",
     "help_finding",
     "list_surveys",
+    "normalise_question",
+    "plain_reading",
+    "record_feedback",
     "record_miss",
     "render",
     "to_text",

@@ -38,10 +38,15 @@ TITLE = "Questions I could not answer"
 _SLACK_REFERENCE = re.compile(r"<[@#!][^>]*>")
 
 
+def without_references(text: str) -> str:
+    """``text`` with every Slack reference to a person or place replaced by a space."""
+    return _SLACK_REFERENCE.sub(" ", text)
+
+
 def normalise(text: str) -> str:
     """What is stored for ``text``: Slack references removed, whitespace collapsed, case
     folded, at most :data:`MAX_TEXT` characters."""
-    folded = " ".join(_SLACK_REFERENCE.sub(" ", text).split()).casefold()
+    folded = " ".join(without_references(text).split()).casefold()
     return folded[:MAX_TEXT].rstrip()
 
 

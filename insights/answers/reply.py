@@ -75,6 +75,9 @@ class Reply:
     wants_chart: bool = False
     next_steps: tuple[tuple[str, str], ...] = ()  # (label, query) to offer as buttons
     reading: str | None = None  # how a natural question was read, as a plain line
+    # Read from plain words (by the rules or the language model) and answered with figures:
+    # ``query`` is then the strict reading people may say is right or wrong (feedback).
+    natural: bool = False
 
 
 def help_finding() -> Help:
@@ -132,7 +135,10 @@ def ask(
     if (reading.natural or reading.notes or by_model) and remembered is not None:
         how = "Read with the language model as" if by_model else "Read as"
         message, line = explained(message, remembered, reading.notes, how=how)
-    return Reply(message.text, message.blocks, remembered, finding, query.chart, steps, line)
+    natural = bool(reading.natural or by_model) and remembered is not None
+    return Reply(
+        message.text, message.blocks, remembered, finding, query.chart, steps, line, natural
+    )
 
 
 def explained(

@@ -424,6 +424,28 @@ def _wave_columns(db: sqlite_utils.Database) -> None:
     m011_columns.build_missing_columns(db.conn)
 
 
+@migration(12, "feedback on answers read from plain words")
+def _feedback_table(db: sqlite_utils.Database) -> None:
+    # A verdict on how a question in plain words was read (see insights.answers.feedback):
+    # the workspace, the question's normalised text, the strict query it was read as,
+    # helpful or not, and when. Deliberately no column for who clicked, where, or in which
+    # message: feedback teaches the reader, it does not describe people.
+    run_script(
+        db,
+        """
+        CREATE TABLE feedback (
+            id INTEGER PRIMARY KEY,
+            team_id TEXT NOT NULL,
+            question TEXT NOT NULL,
+            reading TEXT NOT NULL,
+            helpful INTEGER NOT NULL CHECK (helpful IN (0, 1)),
+            given_at TEXT NOT NULL
+        );
+        CREATE INDEX idx_feedback_recent ON feedback(team_id, given_at, id)
+        """,
+    )
+
+
 # How long a write waits for another writer. An import holds the lock while it writes:
 # about 3.5 s for a million respondents here (it reads, checks and groups before); the
 # bot's own small writes (event claims, thread context) wait for it rather than fail.

@@ -246,12 +246,14 @@ class SlackClient:
         channel: str = "CGENERAL",
         trigger_id: str = "1.2.3",
         message: dict[str, Any] | None = None,
+        action_type: str = "button",
     ) -> Response:
         """A signed ``block_actions`` payload for a button click, as Slack sends it.
 
         Without ``message`` the button was under an ephemeral answer in CGENERAL (Slack
         sends no message then); with it, under that posted message (its ``ts``, and
-        ``thread_ts`` when it is a reply in a thread).
+        ``thread_ts`` when it is a reply in a thread). ``action_type`` is the clicked
+        element's type (``feedback_buttons``: ``value`` is the button clicked's).
         """
         container: dict[str, Any] = {"type": "message", "is_ephemeral": message is None}
         if message is not None:
@@ -270,7 +272,7 @@ class SlackClient:
             "response_url": self.fake.response_url(key),
             "actions": [
                 {
-                    "type": "button",
+                    "type": action_type,
                     "action_id": action_id,
                     "block_id": block_id,
                     "value": value,

@@ -68,7 +68,9 @@ def send_answer(
         privately(
             respond,
             result.message.text,
-            with_answer_actions(result.message.blocks, query, result.next_steps),
+            with_answer_actions(
+                result.message.blocks, query, result.next_steps, asked=result.asked
+            ),
         )
         return
     if result.query is not None:
@@ -76,7 +78,7 @@ def send_answer(
             deps.store(), click.team_id, click.channel, click.thread_ts or "", result.query
         )
     blocks = with_answer_actions(
-        result.message.blocks, result.query, result.next_steps, share=False
+        result.message.blocks, result.query, result.next_steps, share=False, asked=result.asked
     )
     reply = Message(text=result.message.text, blocks=blocks)
     post_message(client, click.channel, reply, thread_ts=click.thread_ts, what="a button's answer")

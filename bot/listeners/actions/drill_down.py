@@ -23,7 +23,9 @@ def drill_down(deps: Deps, body: dict[str, Any], context: BoltContext, respond: 
     click = read_click(deps, body, context)
     result = answer(deps, click.team_id, str(actions[0].get("value") or ""))
     query = result.query if result.ok else None
-    blocks = with_answer_actions(result.message.blocks, query, result.next_steps)
+    blocks = with_answer_actions(
+        result.message.blocks, query, result.next_steps, asked=result.asked
+    )
     privately(respond, result.message.text, blocks)
 
 

@@ -55,7 +55,9 @@ def answer_command(
     query = (result.query if result.query is not None else text) if result.ok else None
     response = respond(
         text=result.message.text,
-        blocks=with_answer_actions(result.message.blocks, query, result.next_steps),
+        blocks=with_answer_actions(
+            result.message.blocks, query, result.next_steps, asked=result.asked
+        ),
         response_type="ephemeral",
     )
     if response.status_code != 200:

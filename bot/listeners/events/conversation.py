@@ -64,7 +64,7 @@ def reply_in_conversation(
     if result.query is not None:
         save_context(deps.store(), team_id, channel, key, result.query)
     blocks = with_answer_actions(
-        result.message.blocks, result.query, result.next_steps, share=False
+        result.message.blocks, result.query, result.next_steps, share=False, asked=result.asked
     )
     reply = Message(text=result.message.text, blocks=blocks)
     if post_message(client, channel, reply, thread_ts=thread_ts, what="a reply") is None:
