@@ -7,12 +7,24 @@ loop that sends each one once; the edge supplies only the transport (a :class:`D
 * ``subscriptions``: the store's rows (subscriptions, the per-period claim, the run log);
 * ``runs``: the loop (each tick's due periods, claimed, built, handed to the sender, settled
   and logged);
+* ``alerts``: channels told when a gap moves: their subscriptions, the per-wave claim, the
+  comparison with the previous wave (``vs``'s test, Holm-adjusted) and the alert's text,
+  sent by the same worker and sender as digests;
 
 The edge imports these names from here, never the modules. Names too generic outside their
 module are exported under what they mean (``subscribe`` as :func:`subscribe_channel`,
 ``to_text`` as :func:`digest_text`, ``read_log`` as :func:`read_run_log`, …).
 """
 
+from insights.digests.alerts import (
+    Alert,
+    AlertSubscription,
+    channel_alerts,
+    render_alert,
+    send_due_alerts,
+    subscribe_alerts,
+    unsubscribe_alerts,
+)
 from insights.digests.content import Digest, digest_query, render_digest
 from insights.digests.content import to_text as digest_text
 from insights.digests.runs import (
@@ -42,11 +54,14 @@ from insights.digests.subscriptions import unsubscribe as unsubscribe_channel
 __all__ = [
     "DEFAULT_GRACE",
     "SCHEDULE_USAGE",
+    "Alert",
+    "AlertSubscription",
     "Delivery",
     "Digest",
     "DigestSender",
     "RunRecord",
     "Subscription",
+    "channel_alerts",
     "channel_subscription",
     "digest_query",
     "digest_text",
@@ -56,12 +71,16 @@ __all__ = [
     "parse_weekly",
     "pause_team_subscriptions",
     "read_run_log",
+    "render_alert",
     "render_digest",
     "require_channel_subscription",
+    "send_due_alerts",
     "send_due_digests",
+    "subscribe_alerts",
     "subscribe_channel",
     "subscription_query",
     "team_subscriptions",
+    "unsubscribe_alerts",
     "unsubscribe_channel",
     "valid_time_zone",
 ]

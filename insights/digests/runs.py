@@ -28,7 +28,7 @@ import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from insights.digests import subscriptions as subs
 from insights.digests.content import Digest, Snapshot, build_digest
@@ -36,6 +36,9 @@ from insights.digests.schedule import DEFAULT_GRACE, Timing, classify
 from insights.digests.subscriptions import RunRecord, Subscription, iso
 from insights.errors import UserError
 from insights.store.database import Store
+
+if TYPE_CHECKING:  # alerts import this module's Delivery: only the type goes this way
+    from insights.digests.alerts import Alert
 
 logger = logging.getLogger(__name__)
 
@@ -57,8 +60,9 @@ class Delivery:
 
 
 class DigestSender(Protocol):
-    """The edge's transport for digests: it words, posts and retries; the loop decides
-    when and records what happened."""
+    """The edge's transport for digests and gap alerts: it words, posts and retries; the
+    loops (here and :func:`insights.digests.alerts.send_due_alerts`) decide when and record
+    what happened."""
 
     def unavailable(self, team_id: str) -> Delivery | None:
         """Why nothing can be sent for ``team_id`` now (e.g. no bot token), or None."""
@@ -73,6 +77,11 @@ class DigestSender(Protocol):
         self, team_id: str, channel_id: str, digest: Digest, thread_ts: str
     ) -> str | None:
         """Post the digest's chart in its thread: None when it worked, else why not."""
+        ...
+
+    def send_alert(self, team_id: str, channel_id: str, alert: Alert) -> Delivery:
+        """Post ``alert`` (a gap moved; :mod:`insights.digests.alerts`) in ``channel_id``;
+        never raises for the transport's failures, as :meth:`send`."""
         ...
 
 

@@ -5,7 +5,8 @@ Append-only (migration 6's triggers refuse updates and deletes) and scoped by te
 everything else. The library function that makes an audited change writes its entry itself,
 inside the change's transaction, from the actor its caller must name: importing
 (:func:`insights.ingest.importer.import_export`, through :func:`record_import`), subscribing and
-unsubscribing (:mod:`insights.digests.subscriptions`) and forgetting a wave
+unsubscribing (:mod:`insights.digests.subscriptions`), turning gap alerts on and off and each
+alert sent (:mod:`insights.digests.alerts`) and forgetting a wave
 (:func:`insights.store.waves.forget_wave`). So a change and its entry are committed together or
 not at all, and no edge writes the log. :func:`read` lists a team's entries, newest first.
 
@@ -39,7 +40,16 @@ class ImportDone(Protocol):
     def source(self) -> str: ...
 
 
-ACTIONS = ("import", "replace", "forget", "subscribe", "unsubscribe")
+ACTIONS = (
+    "import",
+    "replace",
+    "forget",
+    "subscribe",
+    "unsubscribe",
+    "subscribe-alerts",
+    "unsubscribe-alerts",
+    "alert",
+)
 CLI_PREFIX = "cli:"
 DEFAULT_LIMIT = 25
 _COLUMNS = "id, team_id, actor, action, target, detail, at"
@@ -48,7 +58,7 @@ _COLUMNS = "id, team_id, actor, action, target, detail, at"
 @dataclass(frozen=True)
 class AuditEntry:
     """One line of the log. ``target`` is ``survey/wave`` for imports and forgetting, the
-    channel id for subscriptions; ``at`` is ISO 8601 UTC text."""
+    channel id for subscriptions and alerts; ``at`` is ISO 8601 UTC text."""
 
     id: int
     team_id: str

@@ -446,6 +446,49 @@ def _feedback_table(db: sqlite_utils.Database) -> None:
     )
 
 
+@migration(13, "alerts when the gap moves")
+def _alert_tables(db: sqlite_utils.Database) -> None:
+    # alert_subscriptions: one per channel that asked to be told when a gap moves;
+    # re-subscribing reactivates the row. alert_checks: one row per subscription and wave,
+    # the claim that keeps two workers from alerting twice about one wave. A wave that
+    # existed when the channel subscribed gets a 'before' row then, so only later waves are
+    # ever checked. The row goes with its wave: a wave imported again (a new row) is new.
+    run_script(
+        db,
+        """
+        CREATE TABLE alert_subscriptions (
+            id INTEGER PRIMARY KEY,
+            team_id TEXT NOT NULL,
+            channel_id TEXT NOT NULL,
+            created_by TEXT NOT NULL,
+            status TEXT NOT NULL DEFAULT 'active'
+                CHECK (status IN ('active', 'paused', 'cancelled')),
+            pause_reason TEXT,
+            active_since TEXT NOT NULL,
+            created_at TEXT NOT NULL,
+            updated_at TEXT NOT NULL,
+            UNIQUE (team_id, channel_id)
+        );
+        CREATE TABLE alert_checks (
+            id INTEGER PRIMARY KEY,
+            subscription_id INTEGER NOT NULL
+                REFERENCES alert_subscriptions(id) ON DELETE CASCADE,
+            wave_id INTEGER NOT NULL REFERENCES waves(id) ON DELETE CASCADE,
+            status TEXT NOT NULL CHECK (status IN
+                ('before', 'claimed', 'sent', 'quiet', 'skipped', 'failed')),
+            retry INTEGER NOT NULL DEFAULT 0 CHECK (retry IN (0, 1)),
+            reason TEXT,
+            claim_token TEXT,
+            checked_at TEXT NOT NULL,
+            message_ts TEXT,
+            UNIQUE (subscription_id, wave_id)
+        );
+        CREATE INDEX idx_alert_subscriptions_status ON alert_subscriptions(status);
+        CREATE INDEX idx_alert_checks_wave ON alert_checks(wave_id)
+        """,
+    )
+
+
 # How long a write waits for another writer. An import holds the lock while it writes:
 # about 3.5 s for a million respondents here (it reads, checks and groups before); the
 # bot's own small writes (event claims, thread context) wait for it rather than fail.
