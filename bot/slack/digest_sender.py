@@ -1,5 +1,6 @@
-"""How digests reach Slack: the sender that posts a digest and its chart with the right
-workspace's bot token, and the tick/run_forever driving the library's run loop with it.
+"""How digests and gap alerts reach Slack: the sender that posts a digest and its chart, or
+an alert, with the right workspace's bot token, and the tick/run_forever driving the
+library's run loops (digests due, then waves not yet checked for alerts) with it.
 
 Slack failures follow the clients' one retry policy (:mod:`bot.slack.clients`): a 429 waits
 its ``Retry-After`` up to a cap, 5xx and connection errors back off, at most
@@ -32,13 +33,17 @@ from bot.slack.clients import Sleep, web_client
 from bot.slack.oauth import TeamTokens, TokenProblem
 from bot.views.answers import with_drill_down
 from insights import Store
+from insights.answers import Message
 from insights.digests import (
     DEFAULT_GRACE,
+    Alert,
     Delivery,
     Digest,
     RunRecord,
     every_minute,
+    render_alert,
     render_digest,
+    send_due_alerts,
     send_due_digests,
 )
 
@@ -96,19 +101,15 @@ class SlackDigestSender:
             return Delivery(reason=client.reason, pause=client.pause, retry=not client.pause)
         drill_down = f"/empathy {digest.query}"
         message = with_drill_down(render_digest(digest, drill_down=drill_down), digest.query)
-        try:
-            response = client.chat_postMessage(
-                channel=channel_id,
-                text=message.text,
-                blocks=message.blocks,
-                unfurl_links=False,
-                unfurl_media=False,
-            )
-        except SlackApiError as error:
-            return refused(error)
-        except (URLError, OSError) as error:  # the retries are spent
-            return Delivery(reason=f"cannot reach Slack: {error}", retry=True)
-        return Delivery(ts=str(response.get("ts")))
+        return _post(client, channel_id, message)
+
+    def send_alert(self, team_id: str, channel_id: str, alert: Alert) -> Delivery:
+        client = self._client(team_id)
+        if isinstance(client, TokenProblem):  # the loop asks unavailable() first
+            return Delivery(reason=client.reason, pause=client.pause, retry=not client.pause)
+        drill_down = f"/empathy {alert.query}"
+        message = with_drill_down(render_alert(alert, drill_down=drill_down), alert.query)
+        return _post(client, channel_id, message)
 
     def send_chart(
         self, team_id: str, channel_id: str, digest: Digest, thread_ts: str
@@ -117,6 +118,23 @@ class SlackDigestSender:
         if isinstance(client, TokenProblem):
             return client.reason
         return post_chart(client, digest.report, channel=channel_id, thread_ts=thread_ts)
+
+
+def _post(client: WebClient, channel_id: str, message: Message) -> Delivery:
+    """Post a digest or an alert; what Slack said, as the loops read it."""
+    try:
+        response = client.chat_postMessage(
+            channel=channel_id,
+            text=message.text,
+            blocks=message.blocks,
+            unfurl_links=False,
+            unfurl_media=False,
+        )
+    except SlackApiError as error:
+        return refused(error)
+    except (URLError, OSError) as error:  # the retries are spent
+        return Delivery(reason=f"cannot reach Slack: {error}", retry=True)
+    return Delivery(ts=str(response.get("ts")))
 
 
 def refused(error: SlackApiError) -> Delivery:
@@ -140,17 +158,18 @@ def tick(
     sleep: Sleep = time.sleep,
     grace: timedelta = DEFAULT_GRACE,
 ) -> list[RunRecord]:
-    """Send what is due at ``now``; returns what was done (also written to the run log).
+    """Send the digests due at ``now``, then the alerts of waves not yet checked (whatever
+    imported them); returns what was done (digests' lines also written to the run log).
 
-    ``client`` posts every digest; without it, see :class:`SlackDigestSender`.
+    ``client`` posts every digest and alert; without it, see :class:`SlackDigestSender`.
     """
     sender = SlackDigestSender(settings, client, sleep)
     own = store is None
     store = store or Store.open(settings.database_path)
     try:
-        return send_due_digests(
-            store, sender, now, min_group_size=settings.min_group_size, grace=grace
-        )
+        k = settings.min_group_size
+        digests = send_due_digests(store, sender, now, min_group_size=k, grace=grace)
+        return digests + send_due_alerts(store, sender, now, min_group_size=k, grace=grace)
     finally:
         if own:
             store.close()

@@ -35,7 +35,11 @@ _VERBS = {
     "forget": "forgot",
     "subscribe": "subscribed",
     "unsubscribe": "unsubscribed",
+    "subscribe-alerts": "turned on gap alerts in",
+    "unsubscribe-alerts": "turned off gap alerts in",
+    "alert": "sent a gap alert to",
 }
+_CHANNEL_ACTIONS = ("subscribe", "unsubscribe", "subscribe-alerts", "unsubscribe-alerts", "alert")
 _SLACK_ID = re.compile(r"^[A-Z0-9]+$")
 
 
@@ -176,7 +180,7 @@ def _actor(entry: AuditEntry) -> str:
 
 
 def _target(entry: AuditEntry) -> str:
-    if entry.action in ("subscribe", "unsubscribe") and _SLACK_ID.match(entry.target):
+    if entry.action in _CHANNEL_ACTIONS and _SLACK_ID.match(entry.target):
         return f"<#{entry.target}>"
     return _code(entry.target)
 
