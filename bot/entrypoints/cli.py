@@ -20,7 +20,7 @@ from bot.entrypoints.digest_cli import digests
 from bot.entrypoints.progress import progress_bar
 from bot.errors.cli import TranslatingGroup, translated
 from bot.model_reader import reader_from
-from bot.routing.actions import CHANNEL_ACTIONS, IMPORT_ACTION, read_action
+from bot.routing.actions import ALERT_ACTIONS, CHANNEL_ACTIONS, IMPORT_ACTION, read_action
 from bot.routing.forget import parse_forget
 from bot.settings import Settings
 from insights import Store, UserError, ask, top_misses
@@ -229,6 +229,12 @@ def run_action(ctx: click.Context, action: str, text: str, team: str | None) -> 
         elif action == "forget":
             survey, label = parse_forget(text.partition(" ")[2])
             ctx.invoke(forget_wave_command, label=label, survey=survey, team=team, yes=False)
+        elif action in ALERT_ACTIONS:
+            raise UserError(
+                "Gap alerts belong to a Slack channel: an admin types `/empathy alert when gap"
+                " changes` (or `alerts off`) in it.",
+                suggestion="Here, `empathy digests tick` sends the alerts of new waves.",
+            )
         elif action in CHANNEL_ACTIONS:
             raise UserError(
                 "Digests belong to a Slack channel: type `/empathy subscribe weekly monday"

@@ -3,7 +3,8 @@ direct messages (and so the console, which talks to the same app).
 
 :func:`route` reads the action with :func:`bot.routing.actions.read_action` (the first word, by the
 library's one list of actions, as ``empathy ask`` reads it too). An action (``import``,
-``subscribe``, ``unsubscribe``, ``subscriptions``, ``forget``, ``audit``, ``misses``) is
+``subscribe``, ``unsubscribe``, ``subscriptions``, ``alert``/``alerts``, ``forget``,
+``audit``, ``misses``) is
 done here, with the permission checks of :mod:`bot.slack.permissions` wherever it comes from;
 anything else is a question (``None``), which the listener answers with
 :func:`answer`. Listeners only send what either returns.
@@ -12,9 +13,10 @@ Who sees an action's reply (:attr:`ActionReply.private`):
 
 * a slash command's reply is the asker's alone, as every slash answer;
 * a direct message is the asker's own conversation: a normal reply there;
-* in a channel, a reply about the channel (its digest subscription) goes in the thread for
-  everyone; replies about the asker's own rights or for admins' eyes only (import, forget,
-  audit, misses), and every refusal, go to the asker alone (ephemeral, in the thread).
+* in a channel, a reply about the channel (its digest subscription, its gap alerts) goes
+  in the thread for everyone; replies about the asker's own rights or for admins' eyes
+  only (import, forget, audit, misses), and every refusal, go to the asker alone
+  (ephemeral, in the thread).
 """
 
 from __future__ import annotations
@@ -28,8 +30,8 @@ from slack_sdk import WebClient
 from bot.deps import Deps
 from bot.errors.slack import error_message
 from bot.imports import uploads
-from bot.routing import forget, subscribe
-from bot.routing.actions import CHANNEL_ACTIONS, IMPORT_ACTION, read_action
+from bot.routing import alerts, forget, subscribe
+from bot.routing.actions import ALERT_ACTIONS, CHANNEL_ACTIONS, IMPORT_ACTION, read_action
 from bot.settings import Settings
 from bot.slack.permissions import Refusal, may_import
 from bot.slack.posting import post_ephemeral, post_message
@@ -95,6 +97,10 @@ def _act(
     store = deps.store()
     if action == IMPORT_ACTION:
         return _import(deps.settings, client, asker)
+    if action in ALERT_ACTIONS:
+        return alerts.handle(
+            deps.settings, store, client, asker.team_id, asker.channel_id, asker.user_id, text
+        )
     if action in CHANNEL_ACTIONS:
         return subscribe.handle(
             deps.settings, store, client, asker.team_id, asker.channel_id, asker.user_id, text

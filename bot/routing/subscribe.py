@@ -16,6 +16,7 @@ from zoneinfo import ZoneInfo
 from slack_sdk import WebClient
 
 from bot.errors.slack import error_message
+from bot.routing.alerts import status_line
 from bot.settings import Settings
 from bot.slack.permissions import may_manage_subscriptions, refusal, user_info
 from insights import Store, UserError
@@ -107,17 +108,19 @@ def unsubscribe(store: Store, team_id: str, channel_id: str, user_id: str) -> Me
 
 
 def list_subscriptions(store: Store, team_id: str, channel_id: str, now: datetime) -> Message:
-    """This channel's subscription with its next send time in the subscription's zone."""
+    """This channel's subscription with its next send time in the subscription's zone, and
+    whether it gets gap alerts."""
+    alert = status_line(store, team_id, channel_id)
     sub = channel_subscription(store, team_id, channel_id)
     if sub is None:
-        text = escape_mrkdwn(f"This channel has no digest subscription. {SCHEDULE_USAGE}")
+        text = escape_mrkdwn(f"This channel has no digest subscription. {SCHEDULE_USAGE}\n{alert}")
         return Message(text=text, blocks=[section(text)])
     line = f"Digest {sub.schedule.describe()} · `/empathy {sub.gap_query}`{_with_chart(sub)}"
     if sub.status == "paused":
         state = f"Paused ({sub.pause_reason}); subscribe again to resume."
     else:
         state = f"Next: {_local(sub.schedule.next_slot(now), sub.tz)}"
-    text = escape_mrkdwn(f"{line}\n{state}")
+    text = escape_mrkdwn(f"{line}\n{state}\n{alert}")
     return Message(text=text, blocks=[section(text)])
 
 

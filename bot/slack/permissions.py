@@ -3,6 +3,7 @@
 * :func:`is_admin`: listed in ADMIN_USER_IDS, or a Slack workspace admin or owner;
 * :func:`may_manage_subscriptions`: digests are open to everyone until ADMIN_USER_IDS
   names someone, then admins only; with RESTRICT_SUBSCRIPTIONS, admins only always;
+* :func:`may_manage_alerts`: a gap alert posts in the channel unasked: admins only;
 * :func:`may_import`: survey imports replace what everyone sees, so always admins only;
 * :func:`may_delete`: forgetting a wave deletes responses for everyone: admins only;
 * :func:`may_view_audit`: the audit log names people: admins only;
@@ -44,6 +45,12 @@ def may_manage_subscriptions(settings: Settings, client: WebClient, user_id: str
     RESTRICT_SUBSCRIPTIONS makes it admins only even with no list set."""
     if not settings.admin_user_ids and not settings.restrict_subscriptions:
         return True
+    return is_admin(settings, client, user_id)
+
+
+def may_manage_alerts(settings: Settings, client: WebClient, user_id: str) -> bool:
+    """An alert posts in the channel whenever a wave moves a gap, unasked by anyone there:
+    turning it on or off is for admins only, even with no list set."""
     return is_admin(settings, client, user_id)
 
 
