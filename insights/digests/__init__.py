@@ -7,20 +7,20 @@ loop that sends each one once; the edge supplies only the transport (a :class:`D
 * ``subscriptions``: the store's rows (subscriptions, the per-period claim, the run log);
 * ``runs``: the loop (each tick's due periods, claimed, built, handed to the sender, settled
   and logged);
-* ``alerts``: channels told when a gap moves: their subscriptions, the per-wave claim, the
-  comparison with the previous wave (``vs``'s test, Holm-adjusted) and the alert's text,
-  sent by the same worker and sender as digests;
+* ``alert_content``: what an alert says (a wave against its survey's previous one, with
+  ``vs``'s test, Holm-adjusted across the themes; its text and Block Kit forms);
+* ``alerts``: channels told when a gap moves: their subscriptions, the per-wave claim and
+  the loop, run by the same worker and sender as digests;
 
 The edge imports these names from here, never the modules. Names too generic outside their
 module are exported under what they mean (``subscribe`` as :func:`subscribe_channel`,
 ``to_text`` as :func:`digest_text`, ``read_log`` as :func:`read_run_log`, …).
 """
 
+from insights.digests.alert_content import Alert, render_alert
 from insights.digests.alerts import (
-    Alert,
     AlertSubscription,
     channel_alerts,
-    render_alert,
     send_due_alerts,
     subscribe_alerts,
     unsubscribe_alerts,

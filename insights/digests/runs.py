@@ -28,17 +28,15 @@ import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import TYPE_CHECKING, Protocol
+from typing import Protocol
 
 from insights.digests import subscriptions as subs
+from insights.digests.alert_content import Alert
 from insights.digests.content import Digest, Snapshot, build_digest
 from insights.digests.schedule import DEFAULT_GRACE, Timing, classify
 from insights.digests.subscriptions import RunRecord, Subscription, iso
 from insights.errors import UserError
 from insights.store.database import Store
-
-if TYPE_CHECKING:  # alerts import this module's Delivery: only the type goes this way
-    from insights.digests.alerts import Alert
 
 logger = logging.getLogger(__name__)
 
@@ -80,7 +78,7 @@ class DigestSender(Protocol):
         ...
 
     def send_alert(self, team_id: str, channel_id: str, alert: Alert) -> Delivery:
-        """Post ``alert`` (a gap moved; :mod:`insights.digests.alerts`) in ``channel_id``;
+        """Post ``alert`` (a gap moved; :mod:`insights.digests.alert_content`) in ``channel_id``;
         never raises for the transport's failures, as :meth:`send`."""
         ...
 

@@ -27,7 +27,7 @@ from support import TEAM, TINY_CODEBOOK, rows_csv
 
 from insights import Store
 from insights.answers.findings import ThemeChange
-from insights.digests import Alert, Delivery, Digest, channel_alerts, send_due_alerts
+from insights.digests import Alert, Delivery, Digest, alert_content, channel_alerts, send_due_alerts
 from insights.digests import alerts as alert_store
 from insights.digests.subscriptions import parse_iso
 from insights.ingest.codebook import parse_codebook
@@ -133,7 +133,7 @@ def test_one_alert_names_only_the_theme_that_moved(store: Store, folder: Path) -
     assert care.test is not None
     assert care.adjustment.p_value == pytest.approx(min(1.0, 2 * care.test.p_value))
     assert alert.query == "gap survey tiny wave w2 vs w1"
-    text = alert_store.alert_text(alert)
+    text = alert_content.alert_text(alert)
     assert "Wave w2 against wave w1: 1 of 2 themes moved significantly." in text
     assert "• Care: gap 100 → 0 pts (-100 pts)" in text
     assert "wave w1: 100% personal vs 0% organization, n = 40" in text
@@ -150,7 +150,7 @@ def test_the_theme_that_did_not_move_has_the_hand_computed_p_value(
 ) -> None:
     subscribed(store, folder)
     load(store, folder, MOVED, "w2")
-    compared = alert_store.compare_wave(store, TEAM, wave_id(store, "w2"), MIN)
+    compared = alert_content.compare_wave(store, TEAM, wave_id(store, "w2"), MIN)
     assert compared.alert is not None
     report_changes = {c.theme: c for c in _changes(store)}
     measures = report_changes["measures"]
@@ -343,7 +343,7 @@ def test_survey_text_is_escaped_in_the_slack_form(store: Store, folder: Path) ->
     outbox = Outbox()
     tick(store, outbox)
     [(_, _, alert)] = outbox.alerts
-    message = alert_store.render_alert(alert, drill_down="/empathy gap")
+    message = alert_content.render_alert(alert, drill_down="/empathy gap")
     shown = message.text + repr(message.blocks)
     assert "<!channel>" not in shown and "&lt;!channel&gt; &amp;" in shown
 
