@@ -18,14 +18,15 @@ from insights.pulse import (
     claim_reminder,
     close_pulse,
     form_items,
-    own_answers,
+    has_answered,
     pulse_codebook,
     start_pulse,
     status,
     submit_answers,
     to_remind,
 )
-from insights.pulse.pulses import Pulse, get_pulse, respondent_key
+from insights.pulse.pulses import Pulse, get_pulse, respondent_key, stored_answers
+from insights.pulse.questions import decode
 from insights.store import read_audit
 
 NOW = datetime(2026, 5, 4, 9, 0, tzinfo=UTC)
@@ -98,8 +99,11 @@ def test_one_response_per_person_and_answering_again_replaces_it(store: Store) -
     edited = agree("Strongly agree", "Disagree", role="Consultant")
     assert submit_answers(store, TEAM, pulse.id, PEOPLE[0], edited, NOW) is True
     assert store.db.execute("SELECT COUNT(*) FROM pulse_responses").fetchone()[0] == 1
-    assert own_answers(store, TEAM, pulse.id, PEOPLE[0], NOW) == edited
-    assert own_answers(store, TEAM, pulse.id, PEOPLE[1], NOW) == {}
+    codebook = pulse_codebook(builtin_codebook_text())
+    [codes] = stored_answers(store, pulse.id)
+    assert {k: v for k, v in decode(codebook, codes).items() if v} == edited
+    assert has_answered(store, TEAM, pulse.id, PEOPLE[0], NOW) is True
+    assert has_answered(store, TEAM, pulse.id, PEOPLE[1], NOW) is False
 
 
 def test_only_the_audience_may_answer_and_only_while_it_is_open(store: Store) -> None:

@@ -15,7 +15,8 @@ from insights.answers import action_of
 CHANNEL_ACTIONS = frozenset({"subscribe", "unsubscribe", "subscriptions"})
 ADMIN_ACTIONS = frozenset({"forget", "audit", "misses"})
 IMPORT_ACTION = "import"
-KNOWN_ACTIONS = CHANNEL_ACTIONS | ADMIN_ACTIONS | {IMPORT_ACTION}
+PULSE_ACTION = "pulse"
+KNOWN_ACTIONS = CHANNEL_ACTIONS | ADMIN_ACTIONS | {IMPORT_ACTION, PULSE_ACTION}
 _PUNCTUATION = " ?!.:,;"
 
 

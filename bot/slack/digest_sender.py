@@ -30,6 +30,7 @@ from bot.settings import Settings
 from bot.slack.charts import post_chart
 from bot.slack.clients import Sleep, web_client
 from bot.slack.oauth import TeamTokens, TokenProblem
+from bot.slack.pulses import tick_pulses
 from bot.views.answers import with_drill_down
 from insights import Store
 from insights.digests import (
@@ -83,6 +84,11 @@ class SlackDigestSender:
             else:
                 self._by_team[team_id] = found
         return self._by_team[team_id]
+
+    def client_for(self, team_id: str) -> WebClient | None:
+        """The client that posts for ``team_id``, or None when it has no usable token."""
+        client = self._client(team_id)
+        return None if isinstance(client, TokenProblem) else client
 
     def unavailable(self, team_id: str) -> Delivery | None:
         client = self._client(team_id)
@@ -141,6 +147,8 @@ def tick(
     grace: timedelta = DEFAULT_GRACE,
 ) -> list[RunRecord]:
     """Send what is due at ``now``; returns what was done (also written to the run log).
+    The same tick moves pulses on (:func:`bot.slack.pulses.tick_pulses`: closing, the one
+    reminder, invitations), with the same clients.
 
     ``client`` posts every digest; without it, see :class:`SlackDigestSender`.
     """
@@ -148,9 +156,11 @@ def tick(
     own = store is None
     store = store or Store.open(settings.database_path)
     try:
-        return send_due_digests(
+        records = send_due_digests(
             store, sender, now, min_group_size=settings.min_group_size, grace=grace
         )
+        tick_pulses(settings, store, now, sender.client_for)
+        return records
     finally:
         if own:
             store.close()

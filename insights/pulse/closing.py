@@ -9,12 +9,18 @@ in an order shuffled afresh and numbered 1…n, so neither a hash nor the order 
 answered in reaches the wave. The deletions and the pulse's final status are written in the
 import's own transaction: the wave exists exactly when the people's rows are gone. Below the
 minimum nothing is imported and the answers are deleted.
+
+Deleted means gone from the file too: the closing runs with SQLite's ``secure_delete`` (freed
+space is overwritten, not left for a file reader to find), and ends with a checkpoint that
+writes the write-ahead log into the database and empties it.
 """
 
 from __future__ import annotations
 
 import logging
 import secrets
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -48,6 +54,24 @@ def close_pulse(
 ) -> Closed:
     """Close ``pulse_id`` (open, or left ``closing``); ``actor`` is who closed it (an admin,
     or the one who started it when its time ran out), for the import's audit entry."""
+    with erasing(store):
+        return _close(store, pulse_id, actor, min_group_size, now)
+
+
+@contextmanager
+def erasing(store: Store) -> Iterator[None]:
+    """Deletes overwrite what they free while inside; afterwards the write-ahead log is
+    checkpointed and truncated (when no reader holds it; else the next checkpoint does)."""
+    (before,) = store.db.execute("PRAGMA secure_delete").fetchone()
+    store.db.execute("PRAGMA secure_delete = ON")
+    try:
+        yield
+    finally:
+        store.db.execute(f"PRAGMA secure_delete = {int(before)}")
+        store.db.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchall()
+
+
+def _close(store: Store, pulse_id: int, actor: str, min_group_size: int, now: datetime) -> Closed:
     pulse = _begin_closing(store, pulse_id)
     answers = stored_answers(store, pulse_id)
     needed = max(pulse.minimum, min_group_size)

@@ -19,13 +19,14 @@ import hashlib
 import hmac
 import json
 import secrets
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Literal, cast
 
 from insights.errors import NotFoundError, UserError
-from insights.pulse.questions import Codes, encode, form_items, pulse_codebook
+from insights.pulse.questions import Codes, encode, pulse_codebook
 from insights.store.database import Store
 
 AudienceKind = Literal["channel", "usergroup"]
@@ -380,7 +381,7 @@ def submit_answers(
     codes and the hash are written."""
     pulse = team_pulse(store, team_id, pulse_id)
     codes = encode(pulse_codebook(pulse.codebook), chosen)
-    with store.transaction():
+    with _overwriting(store), store.transaction():
         pulse = get_pulse(store, pulse_id)  # closing may have begun since
         _answerable(store, pulse, user_id, now)
         key = respondent_key(_secret(store, pulse_id), user_id)
@@ -396,25 +397,29 @@ def submit_answers(
     return before is not None
 
 
-def own_answers(
-    store: Store, team_id: str, pulse_id: int, user_id: str, now: datetime
-) -> dict[str, str]:
-    """``user_id``'s current answers (item key → option text; none: empty), to show them
-    their own form again; raises :class:`UserError` when they may not answer it."""
+@contextmanager
+def _overwriting(store: Store) -> Iterator[None]:
+    """Replaced answers are overwritten in the file, not left in its free space."""
+    (before,) = store.db.execute("PRAGMA secure_delete").fetchone()
+    store.db.execute("PRAGMA secure_delete = ON")
+    try:
+        yield
+    finally:
+        store.db.execute(f"PRAGMA secure_delete = {int(before)}")
+
+
+def has_answered(store: Store, team_id: str, pulse_id: int, user_id: str, now: datetime) -> bool:
+    """Whether ``user_id`` has answered the pulse (never what): their form says that sending
+    it again replaces their answers. Raises :class:`UserError` when they may not answer it.
+    Their earlier answers are never read back: no answer ever leaves the store before the
+    pulse closes, not even to the person who gave it."""
     pulse = team_pulse(store, team_id, pulse_id)
     _answerable(store, pulse, user_id, now)
     key = respondent_key(_secret(store, pulse_id), user_id)
     row = store.db.execute(
-        "SELECT answers FROM pulse_responses WHERE pulse_id = ? AND respondent = ?",
-        [pulse_id, key],
+        "SELECT 1 FROM pulse_responses WHERE pulse_id = ? AND respondent = ?", [pulse_id, key]
     ).fetchone()
-    if row is None:
-        return {}
-    items = form_items(pulse_codebook(pulse.codebook))
-    codes: Codes = json.loads(str(row[0]))
-    return {
-        item.key: item.options[code - 1] for item, code in zip(items, codes, strict=True) if code
-    }
+    return row is not None
 
 
 def stored_answers(store: Store, pulse_id: int) -> list[Codes]:

@@ -1,8 +1,9 @@
 """Buttons, one listener per file (what they share: :mod:`.clicks`). Those under answers (next
 steps, Chart, Share, a digest's Drill down) carry a query. An upload's "Import" and "Cancel"
 carry a pending import's id, kept in the store. A forget confirmation's "Delete" carries the
-workspace, survey and wave it names; its "Cancel" nothing. Nothing is kept in memory, so
-every button works after a restart."""
+workspace, survey and wave it names; its "Cancel" nothing. A pulse invitation's "Answer"
+carries the pulse's number. Nothing is kept in memory, so every button works after a
+restart."""
 
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ from bot.listeners.actions import (
     forget_wave,
     import_upload,
     next_step,
+    pulse_answer,
     share,
 )
 
@@ -30,3 +32,4 @@ def register(app: App, deps: Deps) -> None:
     cancel_forget.register(app, deps)
     import_upload.register(app, deps)
     cancel_upload.register(app, deps)
+    pulse_answer.register(app, deps)
