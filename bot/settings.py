@@ -20,6 +20,9 @@ BOT_SCOPES = (
     "files:read",
     "files:write",
     "users:read",
+    "channels:read",  # a pulse's audience: a public channel's members
+    "groups:read",  # … a private channel's
+    "usergroups:read",  # … a user group's
 )
 
 

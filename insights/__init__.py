@@ -1,5 +1,6 @@
 """Empathy Gap's library, by stage: ``ingest`` (exports in) → ``store`` (SQLite) →
-``answers`` (a question in, findings out) → ``digests`` (what is sent without asking).
+``answers`` (a question in, findings out) → ``digests`` (what is sent without asking);
+``pulse`` asks a survey in Slack itself and closes it into a wave through ``ingest``.
 
 Three modules serve every stage: ``errors`` (every error the library raises on purpose, one
 tree), ``safe_text`` (text from surveys and people made safe for where it is shown) and

@@ -216,6 +216,10 @@ class FakeSlack:
         self.files: dict[str, ServedFile] = {}  # by path, for GET /files/…
         self.uploads: dict[str, UploadedFile] = {}  # by file id, from getUploadURLExternal
         self.post_delay = 0.0  # seconds chat.postMessage takes (widens race windows)
+        # conversations.members by channel id, and usergroups.users.list by user group id.
+        self.members: dict[str, list[str]] = {}
+        self.usergroups: dict[str, list[str]] = {}
+        self.member_page = 100  # members per page at most, whatever ``limit`` asks
         # Web API methods the fake answers (payload -> JSON reply); add or replace freely.
         self.handlers: dict[str, MethodHandler] = {
             "auth.test": self._auth_test,
@@ -223,6 +227,8 @@ class FakeSlack:
             "chat.postEphemeral": self._post_ephemeral,
             "users.info": self._users_info,
             "conversations.open": self._conversations_open,
+            "conversations.members": self._conversations_members,
+            "usergroups.users.list": self._usergroup_users,
             "views.open": self._view,
             "views.update": self._view,
             "views.publish": self._view,
@@ -488,6 +494,26 @@ class FakeSlack:
 
     def _conversations_open(self, payload: Payload) -> Payload:
         return {"ok": True, "channel": {"id": f"D{payload.get('users')}"}}
+
+    def _conversations_members(self, payload: Payload) -> Payload:
+        """One page of a channel's members; ``next_cursor`` is the offset of the next page
+        ("" after the last), as opaque to the caller as Slack's."""
+        channel = str(payload.get("channel") or "")
+        if channel not in self.members:
+            return {"ok": False, "error": "channel_not_found"}
+        members = self.members[channel]
+        start = int(str(payload.get("cursor") or "0") or "0")
+        size = min(int(str(payload.get("limit") or "100")), self.member_page)
+        page = members[start : start + size]
+        after = start + size
+        cursor = str(after) if after < len(members) else ""
+        return {"ok": True, "members": page, "response_metadata": {"next_cursor": cursor}}
+
+    def _usergroup_users(self, payload: Payload) -> Payload:
+        group = str(payload.get("usergroup") or "")
+        if group not in self.usergroups:
+            return {"ok": False, "error": "no_such_subteam"}
+        return {"ok": True, "users": list(self.usergroups[group])}
 
     def _view(self, payload: Payload) -> Payload:
         view = json_arg(payload.get("view"))

@@ -21,6 +21,7 @@ FACES = {
     "insights.answers",
     "insights.answers.charts",
     "insights.digests",
+    "insights.pulse",
     "insights.errors",
     "insights.safe_text",
     "insights.blocks",

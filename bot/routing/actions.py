@@ -19,7 +19,8 @@ ALERT_ACTIONS = frozenset({"alert", "alerts"})
 CHANNEL_ACTIONS = frozenset({"subscribe", "unsubscribe", "subscriptions"}) | ALERT_ACTIONS
 ADMIN_ACTIONS = frozenset({"forget", "audit", "misses"})
 IMPORT_ACTION = "import"
-KNOWN_ACTIONS = CHANNEL_ACTIONS | ADMIN_ACTIONS | {IMPORT_ACTION}
+PULSE_ACTION = "pulse"
+KNOWN_ACTIONS = CHANNEL_ACTIONS | ADMIN_ACTIONS | {IMPORT_ACTION, PULSE_ACTION}
 _PUNCTUATION = " ?!.:,;"
 
 

@@ -4,7 +4,7 @@ direct messages (and so the console, which talks to the same app).
 :func:`route` reads the action with :func:`bot.routing.actions.read_action` (the first word, by the
 library's one list of actions, as ``empathy ask`` reads it too). An action (``import``,
 ``subscribe``, ``unsubscribe``, ``subscriptions``, ``alert``/``alerts``, ``forget``,
-``audit``, ``misses``) is
+``audit``, ``misses``, ``pulse``) is
 done here, with the permission checks of :mod:`bot.slack.permissions` wherever it comes from;
 anything else is a question (``None``), which the listener answers with
 :func:`answer`. Listeners only send what either returns.
@@ -15,7 +15,7 @@ Who sees an action's reply (:attr:`ActionReply.private`):
 * a direct message is the asker's own conversation: a normal reply there;
 * in a channel, a reply about the channel (its digest subscription, its gap alerts) goes
   in the thread for everyone; replies about the asker's own rights or for admins' eyes
-  only (import, forget, audit, misses), and every refusal, go to the asker alone
+  only (import, forget, audit, misses, pulse), and every refusal, go to the asker alone
   (ephemeral, in the thread).
 """
 
@@ -30,8 +30,15 @@ from slack_sdk import WebClient
 from bot.deps import Deps
 from bot.errors.slack import error_message
 from bot.imports import uploads
-from bot.routing import alerts, forget, subscribe
-from bot.routing.actions import ALERT_ACTIONS, CHANNEL_ACTIONS, IMPORT_ACTION, read_action
+from bot.routing import alerts, forget, pulse, subscribe
+from bot.routing.actions import (
+    ALERT_ACTIONS,
+    CHANNEL_ACTIONS,
+    IMPORT_ACTION,
+    PULSE_ACTION,
+    read_action,
+)
+from bot.routing.pulse import OpenPulseForm
 from bot.settings import Settings
 from bot.slack.permissions import Refusal, may_import
 from bot.slack.posting import post_ephemeral, post_message
@@ -69,7 +76,7 @@ class OpenImportForm:
     lasts 3 seconds). Only ever returned for the ``command`` surface."""
 
 
-Routed = ActionReply | OpenImportForm
+Routed = ActionReply | OpenImportForm | OpenPulseForm
 
 
 def route(deps: Deps, client: WebClient, asker: Asker, text: str) -> Routed | None:
@@ -86,20 +93,30 @@ def route(deps: Deps, client: WebClient, asker: Asker, text: str) -> Routed | No
         done = _act(deps, client, asker, action, said)
     except Exception as error:
         done = error_message(error, doing=f"do {action!r} for a Slack request")
-    if isinstance(done, OpenImportForm):
+    if isinstance(done, OpenImportForm | OpenPulseForm):
         return done
     return ActionReply(done, _private(asker.surface, action, done))
 
 
 def _act(
     deps: Deps, client: WebClient, asker: Asker, action: str, text: str
-) -> Message | OpenImportForm:
+) -> Message | OpenImportForm | OpenPulseForm:
     store = deps.store()
     if action == IMPORT_ACTION:
         return _import(deps.settings, client, asker)
     if action in ALERT_ACTIONS:
         return alerts.handle(
             deps.settings, store, client, asker.team_id, asker.channel_id, asker.user_id, text
+        )
+    if action == PULSE_ACTION:
+        return pulse.handle(
+            deps.settings,
+            store,
+            client,
+            asker.team_id,
+            asker.user_id,
+            text,
+            from_command=asker.surface == "command",
         )
     if action in CHANNEL_ACTIONS:
         return subscribe.handle(

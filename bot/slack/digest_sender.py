@@ -31,6 +31,7 @@ from bot.settings import Settings
 from bot.slack.charts import post_chart
 from bot.slack.clients import Sleep, web_client
 from bot.slack.oauth import TeamTokens, TokenProblem
+from bot.slack.pulses import tick_pulses
 from bot.views.answers import with_drill_down
 from insights import Store
 from insights.answers import Message
@@ -88,6 +89,11 @@ class SlackDigestSender:
             else:
                 self._by_team[team_id] = found
         return self._by_team[team_id]
+
+    def client_for(self, team_id: str) -> WebClient | None:
+        """The client that posts for ``team_id``, or None when it has no usable token."""
+        client = self._client(team_id)
+        return None if isinstance(client, TokenProblem) else client
 
     def unavailable(self, team_id: str) -> Delivery | None:
         client = self._client(team_id)
@@ -160,6 +166,8 @@ def tick(
 ) -> list[RunRecord]:
     """Send the digests due at ``now``, then the alerts of waves not yet checked (whatever
     imported them); returns what was done (digests' lines also written to the run log).
+    The same tick moves pulses on (:func:`bot.slack.pulses.tick_pulses`: closing, the one
+    reminder, invitations), with the same clients.
 
     ``client`` posts every digest and alert; without it, see :class:`SlackDigestSender`.
     """
@@ -169,6 +177,7 @@ def tick(
     try:
         k = settings.min_group_size
         digests = send_due_digests(store, sender, now, min_group_size=k, grace=grace)
+        tick_pulses(settings, store, now, sender.client_for)
         return digests + send_due_alerts(store, sender, now, min_group_size=k, grace=grace)
     finally:
         if own:

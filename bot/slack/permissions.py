@@ -7,7 +7,8 @@
 * :func:`may_import`: survey imports replace what everyone sees, so always admins only;
 * :func:`may_delete`: forgetting a wave deletes responses for everyone: admins only;
 * :func:`may_view_audit`: the audit log names people: admins only;
-* :func:`may_view_misses`: what people asked and did not get answered: admins only.
+* :func:`may_view_misses`: what people asked and did not get answered: admins only;
+* :func:`may_run_pulses`: starting and closing a pulse DMs people and adds a wave: admins only.
 
 If Slack cannot tell us who someone is, the answer is no. Whoever is refused gets
 :func:`refusal`, the one way the bot says so: a :class:`Refusal`, which an edge shows only
@@ -72,6 +73,12 @@ def may_view_audit(settings: Settings, client: WebClient, user_id: str) -> bool:
 def may_view_misses(settings: Settings, client: WebClient, user_id: str) -> bool:
     """Questions the bot could not answer show what the workspace asks about: admins only,
     as the audit log."""
+    return is_admin(settings, client, user_id)
+
+
+def may_run_pulses(settings: Settings, client: WebClient, user_id: str) -> bool:
+    """A pulse DMs a whole channel and its closing adds a wave everyone sees: admins only,
+    even with no list set (its status, counts only, is everyone's)."""
     return is_admin(settings, client, user_id)
 
 

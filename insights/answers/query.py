@@ -36,11 +36,11 @@ from insights.errors import NotFoundError, QueryError, RefusedError
 Command = Literal["gap", "themes", "segments", "surveys", "waves", "help", "overview", "count"]
 Rank = Literal["widest", "narrowest"]
 # Commands that are not questions about the data: each edge routes them to what acts
-# (subscriptions, gap alerts, imports, deletions, the audit log, the misses log), wherever
-# they are typed.
+# (subscriptions, gap alerts, imports, deletions, the audit log, the misses log, pulses),
+# wherever they are typed.
 ACTIONS = frozenset(
     {"subscribe", "unsubscribe", "subscriptions", "import", "forget", "audit", "misses"}
-    | {"alert", "alerts"}
+    | {"alert", "alerts", "pulse"}
 )
 COMMANDS: dict[str, Command] = {
     "gap": "gap", "gaps": "gap", "overview": "overview", "summary": "overview",

@@ -9,7 +9,8 @@ A codebook is TOML or YAML with the same shape (see the README, "Codebooks")::
                         missing (labels that mean "not answered": in no base, but counted),
                         missing_codes (the numbers a numeric export writes for them)
     [[questions]]       column, theme, perspective (personal | organization | omitted), scale, text
-    [[segments]]        column, name (defaults to the column)
+    [[segments]]        column, name (defaults to the column), values (the choices a pulse
+                        asked in Slack offers; an import reads any value)
 """
 
 from __future__ import annotations
@@ -126,8 +127,12 @@ class Question(_Strict):
 
 
 class Segment(_Strict):
+    """A column to break results down by. ``values``: the choices a form offers when the
+    bot asks it itself (a Slack pulse); an export's import reads any value."""
+
     column: str = Field(min_length=1)
     name: str | None = None
+    values: list[str] | None = Field(default=None, min_length=1)
 
     @property
     def key(self) -> str:

@@ -489,6 +489,60 @@ def _alert_tables(db: sqlite_utils.Database) -> None:
     )
 
 
+@migration(14, "pulse surveys run from Slack")
+def _pulse_tables(db: sqlite_utils.Database) -> None:
+    # A pulse asks a question set (codebook text) of an audience in Slack (see insights.pulse).
+    # Anonymous by construction: pulse_audience names people (who was asked, reminded) and
+    # holds no answer; pulse_responses holds answer codes keyed by an HMAC of the person's
+    # user id under the pulse's own secret, with no rowid and no time, so neither when nor in
+    # which order anyone answered is kept; the secret sits in pulse_secrets. Closing deletes
+    # the secret, the responses and the audience (the answers go on as an ordinary wave,
+    # or nowhere when too few answered).
+    run_script(
+        db,
+        """
+        CREATE TABLE pulses (
+            id INTEGER PRIMARY KEY,
+            team_id TEXT NOT NULL,
+            survey TEXT NOT NULL,
+            codebook TEXT NOT NULL,
+            audience_kind TEXT NOT NULL CHECK (audience_kind IN ('channel', 'usergroup')),
+            audience_id TEXT NOT NULL,
+            closes_at TEXT NOT NULL,
+            remind_at TEXT NOT NULL,
+            minimum INTEGER NOT NULL CHECK (minimum >= 1),
+            repeat TEXT NOT NULL DEFAULT 'none' CHECK (repeat IN ('none', 'monthly', 'quarterly')),
+            status TEXT NOT NULL DEFAULT 'open'
+                CHECK (status IN ('open', 'closing', 'imported', 'discarded')),
+            audience_loaded INTEGER NOT NULL DEFAULT 0 CHECK (audience_loaded IN (0, 1)),
+            wave TEXT,
+            started_by TEXT NOT NULL,
+            created_at TEXT NOT NULL,
+            closed_at TEXT
+        );
+        CREATE INDEX idx_pulses_status ON pulses(status, closes_at);
+        CREATE INDEX idx_pulses_team ON pulses(team_id, status);
+        CREATE TABLE pulse_audience (
+            pulse_id INTEGER NOT NULL REFERENCES pulses(id) ON DELETE CASCADE,
+            user_id TEXT NOT NULL,
+            invited_at TEXT,
+            reminded_at TEXT,
+            PRIMARY KEY (pulse_id, user_id)
+        ) WITHOUT ROWID;
+        CREATE TABLE pulse_secrets (
+            pulse_id INTEGER PRIMARY KEY REFERENCES pulses(id) ON DELETE CASCADE,
+            secret BLOB NOT NULL
+        );
+        CREATE TABLE pulse_responses (
+            pulse_id INTEGER NOT NULL REFERENCES pulses(id) ON DELETE CASCADE,
+            respondent TEXT NOT NULL,
+            answers TEXT NOT NULL,
+            PRIMARY KEY (pulse_id, respondent)
+        ) WITHOUT ROWID
+        """,
+    )
+
+
 # How long a write waits for another writer. An import holds the lock while it writes:
 # about 3.5 s for a million respondents here (it reads, checks and groups before); the
 # bot's own small writes (event claims, thread context) wait for it rather than fail.

@@ -62,3 +62,10 @@ def test_the_home_tab_is_enabled_and_published_on_open() -> None:
 def test_charts_have_the_scope_files_upload_v2_needs() -> None:
     """Charts (answers and digests) are uploaded with files_upload_v2, which needs files:write."""
     assert "files:write" in set(manifest()["oauth_config"]["scopes"]["bot"])
+
+
+def test_pulses_have_the_scopes_their_audience_and_dms_need() -> None:
+    """conversations.members (public and private channels), usergroups.users.list, and
+    conversations.open for the invitations."""
+    scopes = set(manifest()["oauth_config"]["scopes"]["bot"])
+    assert {"channels:read", "groups:read", "usergroups:read", "im:write"} <= scopes

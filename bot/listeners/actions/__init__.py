@@ -3,7 +3,8 @@ steps, Chart, Share, a digest's Drill down) carry a query; the feedback buttons 
 answer to a question in plain words carry the question and how it was read. An upload's
 "Import" and "Cancel" carry a pending import's id, kept in the store. A forget
 confirmation's "Delete" carries the workspace, survey and wave it names; its "Cancel"
-nothing. Nothing is kept in memory, so every button works after a restart."""
+nothing. A pulse invitation's "Answer" carries the pulse's number. Nothing is kept in
+memory, so every button works after a restart."""
 
 from __future__ import annotations
 
@@ -19,6 +20,7 @@ from bot.listeners.actions import (
     forget_wave,
     import_upload,
     next_step,
+    pulse_answer,
     share,
 )
 
@@ -33,3 +35,4 @@ def register(app: App, deps: Deps) -> None:
     import_upload.register(app, deps)
     cancel_upload.register(app, deps)
     feedback.register(app, deps)
+    pulse_answer.register(app, deps)

@@ -2,7 +2,8 @@
 
 What the text asks for is decided by :mod:`bot.routing.router`, the same for mentions and
 direct messages: an action's reply (subscriptions, forget, audit, misses) is sent as it is,
-``import`` opens the upload modal for admins (see :mod:`bot.imports.uploads`), and anything else is
+``import`` opens the upload modal for admins (see :mod:`bot.imports.uploads`), ``pulse start`` the
+pulse's start form for admins (see :mod:`bot.views.pulse`), and anything else is
 a question, answered here with buttons for the next steps.
 """
 
@@ -17,10 +18,12 @@ from slack_sdk.errors import SlackApiError
 
 from bot.deps import Deps
 from bot.listeners.ack import acknowledge
+from bot.routing.pulse import OpenPulseForm
 from bot.routing.router import ActionReply, Asker, answer, route
 from bot.slack.charts import post_chart
 from bot.views.answers import quoted_query, with_answer_actions
 from bot.views.imports import upload_modal
+from bot.views.pulse import start_modal
 
 COMMAND = "/empathy"
 
@@ -33,14 +36,16 @@ def send_action_reply(respond: Respond, reply: ActionReply) -> None:
     respond(text=message.text, blocks=message.blocks, response_type="ephemeral")
 
 
-def open_import_modal(command: dict[str, Any], respond: Respond, client: WebClient) -> None:
-    """The upload modal for an admin (the router checked): its trigger_id lasts 3 s."""
+def open_modal(
+    command: dict[str, Any], respond: Respond, client: WebClient, view: dict[str, Any], what: str
+) -> None:
+    """A form for an admin (the router checked): the command's trigger_id lasts 3 s."""
     try:
-        client.views_open(trigger_id=str(command.get("trigger_id") or ""), view=upload_modal())
+        client.views_open(trigger_id=str(command.get("trigger_id") or ""), view=view)
     except SlackApiError as error:
         logger.warning("views.open failed: %s", error.response.get("error"))
         respond(
-            text="Slack would not open the import form; run /empathy import again.",
+            text=f"Slack would not open the {what} form; run /empathy {what} again.",
             response_type="ephemeral",
         )
 
@@ -90,7 +95,10 @@ def register(app: App, deps: Deps) -> None:
             answer_command(deps, command, context, respond, client)
         elif isinstance(routed, ActionReply):
             send_action_reply(respond, routed)
+        elif isinstance(routed, OpenPulseForm):
+            view = start_modal(deps.settings.min_group_size)
+            open_modal(command, respond, client, view, "pulse start")
         else:
-            open_import_modal(command, respond, client)
+            open_modal(command, respond, client, upload_modal(), "import")
 
     app.command(COMMAND)(ack=acknowledge, lazy=[answer_lazily])
