@@ -180,13 +180,15 @@ class Group:
 class GapReport:
     """``gap``: each theme for the selected respondents. ``overview`` when nothing narrower
     was asked; ``count`` when the question was how many answered (the same figures, read
-    for their base)."""
+    for their base). ``study``: one line naming the published study's figures, on a survey
+    with a theme mapped to it (text only: a pointer to ``gap vs benchmark``, no chart's)."""
 
     context: Context
     themes: tuple[ThemeResult, ...]
     overview: bool = False
     notes: tuple[str, ...] = ()
     count: bool = False
+    study: str | None = None
 
 
 Rank = Literal["widest", "narrowest"]

@@ -207,6 +207,8 @@ def _gap_parts(report: GapReport, style: _Style) -> list[_Part]:
         lines += _theme_lines(result, style)
         parts.append(_Part("section", "\n".join(lines)))
     parts += [_Part("context", note) for note in report.notes]
+    if report.study:
+        parts.append(_Part("context", report.study))
     if report.overview:
         parts.append(
             _Part(

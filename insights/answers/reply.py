@@ -294,9 +294,8 @@ def answer_query(
     report = engine.gap(wave, filters, query.theme)
     if query.command == "count":
         return replace(report, count=True)
-    line = overview_line(catalog) if not (query.theme or query.filters) else None
-    if line is not None:
-        report = replace(report, notes=(*report.notes, line))
+    if not (query.theme or query.filters):
+        report = replace(report, study=overview_line(catalog))
     if query.command == "overview":
         return replace(report, overview=True)
     return report
