@@ -133,7 +133,7 @@ class Engine:
             notes.append(f"Not asked of these respondents: {', '.join(unasked)}.")
         notes += self._one_side_notes(seen, mask, themes)
         notes += self._merge_notes(seen, filters)
-        notes += _adjustment_notes(asked) + _rounding_notes(asked)
+        notes += adjustment_notes(asked) + _rounding_notes(asked)
         if not filters:
             notes += self._missing_notes(seen, wave, mask, themes)
         if not asked:
@@ -213,7 +213,7 @@ class Engine:
             )
         notes += self._one_side_notes(seen, mask, themes)
         notes += self._merge_notes(seen, filters, segment)
-        notes += _adjustment_notes([*overall, *shown])
+        notes += adjustment_notes([*overall, *shown])
         return notes
 
     def widest(
@@ -319,7 +319,7 @@ class Engine:
         total = self._total(last_seen, self._select(last_seen, filters), filters)
         results = _adjusted_trend(tuple(self._wave_result(wave, filters, themes) for wave in waves))
         notes = list(self._notes([r for wave in results for r in wave.themes]))
-        notes += _adjustment_notes([r for wave in results for r in wave.themes])
+        notes += adjustment_notes([r for wave in results for r in wave.themes])
         small = [w.label for w in results if w.suppressed and not w.revealing]
         if small:
             notes.append(
@@ -922,7 +922,7 @@ def _adjusted_breakdown(
     return new_overall, new_groups, replace(ranking, adjustment=last) if ranking else None
 
 
-def _adjustment_notes(results: Sequence[ThemeResult]) -> list[str]:
+def adjustment_notes(results: Sequence[ThemeResult]) -> list[str]:
     tests = max((r.adjustment.tests for r in results if r.adjustment), default=0)
     if tests < 2:
         return []

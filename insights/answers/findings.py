@@ -180,13 +180,15 @@ class Group:
 class GapReport:
     """``gap``: each theme for the selected respondents. ``overview`` when nothing narrower
     was asked; ``count`` when the question was how many answered (the same figures, read
-    for their base)."""
+    for their base). ``study``: one line naming the published study's figures, on a survey
+    with a theme mapped to it (text only: a pointer to ``gap vs benchmark``, no chart's)."""
 
     context: Context
     themes: tuple[ThemeResult, ...]
     overview: bool = False
     notes: tuple[str, ...] = ()
     count: bool = False
+    study: str | None = None
 
 
 Rank = Literal["widest", "narrowest"]
@@ -341,4 +343,75 @@ class Help:
     intro: str | None = None
 
 
-Finding = GapReport | BreakdownReport | WidestReport | ChangeReport | TrendReport | Listing | Help
+@dataclass(frozen=True)
+class StudyFigure:
+    """One of the study's figures beside the team's. ``side``: personal, organization, or
+    share (a single question). ``exact`` when the study printed the percentage; otherwise
+    ``wording`` is all it said and nothing is tested. ``team`` is None when privacy hides
+    the team's figure (nothing is then tested either). ``difference`` is the team's share
+    minus the study's (independent samples, the study's base), with its ``test`` adjusted
+    (Holm) across every figure the answer tests."""
+
+    side: str
+    study: float
+    exact: bool
+    wording: str
+    team: Proportion | None
+    difference: Interval | None = None
+    test: TestResult | None = None
+    adjustment: Adjustment | None = None
+
+    @property
+    def significant(self) -> bool:
+        return significant(self.test, self.adjustment)
+
+
+@dataclass(frozen=True)
+class StudyTheme:
+    """A team theme beside the study theme it maps to. ``population`` names whom the
+    study's figures are about and ``base`` the study base the tests use (``estimated``
+    when the study did not print it, ``base_note`` why this number); ``matches`` is False
+    when the team's filters select a different population than the study's."""
+
+    result: ThemeResult
+    study_theme: str
+    population: str
+    base: int
+    estimated: bool
+    base_note: str
+    figures: tuple[StudyFigure, ...]
+    matches: bool
+
+    @property
+    def study_gap(self) -> float | None:
+        """The study's personal minus organization share in points, when both are exact."""
+        sides = {f.side: f for f in self.figures if f.exact}
+        if "personal" in sides and "organization" in sides:
+            return (sides["personal"].study - sides["organization"].study) * 100
+        return None
+
+
+@dataclass(frozen=True)
+class BenchmarkReport:
+    """``gap vs benchmark``: each mapped theme's figures beside the published study's."""
+
+    context: Context
+    themes: tuple[StudyTheme, ...]
+    source: str
+    notes: tuple[str, ...] = ()
+
+    @property
+    def tested(self) -> int:
+        return sum(1 for t in self.themes for f in t.figures if f.test is not None)
+
+
+Finding = (
+    GapReport
+    | BreakdownReport
+    | WidestReport
+    | ChangeReport
+    | TrendReport
+    | BenchmarkReport
+    | Listing
+    | Help
+)

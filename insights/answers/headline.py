@@ -14,6 +14,7 @@ from collections.abc import Sequence
 
 from insights.answers.findings import (
     Adjustment,
+    BenchmarkReport,
     BreakdownReport,
     ChangeReport,
     Comparison,
@@ -23,6 +24,8 @@ from insights.answers.findings import (
     Group,
     Rank,
     Ranking,
+    StudyFigure,
+    StudyTheme,
     ThemeChange,
     ThemeResult,
     TrendReport,
@@ -46,6 +49,8 @@ def headline(finding: Finding) -> str | None:
         return change_sentence(finding)
     if isinstance(finding, TrendReport):
         return trend_sentence(finding)
+    if isinstance(finding, BenchmarkReport):
+        return benchmark_sentence(finding)
     return None
 
 
@@ -97,6 +102,45 @@ def _verdict(result: ThemeResult) -> str:
     """'significant (adjusted p < 0.001)' or 'not significant (p = 0.410)'."""
     said = "significant" if result.significant else "not significant"
     return f"{said} ({stated_p(result.test, result.adjustment)})"
+
+
+# -- against the published study ----------------------------------------------------------
+
+SIDE_WORDS = {"personal": " personally", "organization": " for their organization"}
+
+
+def benchmark_sentence(report: BenchmarkReport) -> str:
+    """The tested figure furthest from the study's, with both shares, the team's base and
+    the adjusted verdict; or why nothing could be tested."""
+    tested = [(t, f) for t in report.themes for f in t.figures if f.difference and f.team]
+    if not tested:
+        if any(f.team is not None for t in report.themes for f in t.figures):
+            return "The study gave these figures in words only, so they are shown but not tested."
+        return "No figure of these respondents can be set beside the study's."
+    theme, figure = max(tested, key=lambda pair: abs(_difference(pair[1])))
+    points = whole(_difference(figure))
+    where = "above" if points > 0 else "below"
+    distance = f"{_points(abs(points))} {where}" if points else "level with"
+    assert figure.team is not None
+    verdict = "significant" if figure.significant else "not significant"
+    lead = "the team is furthest from it"
+    if not any(f.significant for _, f in tested):
+        lead = "no figure differs significantly; the team is furthest from it"
+    return (
+        f"Against the published study, {lead} on {_where(theme, figure)}:"
+        f" {percent(figure.team.share)}% vs the study's {percent(figure.study)}%,"
+        f" {distance} it ({_base(figure.team.n)}), {verdict}"
+        f" ({stated_p(figure.test, figure.adjustment)})."
+    )
+
+
+def _difference(figure: StudyFigure) -> float:
+    return figure.difference.estimate * 100 if figure.difference else 0.0
+
+
+def _where(theme: StudyTheme, figure: StudyFigure) -> str:
+    """'business value for their organization', 'measures empathy'."""
+    return f"{theme.result.theme}{SIDE_WORDS.get(figure.side, '') if theme.result.is_gap else ''}"
 
 
 # -- breakdowns and rankings ---------------------------------------------------------------

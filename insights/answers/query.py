@@ -51,6 +51,8 @@ COMMANDS: dict[str, Command] = {
 }  # fmt: skip
 BREAKDOWN_WORDS = {"by", "per", "across", "each", "every"}
 VERSUS_WORDS = {"vs", "versus", "against", "since", "compared", "compare"}
+# Words naming the published study a team compares itself with (``vs benchmark``).
+BENCHMARK_WORDS = {"benchmark", "benchmarks", "study", "industry", "published", "research"}
 WAVE_WORDS = {"wave", "in"}
 SURVEY_WORDS = {"survey"}
 CLEAR_WORDS = {"overall", "everyone", "everybody", "total"}
@@ -110,6 +112,7 @@ class Query:
     trend: bool = False
     rank: Rank | None = None  # a breakdown's groups in order of their gap
     top: int | None = None  # only the first ``top`` groups of a ranking
+    benchmark: bool = False  # beside the published study's figures
     clear_filters: bool = field(default=False, compare=False)
     chart: bool = field(default=False, compare=False)  # how to show it, not what to answer
 
@@ -136,6 +139,8 @@ class Query:
             parts += ["wave", _q(self.wave)]
         if self.versus:
             parts += ["vs", _q(self.versus)]
+        if self.benchmark:
+            parts += ["vs", "benchmark"]
         if self.trend:
             parts.append("trend")
         return " ".join(parts)
@@ -168,7 +173,7 @@ class Query:
         if rank and not new.rank and (self.by or self.rank or new.by):
             new = replace(new, rank=rank)
         # A breakdown, a comparison and a trend are different views: the newest one asked wins.
-        view_changed = bool(new.by or new.versus or new.trend)
+        view_changed = bool(new.by or new.versus or new.trend or new.benchmark)
         # A ranking orders one wave's groups: a change or a trend ends it, as a new segment does.
         keeps_rank = not (new.versus or new.trend) and (not new.by or new.by == merged.by)
         return replace(
@@ -179,6 +184,7 @@ class Query:
             wave=new.wave or merged.wave,
             versus=new.versus or (None if view_changed else merged.versus),
             trend=new.trend or (merged.trend and not view_changed),
+            benchmark=new.benchmark or (merged.benchmark and not view_changed),
             rank=new.rank or (merged.rank if keeps_rank else None),
             top=new.top or (merged.top if keeps_rank else None),
             chart=new.chart,
@@ -418,6 +424,13 @@ class _Parser:
                 suggestion="Ask the ranking, then follow up with `over time` for one group.",
                 reading=replace(self.query, rank=None, top=None).canonical(),
             )
+        q = self.query
+        if q.benchmark and (q.by or q.versus or q.trend or q.rank):
+            raise QueryError(
+                "I set one group's figures beside the study's, not a breakdown, a change or"
+                " a trend.",
+                suggestion="Filter instead, e.g. `gap vs benchmark role=in-house`.",
+            )
         if self.query.trend and (self.query.by or self.query.versus):
             raise QueryError(
                 "A trend follows one group across waves, so it can't be combined with "
@@ -473,7 +486,7 @@ class _Parser:
             self.compare, self.rank_asked = True, None
         if self.compare and self.rest and sum(len(v) for v in self.bare.values()) == 1:
             self.rest = False  # "Product vs everyone else": Product against the rest
-        if self.compare and not self.query.versus:
+        if self.compare and not (self.query.versus or self.query.benchmark):
             self.finish_comparison()
         if self.query.top and not self.query.rank and not self.rank_asked:
             self.rank_asked = "widest"
@@ -511,6 +524,7 @@ class _Parser:
             or self.combined
             or self.query.trend
             or self.query.versus
+            or self.query.benchmark
             or self.query.wave
             or set(lowered) & (phrases.TOPIC_WORDS | set(COMMANDS))
         )
@@ -532,11 +546,15 @@ class _Parser:
     def counts_people(self) -> bool:
         """'How many answered (in Europe)?' is a count; 'how many think X' is X's share."""
         q = self.query
-        return q.command in ("gap", "overview") and not (q.theme or q.by or q.versus or q.trend)
+        return q.command in ("gap", "overview") and not (
+            q.theme or q.by or q.versus or q.trend or q.benchmark
+        )
 
     def has_content(self) -> bool:
         q = self.query
-        return bool(q.theme or q.by or q.filters or q.versus or q.trend or q.rank or q.wave)
+        return bool(
+            q.theme or q.by or q.filters or q.versus or q.trend or q.rank or q.wave or q.benchmark
+        )
 
     # -- reading tokens ------------------------------------------------------------------------
 
@@ -808,6 +826,8 @@ class _Parser:
             return self.breakdown_clause(word)
         if word in VERSUS_WORDS or word in phrases.COMPARISONS:
             return self.comparison_clause(word)
+        if word in ("benchmark", "benchmarks"):
+            return self.benchmark_clause()
         if word in WAVE_WORDS and self.word(1):
             self.pos += 1
             wave = self.take_name(self.vocab.waves) or self.take_name(self.vocab.wave_parts)
@@ -920,6 +940,8 @@ class _Parser:
             self.pos = start
             return False
         self.skip(phrases.AFTER_COMPARISON - {"wave", "survey"})
+        if self.benchmark_clause():
+            return True
         if self.word() in ("wave", "survey", "round") and self.word(1):
             self.pos += 1
         wave = self.take_wave()
@@ -945,6 +967,21 @@ class _Parser:
         self.pos = start + 1
         self.compare = True
         self.recognised = True
+        return True
+
+    def benchmark_clause(self) -> bool:
+        """'vs benchmark', 'compared to the industry', 'against the published study'; a wave
+        or theme of that name is the wave or theme, not the study."""
+        words: list[str] = []
+        while self.word() in BENCHMARK_WORDS or (words and self.word() in ("the", "study's")):
+            words.append(self.word())
+            self.pos += 1
+        if not words:
+            return False
+        if norm(" ".join(words)) in {norm(w) for w in self.vocab.wave_labels}:
+            self.pos -= len(words)
+            return False
+        self.set(benchmark=True, command="gap")
         return True
 
     def compare_waves(self, wave: str, word: str) -> None:

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 from insights.answers.findings import (
     Adjustment,
+    BenchmarkReport,
     BreakdownReport,
     ChangeReport,
     Comparison,
@@ -26,6 +27,8 @@ from insights.answers.findings import (
     Listing,
     Measure,
     Ranking,
+    StudyFigure,
+    StudyTheme,
     ThemeChange,
     ThemeResult,
     TrendReport,
@@ -204,6 +207,8 @@ def _gap_parts(report: GapReport, style: _Style) -> list[_Part]:
         lines += _theme_lines(result, style)
         parts.append(_Part("section", "\n".join(lines)))
     parts += [_Part("context", note) for note in report.notes]
+    if report.study:
+        parts.append(_Part("context", report.study))
     if report.overview:
         parts.append(
             _Part(
@@ -526,6 +531,55 @@ def _trend_parts(report: TrendReport, style: _Style) -> list[_Part]:
     return parts
 
 
+SIDE_NAMES = {"personal": "Personal", "organization": "Organization", "share": "Share"}
+
+
+def _study_figure_line(shown: StudyFigure, style: _Style) -> str:
+    """'Personal: team 85% (…) · study 91% · difference -6 pts (95% CI …) — verdict'."""
+    team = figure(shown.team, style)  # says "hidden" when privacy hides it
+    line = f"{SIDE_NAMES.get(shown.side, shown.side)}: team {team} · study {shown.wording}"
+    if not shown.exact:
+        return line + " (the study's words; not tested)"
+    if shown.test is None or shown.difference is None:
+        return line + " — not tested"
+    return (
+        f"{line} · difference {style.bold(change_points(shown.difference.estimate * 100))}"
+        f" ({points_interval(shown.difference)}) — {verdict(shown.test, shown.adjustment)}"
+    )
+
+
+def _study_theme_lines(theme: StudyTheme, context: Context, style: _Style) -> list[str]:
+    base = f"{'about ' if theme.estimated else ''}{theme.base}"
+    lines = [
+        style.bold(_theme_title(theme.result)),
+        f"Study: {theme.population}, base {base}" + (" (an estimate)" if theme.estimated else ""),
+    ]
+    lines += [_study_figure_line(f, style) for f in theme.figures]
+    if theme.result.gap is not None and theme.study_gap is not None:
+        lines.append(
+            f"Gap: team {whole(theme.result.gap)} points (n = {theme.result.paired_n})"
+            f" · study {whole(theme.study_gap)} points"
+        )
+    if not theme.matches:
+        lines.append(
+            f"⚠ The study's figures are about {theme.population}; the team's here are about"
+            f" {context.filter_text}."
+        )
+    return lines
+
+
+def _benchmark_parts(report: BenchmarkReport, style: _Style) -> list[_Part]:
+    parts = [
+        _Part("header", "Empathy gap vs the published study"),
+        _Part("context", _context_line(report.context)),
+    ]
+    for theme in report.themes:
+        parts.append(_Part("section", "\n".join(_study_theme_lines(theme, report.context, style))))
+    parts += [_Part("context", note) for note in report.notes]
+    parts.append(_Part("context", f"Source: {report.source}."))
+    return parts
+
+
 def _listing_parts(listing: Listing, style: _Style) -> list[_Part]:
     parts = [_Part("header", listing.title)]
     if listing.survey:
@@ -569,6 +623,8 @@ def _finding_parts(finding: Finding, style: _Style) -> list[_Part]:
         return _change_parts(finding, style)
     if isinstance(finding, TrendReport):
         return _trend_parts(finding, style)
+    if isinstance(finding, BenchmarkReport):
+        return _benchmark_parts(finding, style)
     if isinstance(finding, Listing):
         return _listing_parts(finding, style)
     return _help_parts(finding, style)

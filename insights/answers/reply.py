@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
+from insights.answers.benchmark import compare_with_study, overview_line
 from insights.answers.catalog import Catalog, QuestionRef, list_surveys, load_catalog
 from insights.answers.engine import Engine, Filters, merged_names
 from insights.answers.findings import Finding, Help, Listing
@@ -285,6 +286,8 @@ def answer_query(
     engine = Engine(counts_for(store), catalog, min_group_size)
     wave = catalog.wave(query.wave)
     filters: Filters = tuple((catalog.segment(s), values) for s, values in query.filters)
+    if query.benchmark:
+        return compare_with_study(engine, catalog, query.wave, filters, query.theme)
     if query.trend:
         return engine.trend(filters, query.theme, until=wave)
     if query.versus:
@@ -297,6 +300,8 @@ def answer_query(
     report = engine.gap(wave, filters, query.theme)
     if query.command == "count":
         return replace(report, count=True)
+    if not (query.theme or query.filters):
+        report = replace(report, study=overview_line(catalog))
     if query.command == "overview":
         return replace(report, overview=True)
     return report
