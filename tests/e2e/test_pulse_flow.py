@@ -337,3 +337,55 @@ def test_a_pulse_below_its_minimum_shows_nothing_and_keeps_no_answer(
     assert tables_naming(database, FEW) == set()
     _, key = slack.command("pulse status", user="UALICE")
     assert "No pulse is open" in fake.responded(key)["text"]
+
+
+ALERTED = "CALERTS"
+
+
+def run_pulse(slack: SlackClient, fake: FakeSlack, organization: str, already: int) -> None:
+    """A pulse of the 12 in which 9 answer the necessity pair, all agreeing personally and
+    all answering ``organization`` for their organization; closed by the admin."""
+    start_pulse(slack, fake, CHANNEL, minimum=5)
+    invited = fake.wait_for(
+        lambda c: (
+            c.method == "chat.postMessage"
+            and "pulse_answer" in json.dumps(json_arg(c.payload.get("blocks")))
+        ),
+        already + len(PEOPLE),
+    )
+    pulse = pulse_id(invited[-1])
+    for person in PEOPLE[:9]:
+        pair = {"Role": "In-house", NECESSITY_TEXTS[0]: "Agree", NECESSITY_TEXTS[1]: organization}
+        answer(slack, fake, person, pulse, pair)
+    _, key = slack.command("pulse close", user=ADMIN)
+    assert "9 responses are now wave" in fake.responded(key)["text"]
+
+
+def test_a_team_measures_compares_with_the_study_and_is_told_when_its_gap_moves(
+    import_web: ImportWeb, fake_slack: FakeSlack, audience: None
+) -> None:
+    """The loop of issue 20 with only Slack: a channel asks for alerts, a first pulse
+    measures a gap (every one of 9 agrees personally, none for the organization), `gap vs
+    benchmark` sets it beside the study's 91% / 36%, a second pulse finds the gap closed
+    (all 9 agree for the organization too), and the worker's next tick tells the channel,
+    once."""
+    slack, fake = import_web.slack, fake_slack
+    _, key = slack.command("alert when gap changes", user=ADMIN, channel=ALERTED)
+    assert "alert" in fake.responded(key)["text"].lower()
+
+    run_pulse(slack, fake, "Disagree", already=0)
+    _, key = slack.command("gap vs benchmark survey empathy-pulse", user="UALICE")
+    compared = fake.responded(key)["text"]
+    assert "91%" in compared and "36%" in compared, compared
+    assert "(9 of 9" in compared and "(0 of 9" in compared, compared
+
+    now = datetime.now(UTC) + timedelta(minutes=1)
+    tick(import_web, fake, now)
+    assert fake.posts(ALERTED) == []  # a survey's first wave has nothing to move from
+
+    run_pulse(slack, fake, "Agree", already=len(PEOPLE))
+    tick(import_web, fake, now + timedelta(minutes=1))
+    tick(import_web, fake, now + timedelta(minutes=2))
+    [alert] = fake.posts(ALERTED)
+    said = str(alert.payload["text"])
+    assert "necessity" in said.lower() and "100" in said, said
