@@ -8,11 +8,20 @@ statistic goes there); ``findings`` is the one model every answer is, which ``he
 opens with a sentence, ``render`` turns into Block Kit and text, and ``charts/`` into a
 picture. ``misses`` logs what could not be answered, for admins. ``model_reading`` is the
 optional language model that reads a question the rules could not, and sees no figure.
+``assistant`` is what Slack's assistant surface shows around an answer (suggested prompts,
+a status), from the catalogue's names and sizes only.
 
 The edge imports the names below (and charts from ``insights.answers.charts``, kept apart
 because it loads matplotlib) and nothing else from this package.
 """
 
+from insights.answers.assistant import (
+    Prompt,
+    prompts_for,
+    respondents_to_count,
+    suggested_prompts,
+    working_status,
+)
 from insights.answers.catalog import list_surveys
 from insights.answers.findings import Finding
 from insights.answers.misses import MAX_MISSES_PER_TEAM, record_miss, top_misses
@@ -27,14 +36,19 @@ __all__ = [
     "Finding",
     "Message",
     "ModelReader",
+    "Prompt",
     "QuestionReader",
     "Reply",
     "action_of",
     "ask",
     "list_surveys",
+    "prompts_for",
     "record_miss",
     "render",
+    "respondents_to_count",
+    "suggested_prompts",
     "to_text",
     "tokenize",
     "top_misses",
+    "working_status",
 ]
