@@ -228,6 +228,9 @@ class FakeSlack:
             "views.publish": self._view,
             "files.getUploadURLExternal": self._get_upload_url,
             "files.completeUploadExternal": self._complete_upload,
+            "assistant.threads.setStatus": self._set_status,
+            "assistant.threads.setSuggestedPrompts": self._set_suggested_prompts,
+            "assistant.threads.setTitle": self._set_title,
         }
         self._changed = threading.Condition()
         self._ts = itertools.count(1)
@@ -328,6 +331,22 @@ class FakeSlack:
                 and c.payload.get("thread_ts") == thread_ts
             ),
             count,
+        )
+
+    def in_assistant_thread(self, channel: str, thread_ts: str) -> list[Call]:
+        """What was done in an assistant thread so far, in order: its ``assistant.threads.*``
+        calls and the messages posted in it (not waiting)."""
+        return self.matching(
+            lambda c: (
+                (
+                    (
+                        c.method.startswith("assistant.threads.")
+                        and c.payload.get("channel_id") == channel
+                    )
+                    or (c.method == "chat.postMessage" and c.payload.get("channel") == channel)
+                )
+                and c.payload.get("thread_ts") == thread_ts
+            )
         )
 
     def ephemeral_in(
@@ -481,6 +500,32 @@ class FakeSlack:
         if not payload.get("channel") or not payload.get("user"):
             return {"ok": False, "error": "invalid_arguments"}
         return {"ok": True, "message_ts": self._new_ts()}
+
+    @staticmethod
+    def _in_assistant_thread(payload: Payload) -> bool:
+        return bool(payload.get("channel_id")) and bool(payload.get("thread_ts"))
+
+    def _set_status(self, payload: Payload) -> Payload:
+        if not self._in_assistant_thread(payload) or "status" not in payload:
+            return {"ok": False, "error": "invalid_arguments"}
+        return {"ok": True}
+
+    def _set_suggested_prompts(self, payload: Payload) -> Payload:
+        prompts = json_arg(payload.get("prompts"))
+        if not self._in_assistant_thread(payload) or not isinstance(prompts, list):
+            return {"ok": False, "error": "invalid_arguments"}
+        payload["prompts"] = prompts  # recorded parsed
+        wellformed = all(
+            isinstance(p, dict) and p.get("title") and p.get("message") for p in prompts
+        )
+        if not prompts or len(prompts) > 4 or not wellformed:  # Slack's limits
+            return {"ok": False, "error": "invalid_arguments"}
+        return {"ok": True}
+
+    def _set_title(self, payload: Payload) -> Payload:
+        if not self._in_assistant_thread(payload) or not payload.get("title"):
+            return {"ok": False, "error": "invalid_arguments"}
+        return {"ok": True}
 
     def _users_info(self, payload: Payload) -> Payload:
         user = str(payload.get("user"))

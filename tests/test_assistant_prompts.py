@@ -5,8 +5,10 @@ read as the question its title promises, and the status counts the wave asked ab
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
+import yaml
 from support import TEAM
 
 from insights import Store
@@ -16,6 +18,7 @@ from insights.answers import (
     prompts_for,
     respondents_to_count,
     suggested_prompts,
+    thread_title,
     working_status,
 )
 from insights.answers.catalog import load_catalog
@@ -120,3 +123,21 @@ def test_the_status_says_what_is_counted() -> None:
     assert working_status(1) == "Counting 1 response…"
     assert working_status(12500) == "Counting 12,500 responses…"
     assert working_status(None) == "Reading your question…"
+
+
+def test_a_thread_is_titled_by_its_question_on_one_short_line() -> None:
+    assert thread_title("  what's the gap\n for consultants?") == "what's the gap for consultants?"
+    assert thread_title("how are   we doing?") == "how are we doing?"
+    long = "how does the gap on necessity compare between " + "middle managers " * 10
+    title = thread_title(long)
+    assert len(title) <= 80 and title.endswith("…") and title.startswith("how does the gap")
+    assert not title[:-1].endswith(" ")
+
+
+def test_the_manifests_own_prompts_are_questions_the_bot_reads(demo_store: Store) -> None:
+    """The assistant view's prompts in manifest.yml show before any survey is known: each
+    is read as a question (not a miss) on the demo survey."""
+    manifest = yaml.safe_load((Path(__file__).parent.parent / "manifest.yml").read_text())
+    for prompt in manifest["features"]["assistant_view"]["suggested_prompts"]:
+        query, _ = interpret(demo_store, TEAM, prompt["message"])
+        assert query.command in ("overview", "gap", "help"), prompt

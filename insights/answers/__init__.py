@@ -20,6 +20,7 @@ from insights.answers.assistant import (
     prompts_for,
     respondents_to_count,
     suggested_prompts,
+    thread_title,
     working_status,
 )
 from insights.answers.catalog import list_surveys
@@ -47,6 +48,7 @@ __all__ = [
     "render",
     "respondents_to_count",
     "suggested_prompts",
+    "thread_title",
     "to_text",
     "tokenize",
     "top_misses",

@@ -17,6 +17,7 @@ from insights.errors import NoSurveyError, UserError
 from insights.store.database import Store
 
 MAX_PROMPTS = 4  # Slack shows at most four suggested prompts
+TITLE_LIMIT = 80  # a title is one line of the thread list, not the whole question
 
 # Every prompt's message is read by the interpreter as the question its title promises
 # (tests/test_assistant_prompts.py asks each one).
@@ -96,6 +97,17 @@ def _waves_counted(query: Query, catalog: Catalog) -> tuple[WaveRef, ...]:
     if query.versus is None:
         return (wave,)
     return (wave, catalog.wave(query.versus))
+
+
+def thread_title(question: str, limit: int = TITLE_LIMIT) -> str:
+    """An assistant thread's title from its first question: on one line (whitespace and
+    line breaks folded), cut at a word to at most ``limit`` characters (an ellipsis says
+    it was cut)."""
+    line = " ".join(question.split())
+    if len(line) <= limit:
+        return line
+    cut = line[: limit - 1].rsplit(" ", 1)[0] or line[: limit - 1]
+    return f"{cut.rstrip(' ,;:')}…"
 
 
 def working_status(respondents: int | None) -> str:
