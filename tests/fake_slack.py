@@ -187,6 +187,11 @@ def json_arg(value: Any) -> Any:
     return value
 
 
+def _parsed(fields: dict[str, Any]) -> dict[str, Any]:
+    """A message's fields as sent (JSON-encoded in a form, or not), without the absent."""
+    return {key: json_arg(value) for key, value in fields.items() if value is not None}
+
+
 def _header(headers: dict[str, str], name: str) -> str | None:
     return next((v for k, v in headers.items() if k.lower() == name.lower()), None)
 
@@ -231,6 +236,8 @@ class FakeSlack:
             "assistant.threads.setStatus": self._set_status,
             "assistant.threads.setSuggestedPrompts": self._set_suggested_prompts,
             "assistant.threads.setTitle": self._set_title,
+            "conversations.replies": self._replies,
+            "chat.update": self._update,
         }
         self._changed = threading.Condition()
         self._ts = itertools.count(1)
@@ -526,6 +533,48 @@ class FakeSlack:
         if not self._in_assistant_thread(payload) or not payload.get("title"):
             return {"ok": False, "error": "invalid_arguments"}
         return {"ok": True}
+
+    def _replies(self, payload: Payload) -> Payload:
+        """The bot's messages posted in thread ``ts`` of ``channel``, as last updated (what
+        Bolt's default assistant thread-context store reads; people's messages are not
+        posted through the API, so the fake does not know them)."""
+        channel, thread_ts = payload.get("channel"), payload.get("ts")
+        if not channel or not thread_ts:
+            return {"ok": False, "error": "invalid_arguments"}
+        with self._changed:
+            posted = [
+                c
+                for c in self.calls
+                if c.method == "chat.postMessage"
+                and c.ok
+                and c.payload.get("channel") == channel
+                and c.payload.get("thread_ts") == thread_ts
+            ]
+            updates = [c for c in self.calls if c.method == "chat.update" and c.ok]
+        messages = {}
+        for call in posted:
+            message = {  # Slack gives every message blocks (rich text, if none were sent)
+                "ts": call.reply["ts"],
+                "user": self.identity["user_id"],
+                "thread_ts": thread_ts,
+                "blocks": [],
+            }
+            fields = {k: call.payload.get(k) for k in ("text", "blocks", "metadata")}
+            messages[call.reply["ts"]] = {**message, **_parsed(fields)}
+        for call in updates:
+            ts = call.payload.get("ts")
+            if call.payload.get("channel") == channel and ts in messages:
+                fields = {k: call.payload.get(k) for k in ("text", "blocks", "metadata")}
+                messages[ts].update(_parsed(fields))
+        return {"ok": True, "messages": list(messages.values()), "has_more": False}
+
+    def _update(self, payload: Payload) -> Payload:
+        if not payload.get("channel") or not payload.get("ts"):
+            return {"ok": False, "error": "invalid_arguments"}
+        for key in ("blocks", "metadata"):
+            if key in payload:
+                payload[key] = json_arg(payload[key])  # recorded parsed
+        return {"ok": True, "channel": payload["channel"], "ts": payload["ts"]}
 
     def _users_info(self, payload: Payload) -> Payload:
         user = str(payload.get("user"))

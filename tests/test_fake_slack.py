@@ -276,3 +276,19 @@ def test_the_assistant_thread_methods_refuse_what_slack_refuses(
         with pytest.raises(SlackApiError) as raised:
             call()
         assert raised.value.response["error"] == "invalid_arguments"
+
+
+def test_replies_list_the_bots_thread_messages_as_last_updated(
+    fake: FakeSlack, client: WebClient
+) -> None:
+    ts = client.chat_postMessage(channel="D1", thread_ts="1.2", text="hi", metadata=None)["ts"]
+    client.chat_postMessage(channel="D1", text="elsewhere")
+    client.chat_update(
+        channel="D1",
+        ts=ts,
+        text="hi",
+        metadata={"event_type": "assistant_thread_context", "event_payload": {"channel_id": "C9"}},
+    )
+    [message] = client.conversations_replies(channel="D1", ts="1.2")["messages"]
+    assert (message["ts"], message["text"], message["user"]) == (ts, "hi", "UBOTFAKE")
+    assert message["metadata"]["event_payload"] == {"channel_id": "C9"}

@@ -245,13 +245,21 @@ def test_the_dm_listener_does_not_answer_an_assistant_thread_again(
     assert len(posts) == 3 and "region" in posts[2].payload["text"].lower()
 
 
-def test_the_context_changing_keeps_the_thread_answering(
+def test_a_changed_context_is_saved_and_the_thread_keeps_answering(
     slack: SlackClient, fake_slack: FakeSlack
 ) -> None:
+    """Bolt's default store keeps the context in the metadata of the bot's first reply in
+    the thread (the greeting): a change updates it there."""
     channel, thread_ts = slack.unique("D"), "1700002700.000100"
     slack.event(thread_started(channel, thread_ts, viewing="CFIRST"))
     prompts_in(fake_slack, channel, thread_ts)
+    [greeting] = fake_slack.posted_in(channel, thread_ts)
     assert slack.event(context_changed(channel, thread_ts, viewing="CSECOND")).status == 200
+    [update] = fake_slack.wait_for(
+        lambda c: c.method == "chat.update" and c.payload.get("channel") == channel
+    )
+    assert update.payload["ts"] == greeting.reply["ts"]
+    assert update.payload["metadata"]["event_payload"]["channel_id"] == "CSECOND"
     ask = said_in_thread(
         "gap role=in-house", channel=channel, thread_ts=thread_ts, ts="1700002700.000200"
     )
