@@ -20,6 +20,7 @@ BOT_SCOPES = (
     "files:read",
     "files:write",
     "users:read",
+    "assistant:write",  # the assistant surface's status, title and suggested prompts
 )
 
 

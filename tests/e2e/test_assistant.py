@@ -283,3 +283,24 @@ def test_a_plain_direct_message_is_still_answered_by_the_dm_listener(
     assert not fake_slack.matching(
         lambda c: c.method.startswith("assistant.") and c.payload.get("channel_id") == channel
     )
+
+
+def test_a_dm_thread_without_the_surface_is_still_answered_when_slack_refuses_the_status(
+    slack: SlackClient, fake_slack: FakeSlack
+) -> None:
+    """Where the assistant surface is not enabled (a free plan), Slack refuses a status and
+    a title in a DM thread: the question is answered all the same."""
+    channel, thread_ts = slack.unique("D"), "1700002900.000100"
+    fake_slack.fail("assistant.threads.setStatus", "not_allowed_token_type")
+    fake_slack.fail("assistant.threads.setTitle", "not_allowed_token_type")
+    ask = said_in_thread(
+        "gap role=in-house", channel=channel, thread_ts=thread_ts, ts="1700002900.000200"
+    )
+    slack.event(ask)
+    [answer] = fake_slack.posted_in(channel, thread_ts)
+    assert "72%" in answer.payload["text"]
+    refused = [c for c in fake_slack.in_assistant_thread(channel, thread_ts) if not c.ok]
+    assert [c.method for c in refused] == [
+        "assistant.threads.setStatus",
+        "assistant.threads.setTitle",
+    ]
