@@ -23,6 +23,7 @@ BOT_SCOPES = (
     "channels:read",  # a pulse's audience: a public channel's members
     "groups:read",  # … a private channel's
     "usergroups:read",  # … a user group's
+    "assistant:write",  # the assistant surface's status, title and suggested prompts
 )
 
 

@@ -187,6 +187,11 @@ def json_arg(value: Any) -> Any:
     return value
 
 
+def _parsed(fields: dict[str, Any]) -> dict[str, Any]:
+    """A message's fields as sent (JSON-encoded in a form, or not), without the absent."""
+    return {key: json_arg(value) for key, value in fields.items() if value is not None}
+
+
 def _header(headers: dict[str, str], name: str) -> str | None:
     return next((v for k, v in headers.items() if k.lower() == name.lower()), None)
 
@@ -234,6 +239,11 @@ class FakeSlack:
             "views.publish": self._view,
             "files.getUploadURLExternal": self._get_upload_url,
             "files.completeUploadExternal": self._complete_upload,
+            "assistant.threads.setStatus": self._set_status,
+            "assistant.threads.setSuggestedPrompts": self._set_suggested_prompts,
+            "assistant.threads.setTitle": self._set_title,
+            "conversations.replies": self._replies,
+            "chat.update": self._update,
         }
         self._changed = threading.Condition()
         self._ts = itertools.count(1)
@@ -334,6 +344,22 @@ class FakeSlack:
                 and c.payload.get("thread_ts") == thread_ts
             ),
             count,
+        )
+
+    def in_assistant_thread(self, channel: str, thread_ts: str) -> list[Call]:
+        """What was done in an assistant thread so far, in order: its ``assistant.threads.*``
+        calls and the messages posted in it (not waiting)."""
+        return self.matching(
+            lambda c: (
+                (
+                    (
+                        c.method.startswith("assistant.threads.")
+                        and c.payload.get("channel_id") == channel
+                    )
+                    or (c.method == "chat.postMessage" and c.payload.get("channel") == channel)
+                )
+                and c.payload.get("thread_ts") == thread_ts
+            )
         )
 
     def ephemeral_in(
@@ -487,6 +513,74 @@ class FakeSlack:
         if not payload.get("channel") or not payload.get("user"):
             return {"ok": False, "error": "invalid_arguments"}
         return {"ok": True, "message_ts": self._new_ts()}
+
+    @staticmethod
+    def _in_assistant_thread(payload: Payload) -> bool:
+        return bool(payload.get("channel_id")) and bool(payload.get("thread_ts"))
+
+    def _set_status(self, payload: Payload) -> Payload:
+        if not self._in_assistant_thread(payload) or "status" not in payload:
+            return {"ok": False, "error": "invalid_arguments"}
+        return {"ok": True}
+
+    def _set_suggested_prompts(self, payload: Payload) -> Payload:
+        prompts = json_arg(payload.get("prompts"))
+        if not self._in_assistant_thread(payload) or not isinstance(prompts, list):
+            return {"ok": False, "error": "invalid_arguments"}
+        payload["prompts"] = prompts  # recorded parsed
+        wellformed = all(
+            isinstance(p, dict) and p.get("title") and p.get("message") for p in prompts
+        )
+        if not prompts or len(prompts) > 4 or not wellformed:  # Slack's limits
+            return {"ok": False, "error": "invalid_arguments"}
+        return {"ok": True}
+
+    def _set_title(self, payload: Payload) -> Payload:
+        if not self._in_assistant_thread(payload) or not payload.get("title"):
+            return {"ok": False, "error": "invalid_arguments"}
+        return {"ok": True}
+
+    def _replies(self, payload: Payload) -> Payload:
+        """The bot's messages posted in thread ``ts`` of ``channel``, as last updated (what
+        Bolt's default assistant thread-context store reads; people's messages are not
+        posted through the API, so the fake does not know them)."""
+        channel, thread_ts = payload.get("channel"), payload.get("ts")
+        if not channel or not thread_ts:
+            return {"ok": False, "error": "invalid_arguments"}
+        with self._changed:
+            posted = [
+                c
+                for c in self.calls
+                if c.method == "chat.postMessage"
+                and c.ok
+                and c.payload.get("channel") == channel
+                and c.payload.get("thread_ts") == thread_ts
+            ]
+            updates = [c for c in self.calls if c.method == "chat.update" and c.ok]
+        messages = {}
+        for call in posted:
+            message = {  # Slack gives every message blocks (rich text, if none were sent)
+                "ts": call.reply["ts"],
+                "user": self.identity["user_id"],
+                "thread_ts": thread_ts,
+                "blocks": [],
+            }
+            fields = {k: call.payload.get(k) for k in ("text", "blocks", "metadata")}
+            messages[call.reply["ts"]] = {**message, **_parsed(fields)}
+        for call in updates:
+            ts = call.payload.get("ts")
+            if call.payload.get("channel") == channel and ts in messages:
+                fields = {k: call.payload.get(k) for k in ("text", "blocks", "metadata")}
+                messages[ts].update(_parsed(fields))
+        return {"ok": True, "messages": list(messages.values()), "has_more": False}
+
+    def _update(self, payload: Payload) -> Payload:
+        if not payload.get("channel") or not payload.get("ts"):
+            return {"ok": False, "error": "invalid_arguments"}
+        for key in ("blocks", "metadata"):
+            if key in payload:
+                payload[key] = json_arg(payload[key])  # recorded parsed
+        return {"ok": True, "channel": payload["channel"], "ts": payload["ts"]}
 
     def _users_info(self, payload: Payload) -> Payload:
         user = str(payload.get("user"))

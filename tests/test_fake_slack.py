@@ -237,3 +237,58 @@ def test_a_scripted_reply_can_be_slow(fake: FakeSlack, client: WebClient) -> Non
     assert client.chat_postMessage(channel="C1", text="slow")["ok"]
     assert time.monotonic() - started >= 0.2
     assert fake.delivered() == 0  # a scripted reply has no side effects: no ts was issued
+
+
+def test_the_assistant_thread_methods_are_recorded_in_order(
+    fake: FakeSlack, client: WebClient
+) -> None:
+    prompts = [{"title": "How are we doing?", "message": "How are we doing?"}]
+    client.assistant_threads_setSuggestedPrompts(channel_id="D1", thread_ts="1.2", prompts=prompts)
+    client.assistant_threads_setStatus(channel_id="D1", thread_ts="1.2", status="Counting…")
+    client.assistant_threads_setTitle(channel_id="D1", thread_ts="1.2", title="the gap")
+    client.chat_postMessage(channel="D1", thread_ts="1.2", text="answer")
+    done = fake.in_assistant_thread("D1", "1.2")
+    assert [c.method for c in done] == [
+        "assistant.threads.setSuggestedPrompts",
+        "assistant.threads.setStatus",
+        "assistant.threads.setTitle",
+        "chat.postMessage",
+    ]
+    assert done[0].payload["prompts"] == prompts
+    assert (done[1].payload["status"], done[2].payload["title"]) == ("Counting…", "the gap")
+    assert fake.in_assistant_thread("D1", "9.9") == []
+
+
+def test_the_assistant_thread_methods_refuse_what_slack_refuses(
+    fake: FakeSlack, client: WebClient
+) -> None:
+    five = [{"title": f"q{i}", "message": f"q{i}"} for i in range(5)]
+    refused = [
+        lambda: client.assistant_threads_setSuggestedPrompts(
+            channel_id="D1", thread_ts="1.2", prompts=five
+        ),
+        lambda: client.assistant_threads_setTitle(channel_id="D1", thread_ts="1.2", title=""),
+        lambda: client.api_call(
+            "assistant.threads.setStatus", json={"channel_id": "D1", "status": "x"}
+        ),
+    ]
+    for call in refused:
+        with pytest.raises(SlackApiError) as raised:
+            call()
+        assert raised.value.response["error"] == "invalid_arguments"
+
+
+def test_replies_list_the_bots_thread_messages_as_last_updated(
+    fake: FakeSlack, client: WebClient
+) -> None:
+    ts = client.chat_postMessage(channel="D1", thread_ts="1.2", text="hi", metadata=None)["ts"]
+    client.chat_postMessage(channel="D1", text="elsewhere")
+    client.chat_update(
+        channel="D1",
+        ts=ts,
+        text="hi",
+        metadata={"event_type": "assistant_thread_context", "event_payload": {"channel_id": "C9"}},
+    )
+    [message] = client.conversations_replies(channel="D1", ts="1.2")["messages"]
+    assert (message["ts"], message["text"], message["user"]) == (ts, "hi", "UBOTFAKE")
+    assert message["metadata"]["event_payload"] == {"channel_id": "C9"}

@@ -10,11 +10,21 @@ picture. ``misses`` logs what could not be answered, for admins; ``feedback`` re
 whether a question in plain words was read right (a thumbs down is also a miss), never
 who said so. ``model_reading`` is the optional language model that reads a question the
 rules could not, and sees no figure.
+``assistant`` is what Slack's assistant surface shows around an answer (suggested prompts,
+a status), from the catalogue's names and sizes only.
 
 The edge imports the names below (and charts from ``insights.answers.charts``, kept apart
 because it loads matplotlib) and nothing else from this package.
 """
 
+from insights.answers.assistant import (
+    Prompt,
+    prompts_for,
+    respondents_to_count,
+    suggested_prompts,
+    thread_title,
+    working_status,
+)
 from insights.answers.catalog import list_surveys
 from insights.answers.feedback import MAX_FEEDBACK_PER_TEAM, plain_reading, record_feedback
 from insights.answers.findings import Context, Finding, GapReport, ThemeResult
@@ -37,6 +47,7 @@ __all__ = [
     "GapReport",
     "Message",
     "ModelReader",
+    "Prompt",
     "QuestionReader",
     "Reply",
     "ThemeResult",
@@ -47,12 +58,17 @@ __all__ = [
     "list_surveys",
     "normalise_question",
     "plain_reading",
+    "prompts_for",
     "record_feedback",
     "record_miss",
     "render",
+    "respondents_to_count",
+    "suggested_prompts",
+    "thread_title",
     "to_text",
     "tokenize",
     "top_misses",
     "verdict",
     "whole",
+    "working_status",
 ]

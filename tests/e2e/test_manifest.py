@@ -34,6 +34,8 @@ def test_events_and_scopes_match_the_listeners() -> None:
     assert set(data["settings"]["event_subscriptions"]["bot_events"]) == {
         "app_home_opened",
         "app_mention",
+        "assistant_thread_started",
+        "assistant_thread_context_changed",
         "message.im",
         "app_uninstalled",
         "tokens_revoked",
@@ -69,3 +71,18 @@ def test_pulses_have_the_scopes_their_audience_and_dms_need() -> None:
     conversations.open for the invitations."""
     scopes = set(manifest()["oauth_config"]["scopes"]["bot"])
     assert {"channels:read", "groups:read", "usergroups:read", "im:write"} <= scopes
+
+
+def test_the_assistant_surface_has_its_view_scope_and_events() -> None:
+    """Bolt's Assistant hears assistant_thread_started and _context_changed, and the
+    thread's messages as message.im; setting a status, a title and prompts needs
+    assistant:write. The view's own prompts are short questions the bot reads."""
+    data = manifest()
+    view = data["features"]["assistant_view"]
+    assert view["assistant_description"].strip()
+    prompts = view["suggested_prompts"]
+    assert 1 <= len(prompts) <= 4
+    assert all(p["title"].strip() and p["message"].strip() for p in prompts)
+    events = set(data["settings"]["event_subscriptions"]["bot_events"])
+    assert {"assistant_thread_started", "assistant_thread_context_changed", "message.im"} <= events
+    assert {"assistant:write", "im:history"} <= set(data["oauth_config"]["scopes"]["bot"])

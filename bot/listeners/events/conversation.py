@@ -6,6 +6,7 @@ following the thread's context. What the text asks for is decided by
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from typing import Any
 
 from slack_bolt import BoltContext
@@ -79,11 +80,23 @@ def _post_quietly(client: WebClient, channel: str, thread_ts: str | None, text: 
     post_message(client, channel, Message(text=text, blocks=[]), thread_ts=thread_ts, what="a note")
 
 
+# Told what is about to be answered, before the router runs: the assistant surface shows
+# a status and titles its thread (:mod:`bot.listeners.assistant.user_message`).
+BeforeAnswer = Callable[[Asker, str | None, str], None]
+
+
 def answer_event(
-    deps: Deps, body: dict[str, Any], context: BoltContext, client: WebClient, surface: Surface
+    deps: Deps,
+    body: dict[str, Any],
+    context: BoltContext,
+    client: WebClient,
+    surface: Surface,
+    *,
+    before: BeforeAnswer | None = None,
 ) -> None:
     """Answer a mention or DM once. A mention always replies in a thread (the one it starts,
-    if need be); a direct message replies in a thread only when it was written in one."""
+    if need be); a direct message replies in a thread only when it was written in one.
+    ``before`` hears of the first delivery only, with the asker, thread and text."""
     event = body.get("event") or {}
     channel, ts = event.get("channel"), event.get("ts")
     if not isinstance(channel, str) or not isinstance(ts, str):
@@ -93,6 +106,8 @@ def answer_event(
     text = strip_mentions(str(event.get("text") or ""))
     thread_ts = event.get("thread_ts") or (ts if surface == "channel" else None)
     asker = Asker(deps.team_for(context), str(event.get("user") or ""), channel, surface)
+    if before is not None:
+        before(asker, thread_ts, text)
     routed = route(deps, client, asker, text)
     if isinstance(routed, ActionReply):
         send_in_conversation(client, asker, thread_ts, routed)
