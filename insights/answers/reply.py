@@ -56,6 +56,9 @@ EXAMPLES: tuple[tuple[str, str], ...] = (
     ("forget wave LABEL", "admins: delete a wave's responses, after a confirmation"),
     ("audit", "admins: who imported, deleted and subscribed, and when"),
     ("misses", "admins: the questions I could not answer, most frequent first"),
+    ("how do we compare with the study?", "your figures beside the published study's"),
+    ("alert when gap changes", "admins: tell this channel when a new wave moves a gap"),
+    ("pulse start", "admins: ask the empathy questions in Slack (then: pulse status)"),
 )
 
 
