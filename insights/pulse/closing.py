@@ -29,7 +29,14 @@ import pandas as pd
 from insights.errors import ConflictError
 from insights.ingest.exports import Export
 from insights.ingest.importer import ImportSummary, import_export
-from insights.pulse.pulses import Pulse, get_pulse, iso, start_next, stored_answers
+from insights.pulse.pulses import (
+    Pulse,
+    get_pulse,
+    iso,
+    overwriting,
+    start_next,
+    stored_answers,
+)
 from insights.pulse.questions import Codes, decode, pulse_codebook
 from insights.store.database import Store
 
@@ -60,14 +67,13 @@ def close_pulse(
 
 @contextmanager
 def erasing(store: Store) -> Iterator[None]:
-    """Deletes overwrite what they free while inside; afterwards the write-ahead log is
-    checkpointed and truncated (when no reader holds it; else the next checkpoint does)."""
-    (before,) = store.db.execute("PRAGMA secure_delete").fetchone()
-    store.db.execute("PRAGMA secure_delete = ON")
+    """Deletes overwrite what they free while inside (:func:`overwriting`); afterwards the
+    write-ahead log is checkpointed and truncated (when no reader holds it; else the next
+    checkpoint does)."""
     try:
-        yield
+        with overwriting(store):
+            yield
     finally:
-        store.db.execute(f"PRAGMA secure_delete = {int(before)}")
         store.db.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchall()
 
 

@@ -381,7 +381,7 @@ def submit_answers(
     codes and the hash are written."""
     pulse = team_pulse(store, team_id, pulse_id)
     codes = encode(pulse_codebook(pulse.codebook), chosen)
-    with _overwriting(store), store.transaction():
+    with overwriting(store), store.transaction():
         pulse = get_pulse(store, pulse_id)  # closing may have begun since
         _answerable(store, pulse, user_id, now)
         key = respondent_key(_secret(store, pulse_id), user_id)
@@ -398,7 +398,7 @@ def submit_answers(
 
 
 @contextmanager
-def _overwriting(store: Store) -> Iterator[None]:
+def overwriting(store: Store) -> Iterator[None]:
     """Replaced answers are overwritten in the file, not left in its free space."""
     (before,) = store.db.execute("PRAGMA secure_delete").fetchone()
     store.db.execute("PRAGMA secure_delete = ON")
