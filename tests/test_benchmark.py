@@ -14,7 +14,7 @@ from insights.answers.benchmark import load_benchmark, parse_benchmark
 from insights.answers.catalog import load_catalog
 from insights.answers.findings import BenchmarkReport
 from insights.answers.query import Vocabulary, parse
-from insights.errors import UserError
+from insights.errors import CodebookError, NotFoundError, UserError
 from insights.ingest.codebook import parse_codebook
 from insights.ingest.importer import import_file
 
@@ -186,3 +186,49 @@ def test_a_second_survey_maps_by_theme_name(store: Store, write_csv: Writer) -> 
     measures = report.themes[1].figures[0]
     assert measures.side == "organization" and measures.team is not None
     assert (measures.team.positive, measures.team.n) == (4, 20)
+
+
+NAMED = TINY_CODEBOOK.replace(
+    'theme = "care"\nperspective = "personal"',
+    'theme = "care"\nperspective = "personal"\nbenchmark = "Necessity"',
+).replace('theme = "measures"', 'theme = "measures"\nbenchmark = "measures-empathy"')
+
+
+def test_a_codebook_names_the_study_theme_its_own_theme_is_compared_with(
+    store: Store, write_csv: Writer
+) -> None:
+    """Themes called "care" and "measures" match no study theme by name; the codebook's
+    ``benchmark`` (one side of a pair is enough; case and hyphens aside) maps them."""
+    rows = [
+        [i, "A" if i % 2 else "B", "X", "Agree", "Disagree", "Yes" if i < 4 else "No"]
+        for i in range(20)
+    ]
+    path = write_csv(rows)
+    import_file(store, path, parse_codebook(TINY_CODEBOOK), team_id=TEAM, wave="w1", actor="t")
+    with pytest.raises(NotFoundError, match="matches the published study"):
+        ask(store, TEAM, "gap vs benchmark")
+    import_file(store, path, parse_codebook(NAMED), team_id=TEAM, wave="w2", actor="t")
+    report = ask(store, TEAM, "gap vs benchmark").finding
+    assert isinstance(report, BenchmarkReport)
+    assert [(t.result.theme, t.study_theme) for t in report.themes] == [
+        ("care", "necessity"),
+        ("measures", "measures empathy"),
+    ]
+    assert "Study benchmark: 91% / 36% on care" in to_text(ask(store, TEAM, "gap").finding)  # type: ignore[arg-type]
+
+
+def test_a_codebook_naming_no_study_theme_is_refused() -> None:
+    with pytest.raises(CodebookError, match="'empathy', which is not a theme of the study"):
+        parse_codebook(NAMED.replace('benchmark = "Necessity"', 'benchmark = "empathy"'))
+
+
+def test_a_theme_naming_two_study_themes_is_refused() -> None:
+    both = NAMED.replace(
+        'perspective = "organization"', 'perspective = "organization"\nbenchmark = "business value"'
+    )
+    with pytest.raises(CodebookError, match="theme 'care' names two study themes"):
+        parse_codebook(both)
+
+
+def test_a_codebook_without_benchmarks_still_reads_as_before() -> None:
+    assert all(q.benchmark is None for q in parse_codebook(TINY_CODEBOOK).questions)

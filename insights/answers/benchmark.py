@@ -153,10 +153,21 @@ def load_benchmark() -> Benchmark:
     return parse_benchmark(text)
 
 
+def study_theme_keys() -> tuple[str, ...]:
+    """The study's theme keys, as a codebook's ``benchmark`` names them."""
+    return tuple(theme.key for theme in load_benchmark().themes)
+
+
+def is_study_theme(name: str) -> bool:
+    """Whether ``name`` names a study theme (case, spaces and hyphens aside)."""
+    return load_benchmark().theme(name) is not None
+
+
 def mapped_themes(catalog: Catalog) -> list[tuple[str, StudyThemeData]]:
-    """(team theme, study theme) for every theme of the survey the study has figures for."""
+    """(team theme, study theme) for every theme of the survey the study has figures for:
+    the study theme its codebook named (``benchmark``), else the one of its own name."""
     study = load_benchmark()
-    found = [(theme.name, study.theme(theme.name)) for theme in catalog.themes]
+    found = [(theme.name, study.theme(theme.benchmark or theme.name)) for theme in catalog.themes]
     return [(name, data) for name, data in found if data is not None]
 
 

@@ -62,6 +62,7 @@ class Theme:
     personal: QuestionRef | None = None
     organization: QuestionRef | None = None
     single: QuestionRef | None = None
+    benchmark: str | None = None  # the study theme its codebook named (gap vs benchmark)
 
     @property
     def paired(self) -> bool:
@@ -176,17 +177,22 @@ def _waves(store: Store, survey_id: int) -> tuple[WaveRef, ...]:
 
 def _themes(store: Store, survey_id: int) -> tuple[Theme, ...]:
     rows = store.db.execute(
-        "SELECT id, key, text, theme, perspective, scale_labels, positive_label, binary"
-        " FROM questions WHERE survey_id = ? ORDER BY ordinal",
+        "SELECT id, key, text, theme, perspective, scale_labels, positive_label, binary,"
+        " benchmark FROM questions WHERE survey_id = ? ORDER BY ordinal",
         [survey_id],
     ).fetchall()
     themes: dict[str, dict[str, QuestionRef]] = {}
-    for qid, key, text, theme, perspective, labels, positive, binary in rows:
+    study: dict[str, str] = {}
+    for qid, key, text, theme, perspective, labels, positive, binary, benchmark in rows:
         ref = QuestionRef(
             qid, key, text, theme, perspective, tuple(json.loads(labels)), positive, bool(binary)
         )
         themes.setdefault(theme, {})[perspective or "single"] = ref
-    return tuple(Theme(name, **_sides(sides)) for name, sides in themes.items())
+        if benchmark:
+            study[theme] = benchmark
+    return tuple(
+        Theme(name, **_sides(sides), benchmark=study.get(name)) for name, sides in themes.items()
+    )
 
 
 def _sides(sides: dict[str, QuestionRef]) -> dict[str, QuestionRef]:

@@ -23,6 +23,7 @@ from typing import Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
+from insights.answers.benchmark import is_study_theme, study_theme_keys
 from insights.errors import CodebookError
 
 Perspective = Literal["personal", "organization"]
@@ -124,6 +125,9 @@ class Question(_Strict):
     perspective: Perspective | None = None
     scale: str
     text: str | None = None
+    # The published study's theme this question's theme is compared with (``gap vs
+    # benchmark``) when its own name is not one: see insights/answers/benchmark.toml.
+    benchmark: str | None = Field(default=None, min_length=1, max_length=80)
 
 
 class Segment(_Strict):
@@ -168,6 +172,7 @@ class Codebook(_Strict):
         dupes = sorted(c for c, uses in Counter(columns).items() if uses > 1)
         if dupes:
             problems.append(f"columns used twice: {', '.join(dupes)}")
+        problems += _benchmark_problems(self.questions)
         themes_single = {q.theme.strip().lower() for q in self.questions if q.perspective is None}
         themes_paired = {q.theme.strip().lower() for q in self.questions if q.perspective}
         for theme in sorted(themes_single & themes_paired):
@@ -220,3 +225,23 @@ def _describe(error: object) -> str:
     where = ".".join(str(part) for part in error.get("loc", ()))
     message = str(error.get("msg", "invalid")).removeprefix("Value error, ")
     return f"{where}: {message}" if where else message
+
+
+def _benchmark_problems(questions: list[Question]) -> list[str]:
+    """A ``benchmark`` must name a study theme, and a theme's questions must agree on it."""
+    problems = [
+        f"question {q.column!r} names benchmark {q.benchmark!r}, which is not a theme of the"
+        f" study (one of: {', '.join(study_theme_keys())})"
+        for q in questions
+        if q.benchmark is not None and not is_study_theme(q.benchmark)
+    ]
+    named: dict[str, set[str]] = {}
+    for q in questions:
+        if q.benchmark is not None:
+            named.setdefault(q.theme.strip().lower(), set()).add(q.benchmark.strip().casefold())
+    problems += [
+        f"theme {theme!r} names two study themes ({', '.join(sorted(found))})"
+        for theme, found in named.items()
+        if len(found) > 1
+    ]
+    return problems

@@ -395,11 +395,12 @@ def _upsert_questions(
         scale = codebook.scales[q.scale]
         store.db.execute(
             "INSERT INTO questions (survey_id, key, text, theme, perspective, scale_labels,"
-            " positive_label, binary, ordinal) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
+            " positive_label, binary, ordinal, benchmark) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
             " ON CONFLICT (survey_id, key) DO UPDATE SET text = excluded.text,"
             " theme = excluded.theme, perspective = excluded.perspective,"
             " scale_labels = excluded.scale_labels, positive_label = excluded.positive_label,"
-            " binary = excluded.binary, ordinal = excluded.ordinal",
+            " binary = excluded.binary, ordinal = excluded.ordinal,"
+            " benchmark = excluded.benchmark",
             [
                 survey_id,
                 q.column,
@@ -410,6 +411,7 @@ def _upsert_questions(
                 scale.positive_text,
                 int(scale.binary),
                 ordinal,
+                q.benchmark.strip().lower() if q.benchmark else None,
             ],
         )
     rows = store.db.execute("SELECT key, id FROM questions WHERE survey_id = ?", [survey_id])

@@ -543,6 +543,13 @@ def _pulse_tables(db: sqlite_utils.Database) -> None:
     )
 
 
+@migration(15, "a question's study theme, named by its codebook")
+def _question_benchmark(db: sqlite_utils.Database) -> None:
+    # The study theme (insights/answers/benchmark.toml) a question's theme is compared with
+    # when its name is not the study's own: NULL means "by its name, if it is one".
+    run_script(db, "ALTER TABLE questions ADD COLUMN benchmark TEXT")
+
+
 # How long a write waits for another writer. An import holds the lock while it writes:
 # about 3.5 s for a million respondents here (it reads, checks and groups before); the
 # bot's own small writes (event claims, thread context) wait for it rather than fail.
