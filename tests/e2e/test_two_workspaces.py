@@ -47,7 +47,9 @@ from insights.ingest.importer import import_file
 ALPHA, BETA = "TALPHA", "TBETA"
 ADMIN_A, ADMIN_B = "UADMINA", "UADMINB"
 ALPHA_MARKS = ("Empathy in Action", "91%", "empathy-in-action")
-BETA_MARKS = ("Tiny survey", "80 points", "pulse")
+# Beta's survey is named "pulse": its marks are the survey named as such and its wave, since
+# the word alone is also an action (`pulse start`) every workspace's help lists.
+BETA_MARKS = ("Tiny survey", "80 points", "survey pulse", "2026-Q1")
 
 
 def beta_rows() -> str:
