@@ -116,6 +116,21 @@ def test_in_house_filter_matches_the_in_house_figures(demo_store: Store) -> None
     assert report.context.filters == (("role", ("In-house",)),)
 
 
+def test_the_population_warning_says_whom_the_team_figures_are_about(demo_store: Store) -> None:
+    """Unfiltered, the team's figures are about whoever answered (the demo's in-house
+    questions were answered by in-house people only): the warning says so rather than
+    calling them "all respondents"; filtered, it names the filter."""
+    plain = ask(demo_store, TEAM, "gap vs benchmark").text
+    assert (
+        "⚠ The study's figures are about in-house CX practitioners; the team's here are about"
+        " everyone who answered, not only them: filter to the same people to compare like"
+        " with like." in plain
+    )
+    assert "the team's here are about all respondents" not in plain
+    filtered = ask(demo_store, TEAM, "gap vs benchmark role=In-house").text
+    assert "the team's here are about role = In-house." in filtered
+
+
 def test_a_group_below_the_minimum_shows_nothing(demo_store: Store) -> None:
     # The in-house group (150) and the whole wave (197) are below a minimum of 198.
     with pytest.raises(UserError) as refused:

@@ -561,11 +561,19 @@ def _study_theme_lines(theme: StudyTheme, context: Context, style: _Style) -> li
             f" · study {whole(theme.study_gap)} points"
         )
     if not theme.matches:
-        lines.append(
-            f"⚠ The study's figures are about {theme.population}; the team's here are about"
-            f" {context.filter_text}."
-        )
+        lines.append(_population_warning(theme.population, context))
     return lines
+
+
+def _population_warning(population: str, context: Context) -> str:
+    """Unfiltered, the team's figures are about whoever answered each question, which may
+    or may not be the study's people: say that, rather than "all respondents"."""
+    team = (
+        "everyone who answered, not only them: filter to the same people to compare like with like"
+        if not context.filters
+        else context.filter_text
+    )
+    return f"⚠ The study's figures are about {population}; the team's here are about {team}."
 
 
 def _benchmark_parts(report: BenchmarkReport, style: _Style) -> list[_Part]:
